@@ -1,0 +1,55 @@
+import type { DeliveryMode, WorkloadKind } from './types.ts';
+
+/** The configuration after merging, overriding and defaulting: what the rest of devloop reads. */
+export interface ResolvedConfig {
+  /** Absolute path of the team-shared config file. */
+  readonly configFile: string;
+  /** Absolute path of the personal override file, when one was merged. */
+  readonly localFile: string | undefined;
+  /** Directory of the config file; relative paths start here. */
+  readonly rootDir: string;
+  readonly images: Readonly<Record<string, ResolvedImage>>;
+  /** Patterns as written, relative to `rootDir`. */
+  readonly manifests: readonly string[];
+  readonly resources: Readonly<Record<string, ResolvedResource>>;
+  readonly cluster: ResolvedCluster;
+  readonly watch: { readonly debounceMs: number; readonly ignore: readonly string[] };
+  readonly build: { readonly concurrency: number };
+}
+
+export interface ResolvedImage {
+  readonly name: string;
+  /** Absolute context directory. */
+  readonly context: string;
+  /** Absolute Dockerfile path. */
+  readonly dockerfile: string;
+  readonly target: string | undefined;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly string[];
+  readonly ignore: readonly string[];
+  readonly repository: string;
+}
+
+export interface ResolvedResource {
+  readonly name: string;
+  readonly workload: { readonly kind: WorkloadKind; readonly name: string };
+  /** Container name → image name; empty means "match by image name". */
+  readonly containers: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly string[];
+  readonly portForwards: readonly ResolvedPortForward[];
+  readonly trigger: 'auto' | 'manual';
+}
+
+export interface ResolvedPortForward {
+  readonly local: number;
+  readonly remote: number;
+  readonly container: string | undefined;
+}
+
+export interface ResolvedCluster {
+  readonly context: string;
+  readonly namespace: string;
+  readonly k3d: { readonly name: string; readonly registry: string | undefined };
+  readonly delivery: DeliveryMode;
+  readonly allowContexts: readonly string[];
+}

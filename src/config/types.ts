@@ -1,0 +1,88 @@
+/**
+ * The shape of `devloop.config.ts`, as the team writes it. Everything is
+ * optional except what cannot be guessed; `resolve-config.ts` fills defaults.
+ */
+export interface DevloopConfig {
+  /** Images devloop builds, by name. The name is also the repository pushed to, unless `repository` says otherwise. */
+  images?: Record<string, ImageConfig>;
+  /** Kubernetes YAML files or globs (multi-document), relative to the config file. */
+  manifests?: string[];
+  /** Workloads devloop deploys and follows, by name. */
+  resources?: Record<string, ResourceConfig>;
+  cluster?: ClusterConfig;
+  watch?: WatchConfig;
+  build?: BuildConfig;
+}
+
+export interface ImageConfig {
+  /** Build context directory, relative to the config file. */
+  context: string;
+  /** Dockerfile path, relative to the context. Default `Dockerfile`. */
+  dockerfile?: string;
+  /** Build stage to stop at (`docker build --target`). */
+  target?: string;
+  buildArgs?: Record<string, string>;
+  /** Other devloop images this one builds FROM; they are built first. */
+  dependsOn?: string[];
+  /** Extra patterns (.dockerignore syntax, relative to the context) that never trigger a rebuild. */
+  ignore?: string[];
+  /** Repository name used in manifests and pushes. Default: the image's key. */
+  repository?: string;
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+export interface ResourceConfig {
+  /** The workload; default a Deployment named like the resource. */
+  workload?: { kind?: WorkloadKind; name?: string };
+  /** Container name → devloop image name. Default: containers whose image names a devloop image. */
+  containers?: Record<string, string>;
+  /** Resources that must be ready before this one is deployed. */
+  dependsOn?: string[];
+  /** Local port → container port, e.g. `"8080:80"` or `{ local: 8080, remote: 80 }`. */
+  portForwards?: Array<string | number | PortForwardConfig>;
+  /** `auto` rebuilds on every change; `manual` waits for a trigger key. Default `auto`. */
+  trigger?: 'auto' | 'manual';
+}
+
+export interface PortForwardConfig {
+  local: number;
+  remote: number;
+  container?: string;
+}
+
+export type DeliveryMode = 'auto' | 'registry' | 'import';
+
+export interface ClusterConfig {
+  /** Kube context. Default `k3d-<k3d.name>`. */
+  context?: string;
+  /** Namespace for resources without one. Default `default`. */
+  namespace?: string;
+  k3d?: {
+    /** k3d cluster name. Default `dev`. */
+    name?: string;
+    /** Registry as the host pushes to it, e.g. `k3d-registry.localhost:5000`. Default: discovered from the cluster. */
+    registry?: string;
+  };
+  /** How images reach the cluster. Default `auto`: the registry when there is one, `k3d image import` otherwise. */
+  delivery?: DeliveryMode;
+  /** Non-local contexts devloop may deploy to, by exact name. */
+  allowContexts?: string[];
+}
+
+export interface WatchConfig {
+  /** Quiet period before a batch of changes is acted on. Default 80 ms. */
+  debounceMs?: number;
+  /** Extra patterns (gitignore syntax, relative to the config file) never watched. */
+  ignore?: string[];
+}
+
+export interface BuildConfig {
+  /** How many independent images build at once. Default 2. */
+  concurrency?: number;
+}
+
+/** Identity function that gives editors the config's types. */
+export function defineConfig(config: DevloopConfig): DevloopConfig {
+  return config;
+}

@@ -1,0 +1,33 @@
+/**
+ * The file system as devloop needs it. `node-file-system.ts` is the only file
+ * that imports node:fs; tests may use a real temporary directory or a fake.
+ */
+export interface FileSystem {
+  readText(path: string): Promise<string>;
+  readBytes(path: string): Promise<Uint8Array>;
+  /** Undefined when nothing is at `path`. Follows no symlinks (lstat). */
+  stat(path: string): Promise<FileStat | undefined>;
+  writeText(path: string, text: string): Promise<void>;
+  /** Writes through a temporary file and a rename, so readers never see half a file. */
+  writeTextAtomic(path: string, text: string): Promise<void>;
+  mkdirp(path: string): Promise<void>;
+  /** Entries of a directory (names only), empty when it does not exist. */
+  readDir(path: string): Promise<DirEntry[]>;
+  /** Files matching glob patterns under `cwd`, as paths relative to it, sorted. */
+  glob(patterns: readonly string[], cwd: string): Promise<string[]>;
+  remove(path: string): Promise<void>;
+}
+
+export interface FileStat {
+  readonly kind: 'file' | 'directory' | 'symlink' | 'other';
+  readonly size: number;
+  /** Modification time in nanoseconds since the epoch, as a bigint-safe string. */
+  readonly mtimeNs: string;
+  readonly ino: string;
+  readonly mode: number;
+}
+
+export interface DirEntry {
+  readonly name: string;
+  readonly kind: FileStat['kind'];
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { DirEntry, FileStat, FileSystem } from './file-system.ts';
+
+/** The real `FileSystem`. */
+export class NodeFileSystem implements FileSystem {
+  readText(file: string): Promise<string> {
+    return fs.readFile(file, 'utf8');
+  }
+
+  async readBytes(file: string): Promise<Uint8Array> {
+    return fs.readFile(file);
+  }
+
+  async stat(file: string): Promise<FileStat | undefined> {
+    try {
+      const s = await fs.lstat(file, { bigint: true });
+      return {
+        kind: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other',
+        size: Number(s.size),
+        mtimeNs: s.mtimeNs.toString(),
+        ino: s.ino.toString(),
+        mode: Number(s.mode),
+      };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  writeText(file: string, text: string): Promise<void> {
+    return fs.writeFile(file, text, 'utf8');
+  }
+
+  async writeTextAtomic(file: string, text: string): Promise<void> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.writeFile(temporary, text, 'utf8');
+    await fs.rename(temporary, file);
+  }
+
+  async mkdirp(dir: string): Promise<void> {
+    await fs.mkdir(dir, { recursive: true });
+  }
+
+  async readDir(dir: string): Promise<DirEntry[]> {
+    try {
+      const entries = await fs.readdir(dir, { withFileTypes: true });
+      return entries.map((e) => ({
+        name: e.name,
+        kind: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other',
+      }));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+
+  async glob(patterns: readonly string[], cwd: string): Promise<string[]> {
+    const found = new Set<string>();
+    for await (const entry of fs.glob(patterns as string[], { cwd })) found.add(entry);
+    return [...found].sort();
+  }
+
+  async remove(target: string): Promise<void> {
+    await fs.rm(target, { recursive: true, force: true });
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
