@@ -1,0 +1,36 @@
+import type { FileSystem } from '../system/file-system.ts';
+import type { ProcessRunner } from '../system/process-runner.ts';
+
+/** Where a command writes text. Commands never touch `process.stdout` directly. */
+export interface TextSink {
+  write(text: string): void;
+  /** True when a person is watching (a TTY), false for pipes and CI. */
+  readonly isTTY: boolean;
+  /** Terminal width, when known. */
+  readonly columns?: number;
+}
+
+/**
+ * What every command receives from the composition root: the real adapters
+ * in production, fakes or capture buffers in tests.
+ */
+export interface CliContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** Colours on: a terminal and no `NO_COLOR`. */
+  readonly color: boolean;
+  readonly runner: ProcessRunner;
+  readonly fs: FileSystem;
+  /** Aborted on Ctrl-C; long-running commands stop their work when it fires. */
+  readonly signal: AbortSignal;
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  /** Explicit config file (`--config`). */
+  readonly config?: string;
+  readonly context?: string;
+  readonly namespace?: string;
+}
