@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Launcher: checks the Node version before loading anything that needs a newer one.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 22)) {
+  process.stderr.write(
+    `devloop needs Node.js 22.22 or newer (this is ${process.version}).\n` +
+      'Install a current Node.js (24 LTS recommended), or run devloop through `npx devloop` inside a project where `npm install` added Node 24.\n',
+  );
+  process.exit(2);
+}
+const { main } = await import('../dist/cli/main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,25 @@
+import { ExitCode } from '../core/exit-code.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import { type LoadedConfig, loadConfig } from '../config/load-config.ts';
+import { printDiagnostics } from '../report/diagnostic-printer.ts';
+import type { CliContext, GlobalOptions } from './cli-context.ts';
+
+/**
+ * Loads the configuration for a command; on a mistake prints the diagnostics
+ * and answers exit code 2, so no command starts work on a bad config.
+ */
+export async function loadCommandConfig(ctx: CliContext, options: GlobalOptions): Promise<Result<LoadedConfig, ExitCode>> {
+  const loaded = await loadConfig({
+    cwd: ctx.cwd,
+    ...(options.config ? { configPath: options.config } : {}),
+    env: ctx.env,
+    flags: { ...(options.context ? { context: options.context } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
+    fs: ctx.fs,
+  });
+  if (!loaded.ok) {
+    printDiagnostics(ctx.stderr, loaded.error, { color: ctx.color, cwd: ctx.cwd });
+    return err(ExitCode.usage);
+  }
+  if (loaded.value.warnings.length) printDiagnostics(ctx.stderr, loaded.value.warnings, { color: ctx.color, cwd: ctx.cwd });
+  return ok(loaded.value);
+}

@@ -1,0 +1,54 @@
+import { createRequire } from 'node:module';
+import { ExitCode } from '../core/exit-code.ts';
+import { colorEnabled } from '../report/colors.ts';
+import { ExecaRunner } from '../system/execa-runner.ts';
+import { NodeFileSystem } from '../system/node-file-system.ts';
+import type { CliContext, TextSink } from './cli-context.ts';
+import { runCli } from './program.ts';
+
+/**
+ * The composition root: real adapters, real streams, Ctrl-C wiring. A second
+ * Ctrl-C while shutting down exits at once.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const sink = (stream: NodeJS.WriteStream): TextSink => ({
+    write: (text) => void stream.write(text),
+    get isTTY() {
+      return Boolean(stream.isTTY);
+    },
+    get columns() {
+      return stream.columns;
+    },
+  });
+  const ctx: CliContext = {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: sink(process.stdout),
+    stderr: sink(process.stderr),
+    color: colorEnabled(Boolean(process.stdout.isTTY), process.env),
+    runner: new ExecaRunner(),
+    fs: new NodeFileSystem(),
+    signal: controller.signal,
+  };
+  try {
+    const code = await runCli(argv, ctx, version);
+    return controller.signal.aborted && code === ExitCode.ok ? ExitCode.interrupted : code;
+  } catch (error) {
+    ctx.stderr.write(`devloop: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    ctx.stderr.write('This is a bug in devloop; please report it with the command you ran.\n');
+    return ExitCode.failure;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

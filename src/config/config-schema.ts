@@ -1,0 +1,89 @@
+import type { Schema } from './schema.ts';
+
+const nameRule = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+const nameText = 'lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit';
+const stringList: Schema = { type: 'array', items: { type: 'string' } };
+const port: Schema = { type: 'number', integer: true, min: 1, max: 65535 };
+
+/** The schema of `devloop.config.ts`; keep in step with `types.ts` and the README's reference. */
+export const configSchema: Schema = {
+  type: 'object',
+  fields: {
+    images: {
+      type: 'record',
+      keyPattern: nameRule,
+      keyText: nameText,
+      values: {
+        type: 'object',
+        required: ['context'],
+        fields: {
+          context: { type: 'string' },
+          dockerfile: { type: 'string' },
+          target: { type: 'string' },
+          buildArgs: { type: 'record', values: { type: 'string' } },
+          dependsOn: stringList,
+          ignore: stringList,
+          repository: {
+            type: 'string',
+            pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,
+            patternText: 'a valid image repository (lowercase path components, no tag)',
+          },
+        },
+      },
+    },
+    manifests: stringList,
+    resources: {
+      type: 'record',
+      keyPattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+      keyText: 'lowercase letters, digits or "-", starting and ending with a letter or digit',
+      values: {
+        type: 'object',
+        fields: {
+          workload: {
+            type: 'object',
+            fields: {
+              kind: { type: 'string', oneOf: ['Deployment', 'StatefulSet', 'DaemonSet'] },
+              name: { type: 'string' },
+            },
+          },
+          containers: { type: 'record', values: { type: 'string' } },
+          dependsOn: stringList,
+          portForwards: {
+            type: 'array',
+            items: {
+              type: 'union',
+              description: 'a port, "LOCAL:REMOTE" or { local, remote, container? }',
+              options: [
+                port,
+                { type: 'string', pattern: /^\d{1,5}(:\d{1,5})?$/ },
+                { type: 'object', required: ['local', 'remote'], fields: { local: port, remote: port, container: { type: 'string' } } },
+              ],
+            },
+          },
+          trigger: { type: 'string', oneOf: ['auto', 'manual'] },
+        },
+      },
+    },
+    cluster: {
+      type: 'object',
+      fields: {
+        context: { type: 'string' },
+        namespace: { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' },
+        k3d: { type: 'object', fields: { name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' }, registry: { type: 'string' } } },
+        delivery: { type: 'string', oneOf: ['auto', 'registry', 'import'] },
+        allowContexts: stringList,
+      },
+    },
+    watch: {
+      type: 'object',
+      fields: {
+        debounceMs: { type: 'number', integer: true, min: 0, max: 60_000 },
+        ignore: stringList,
+      },
+    },
+    build: {
+      type: 'object',
+      fields: { concurrency: { type: 'number', integer: true, min: 1, max: 64 } },
+    },
+  },
+};

@@ -1,0 +1,84 @@
+import * as path from 'node:path';
+import type { DevloopConfig, ImageConfig, PortForwardConfig, ResourceConfig } from './types.ts';
+import type { ResolvedConfig, ResolvedImage, ResolvedPortForward, ResolvedResource } from './resolved-config.ts';
+
+/** Defaults, in one place so that `devloop config` can say "default" for each. */
+export const defaults = {
+  namespace: 'default',
+  k3dName: 'dev',
+  delivery: 'auto',
+  debounceMs: 80,
+  concurrency: 2,
+  dockerfile: 'Dockerfile',
+  trigger: 'auto',
+  workloadKind: 'Deployment',
+} as const;
+
+/** Files involved, for the resolved value. */
+export interface ResolveInput {
+  readonly raw: DevloopConfig;
+  readonly configFile: string;
+  readonly localFile: string | undefined;
+}
+
+/** Fills every default and makes paths absolute. Assumes `raw` passed the schema. */
+export function resolveConfig({ raw, configFile, localFile }: ResolveInput): ResolvedConfig {
+  const rootDir = path.dirname(configFile);
+  const k3dName = raw.cluster?.k3d?.name ?? defaults.k3dName;
+  const images: Record<string, ResolvedImage> = {};
+  for (const [name, image] of Object.entries(raw.images ?? {})) images[name] = resolveImage(name, image, rootDir);
+  const resources: Record<string, ResolvedResource> = {};
+  for (const [name, resource] of Object.entries(raw.resources ?? {})) resources[name] = resolveResource(name, resource);
+  return {
+    configFile,
+    localFile,
+    rootDir,
+    images,
+    manifests: raw.manifests ?? [],
+    resources,
+    cluster: {
+      context: raw.cluster?.context ?? `k3d-${k3dName}`,
+      namespace: raw.cluster?.namespace ?? defaults.namespace,
+      k3d: { name: k3dName, registry: raw.cluster?.k3d?.registry },
+      delivery: raw.cluster?.delivery ?? defaults.delivery,
+      allowContexts: raw.cluster?.allowContexts ?? [],
+    },
+    watch: { debounceMs: raw.watch?.debounceMs ?? defaults.debounceMs, ignore: raw.watch?.ignore ?? [] },
+    build: { concurrency: raw.build?.concurrency ?? defaults.concurrency },
+  };
+}
+
+function resolveImage(name: string, image: ImageConfig, rootDir: string): ResolvedImage {
+  const context = path.resolve(rootDir, image.context);
+  return {
+    name,
+    context,
+    dockerfile: path.resolve(context, image.dockerfile ?? defaults.dockerfile),
+    target: image.target,
+    buildArgs: image.buildArgs ?? {},
+    dependsOn: image.dependsOn ?? [],
+    ignore: image.ignore ?? [],
+    repository: image.repository ?? name,
+  };
+}
+
+function resolveResource(name: string, resource: ResourceConfig): ResolvedResource {
+  return {
+    name,
+    workload: { kind: resource.workload?.kind ?? defaults.workloadKind, name: resource.workload?.name ?? name },
+    containers: resource.containers ?? {},
+    dependsOn: resource.dependsOn ?? [],
+    portForwards: (resource.portForwards ?? []).map(resolvePortForward),
+    trigger: resource.trigger ?? defaults.trigger,
+  };
+}
+
+/** `8080`, `"8080:80"` and `{ local, remote }` all become `{ local, remote }`. */
+export function resolvePortForward(spec: string | number | PortForwardConfig): ResolvedPortForward {
+  if (typeof spec === 'number') return { local: spec, remote: spec, container: undefined };
+  if (typeof spec === 'string') {
+    const [local, remote] = spec.split(':').map(Number);
+    return { local: local ?? 0, remote: remote ?? local ?? 0, container: undefined };
+  }
+  return { local: spec.local, remote: spec.remote, container: spec.container };
+}

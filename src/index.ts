@@ -1,0 +1,13 @@
+/** The public API: what `devloop.config.ts` imports. */
+export { defineConfig } from './config/types.ts';
+export type {
+  BuildConfig,
+  ClusterConfig,
+  DeliveryMode,
+  DevloopConfig,
+  ImageConfig,
+  PortForwardConfig,
+  ResourceConfig,
+  WatchConfig,
+  WorkloadKind,
+} from './config/types.ts';
