@@ -1,5 +1,5 @@
 /** The public API: what `devloop.config.ts` imports. */
-export { defineConfig } from './config/types.ts';
+
 export type {
   BuildConfig,
   ClusterConfig,
@@ -11,3 +11,4 @@ export type {
   WatchConfig,
   WorkloadKind,
 } from './config/types.ts';
+export { defineConfig } from './config/types.ts';

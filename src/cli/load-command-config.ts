@@ -1,6 +1,6 @@
+import { type LoadedConfig, loadConfig } from '../config/load-config.ts';
 import { ExitCode } from '../core/exit-code.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { type LoadedConfig, loadConfig } from '../config/load-config.ts';
 import { printDiagnostics } from '../report/diagnostic-printer.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 

@@ -22,10 +22,12 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
     })
     .exitOverride();
 
-  const run: RunAction = (task) => async (...args: unknown[]) => {
-    const command = args.at(-1) as Command;
-    exitCode = await task(command.optsWithGlobals(), command.args);
-  };
+  const run: RunAction =
+    (task) =>
+    async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      exitCode = await task(command.optsWithGlobals(), command.args);
+    };
   registerCommands(program, ctx, run);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
@@ -33,7 +35,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
     await program.parseAsync(argv as string[], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+        return ExitCode.ok;
       return ExitCode.usage;
     }
     throw error;

@@ -69,7 +69,10 @@ export const configSchema: Schema = {
       fields: {
         context: { type: 'string' },
         namespace: { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' },
-        k3d: { type: 'object', fields: { name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' }, registry: { type: 'string' } } },
+        k3d: {
+          type: 'object',
+          fields: { name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' }, registry: { type: 'string' } },
+        },
         delivery: { type: 'string', oneOf: ['auto', 'registry', 'import'] },
         allowContexts: stringList,
       },

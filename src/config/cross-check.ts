@@ -1,9 +1,9 @@
 import * as path from 'node:path';
-import { didYouMean } from '../core/did-you-mean.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import type { FileSystem } from '../system/file-system.ts';
-import type { FileOf } from './schema.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
+import type { FileOf } from './schema.ts';
 
 /**
  * Checks that need the whole config or the disk: references to unknown images

@@ -7,8 +7,8 @@ import { configSchema } from './config-schema.ts';
 import { crossCheck } from './cross-check.ts';
 import { type Layer, mergeLayers, type Origin, originOf } from './layers.ts';
 import { findConfigFile, localPlaces, readConfigFile } from './read-config-file.ts';
-import type { ResolvedConfig } from './resolved-config.ts';
 import { resolveConfig } from './resolve-config.ts';
+import type { ResolvedConfig } from './resolved-config.ts';
 import { check, isPlainObject } from './schema.ts';
 import type { DevloopConfig } from './types.ts';
 

@@ -88,7 +88,9 @@ function loadError(error: unknown, file: string | undefined): Diagnostic {
     message: `cannot be loaded: ${firstLine}`,
     ...(culprit ? { file: culprit } : {}),
     ...(line ? { line } : {}),
-    hint: culprit?.endsWith('.ts') ? 'TypeScript configs load through Node type stripping: use erasable syntax only (no enums or namespaces).' : undefined,
+    hint: culprit?.endsWith('.ts')
+      ? 'TypeScript configs load through Node type stripping: use erasable syntax only (no enums or namespaces).'
+      : undefined,
   } as Diagnostic;
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { DevloopConfig, ImageConfig, PortForwardConfig, ResourceConfig } from './types.ts';
 import type { ResolvedConfig, ResolvedImage, ResolvedPortForward, ResolvedResource } from './resolved-config.ts';
+import type { DevloopConfig, ImageConfig, PortForwardConfig, ResourceConfig } from './types.ts';
 
 /** Defaults, in one place so that `devloop config` can say "default" for each. */
 export const defaults = {

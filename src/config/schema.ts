@@ -1,5 +1,5 @@
-import { didYouMean } from '../core/did-you-mean.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 
 /**
  * A tiny declarative schema for the config file. Hand-written rather than a
@@ -26,34 +26,57 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
   };
   switch (schema.type) {
     case 'string':
-      if (typeof value !== 'string') return fail('config-wrong-type', `expected a string, got ${describe(value)}`);
+      if (typeof value !== 'string') {
+        fail('config-wrong-type', `expected a string, got ${describe(value)}`);
+        return;
+      }
       if (schema.oneOf && !schema.oneOf.includes(value)) {
         const guess = didYouMean(value, schema.oneOf);
-        return fail(
+        fail(
           'config-invalid-value',
           `expected one of ${schema.oneOf.map((o) => `"${o}"`).join(', ')}, got "${value}"`,
           guess ? `did you mean "${guess}"?` : undefined,
         );
+        return;
       }
-      if (schema.pattern && !schema.pattern.test(value))
-        return fail('config-invalid-value', `"${value}" is not ${schema.patternText ?? `matching ${schema.pattern}`}`);
+      if (schema.pattern && !schema.pattern.test(value)) {
+        fail('config-invalid-value', `"${value}" is not ${schema.patternText ?? `matching ${schema.pattern}`}`);
+        return;
+      }
       return;
     case 'number':
-      if (typeof value !== 'number' || Number.isNaN(value))
-        return fail('config-wrong-type', `expected a number, got ${describe(value)}`);
-      if (schema.integer && !Number.isInteger(value)) return fail('config-invalid-value', `expected a whole number, got ${value}`);
-      if (schema.min !== undefined && value < schema.min) return fail('config-invalid-value', `must be at least ${schema.min}, got ${value}`);
-      if (schema.max !== undefined && value > schema.max) return fail('config-invalid-value', `must be at most ${schema.max}, got ${value}`);
+      if (typeof value !== 'number' || Number.isNaN(value)) {
+        fail('config-wrong-type', `expected a number, got ${describe(value)}`);
+        return;
+      }
+      if (schema.integer && !Number.isInteger(value)) {
+        fail('config-invalid-value', `expected a whole number, got ${value}`);
+        return;
+      }
+      if (schema.min !== undefined && value < schema.min) {
+        fail('config-invalid-value', `must be at least ${schema.min}, got ${value}`);
+        return;
+      }
+      if (schema.max !== undefined && value > schema.max) {
+        fail('config-invalid-value', `must be at most ${schema.max}, got ${value}`);
+        return;
+      }
       return;
     case 'boolean':
       if (typeof value !== 'boolean') fail('config-wrong-type', `expected true or false, got ${describe(value)}`);
       return;
     case 'array':
-      if (!Array.isArray(value)) return fail('config-wrong-type', `expected a list, got ${describe(value)}`);
-      value.forEach((item, i) => check(schema.items, item, `${keyPath}[${i}]`, fileOf, out));
+      if (!Array.isArray(value)) {
+        fail('config-wrong-type', `expected a list, got ${describe(value)}`);
+        return;
+      }
+      for (const [i, item] of value.entries()) check(schema.items, item, `${keyPath}[${i}]`, fileOf, out);
       return;
     case 'record':
-      if (!isPlainObject(value)) return fail('config-wrong-type', `expected an object, got ${describe(value)}`);
+      if (!isPlainObject(value)) {
+        fail('config-wrong-type', `expected an object, got ${describe(value)}`);
+        return;
+      }
       for (const [key, item] of Object.entries(value)) {
         const itemPath = join(keyPath, key);
         if (schema.keyPattern && !schema.keyPattern.test(key)) {
@@ -70,7 +93,10 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
       }
       return;
     case 'object': {
-      if (!isPlainObject(value)) return fail('config-wrong-type', `expected an object, got ${describe(value)}`);
+      if (!isPlainObject(value)) {
+        fail('config-wrong-type', `expected an object, got ${describe(value)}`);
+        return;
+      }
       const known = Object.keys(schema.fields);
       for (const [key, item] of Object.entries(value)) {
         const field = schema.fields[key];
@@ -93,7 +119,13 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
       for (const key of schema.required ?? []) {
         if (value[key] === undefined) {
           const itemPath = join(keyPath, key);
-          out.push({ severity: 'error', code: 'config-missing-key', message: 'is required', keyPath: itemPath, file: fileOf(keyPath || itemPath) });
+          out.push({
+            severity: 'error',
+            code: 'config-missing-key',
+            message: 'is required',
+            keyPath: itemPath,
+            file: fileOf(keyPath || itemPath),
+          });
         }
       }
       return;
@@ -104,7 +136,8 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
         check(option, value, keyPath, fileOf, trial);
         if (trial.length === 0) return;
       }
-      return fail('config-wrong-type', `expected ${schema.description}, got ${describe(value)}`);
+      fail('config-wrong-type', `expected ${schema.description}, got ${describe(value)}`);
+      return;
     }
   }
 }

@@ -16,7 +16,16 @@ const identity = (text: string) => text;
 /** Colour functions, real or identity. */
 export function colors(enabled: boolean): Colors {
   if (!enabled) {
-    return { red: identity, green: identity, yellow: identity, blue: identity, cyan: identity, magenta: identity, dim: identity, bold: identity };
+    return {
+      red: identity,
+      green: identity,
+      yellow: identity,
+      blue: identity,
+      cyan: identity,
+      magenta: identity,
+      dim: identity,
+      bold: identity,
+    };
   }
   return {
     red: wrap(31, 39),

@@ -1,8 +1,8 @@
 import type { CliContext, TextSink } from '../../src/cli/cli-context.ts';
 import { runCli } from '../../src/cli/program.ts';
-import type { ProcessRunner } from '../../src/system/process-runner.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
+import type { ProcessRunner } from '../../src/system/process-runner.ts';
 
 /** What one in-process CLI run printed and answered. */
 export interface CliRun {

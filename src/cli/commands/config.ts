@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { ExitCode } from '../../core/exit-code.ts';
 import { describeOrigin } from '../../config/layers.ts';
 import { isPlainObject, join } from '../../config/schema.ts';
+import { ExitCode } from '../../core/exit-code.ts';
 import { colors } from '../../report/colors.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadCommandConfig } from '../load-command-config.ts';

@@ -69,7 +69,9 @@ describe('devloop config', () => {
     expect(fromEnv.cluster.context).toBe('k3d-env');
 
     const flags = await runDevloop(['--namespace', 'from-flag', '--context', 'k3d-flag', 'config'], { cwd: p.dir, env });
-    const fromFlags = JSON.parse((await runDevloop(['config', '--json', '-n', 'from-flag', '--context', 'k3d-flag'], { cwd: p.dir, env })).stdout);
+    const fromFlags = JSON.parse(
+      (await runDevloop(['config', '--json', '-n', 'from-flag', '--context', 'k3d-flag'], { cwd: p.dir, env })).stdout,
+    );
     expect(fromFlags.cluster.namespace).toBe('from-flag');
     expect(fromFlags.cluster.context).toBe('k3d-flag');
     expect(flags.stdout).toMatch(/cluster\.namespace\s+"from-flag"\s+--namespace/);
@@ -109,8 +111,14 @@ describe('configuration mistakes', () => {
   };
 
   it('a syntax error names the file and line', async () => {
-    await expectDiagnostic("export default {\n  images: {\n    api: { context: 'api' }}\n  },\n};\n", /error: devloop\.config\.ts:\d+: cannot be loaded/);
-    const stderr = await expectDiagnostic("export default {\n  images: {\n    api: { context: 'api' } )\n  },\n};\n", /devloop\.config\.ts:3: cannot be loaded/);
+    await expectDiagnostic(
+      "export default {\n  images: {\n    api: { context: 'api' }}\n  },\n};\n",
+      /error: devloop\.config\.ts:\d+: cannot be loaded/,
+    );
+    const stderr = await expectDiagnostic(
+      "export default {\n  images: {\n    api: { context: 'api' } )\n  },\n};\n",
+      /devloop\.config\.ts:3: cannot be loaded/,
+    );
     expect(stderr).toContain('devloop.config.ts:3');
   });
 
@@ -152,9 +160,13 @@ describe('configuration mistakes', () => {
   });
 
   it('a mistake in the personal file names that file', async () => {
-    await expectDiagnostic(valid, /devloop\.local\.config\.json: cluster\.delivery: expected one of "auto", "registry", "import", got "regsitry"/, {
-      'devloop.local.config.json': '{"cluster":{"delivery":"regsitry"}}',
-    });
+    await expectDiagnostic(
+      valid,
+      /devloop\.local\.config\.json: cluster\.delivery: expected one of "auto", "registry", "import", got "regsitry"/,
+      {
+        'devloop.local.config.json': '{"cluster":{"delivery":"regsitry"}}',
+      },
+    );
   });
 
   it('an invalid image name is refused', async () => {
