@@ -1,0 +1,45 @@
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
+import type { Problem } from './problem.ts';
+
+/**
+ * Everything that happens, as data. Steps come in pairs (`…-started` /
+ * `…-completed` or `…-failed`) carrying times, so the UI, the JSON report
+ * and the benchmarks read the same facts. `at` is epoch milliseconds.
+ */
+export type Action =
+  | {
+      readonly type: 'engine-started';
+      readonly at: number;
+      readonly resources: readonly { name: string; images: readonly string[]; dependsOn: readonly string[]; trigger: 'auto' | 'manual' }[];
+      readonly images: readonly string[];
+    }
+  | { readonly type: 'watch-ready'; readonly at: number; readonly files: number }
+  | { readonly type: 'watch-paused'; readonly at: number }
+  | { readonly type: 'watch-resumed'; readonly at: number }
+  | { readonly type: 'changes-detected'; readonly at: number; readonly paths: readonly string[]; readonly firstSeenAt: number }
+  | { readonly type: 'iteration-started'; readonly at: number; readonly iteration: number; readonly resources: readonly string[]; readonly changeSeenAt: number }
+  | { readonly type: 'plan-completed'; readonly at: number; readonly startedAt: number; readonly plans: readonly ImagePlan[] }
+  | { readonly type: 'plan-failed'; readonly at: number; readonly problem: Problem }
+  | { readonly type: 'build-started'; readonly at: number; readonly image: string }
+  | { readonly type: 'build-output'; readonly at: number; readonly image: string; readonly line: string }
+  | { readonly type: 'build-completed'; readonly at: number; readonly image: string; readonly ref: string; readonly cached: boolean; readonly durationMs: number }
+  | { readonly type: 'build-failed'; readonly at: number; readonly image: string; readonly problem: Problem }
+  | { readonly type: 'build-cancelled'; readonly at: number; readonly image: string }
+  | { readonly type: 'delivery-started'; readonly at: number; readonly images: readonly string[] }
+  | { readonly type: 'delivery-completed'; readonly at: number; readonly delivered: readonly DeliveredImage[] }
+  | { readonly type: 'delivery-failed'; readonly at: number; readonly images: readonly string[]; readonly problem: Problem }
+  | { readonly type: 'deploy-started'; readonly at: number; readonly resource: string; readonly mode: 'apply' | 'patch' }
+  | { readonly type: 'deploy-completed'; readonly at: number; readonly resource: string; readonly tags: Readonly<Record<string, string>> }
+  | { readonly type: 'rollout-progress'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress }
+  | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly why: string }
+  | { readonly type: 'resource-ready'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress | undefined; readonly unchanged: boolean }
+  | { readonly type: 'resource-failed'; readonly at: number; readonly resource: string; readonly problem: Problem }
+  | { readonly type: 'iteration-completed'; readonly at: number; readonly iteration: number; readonly ok: boolean }
+  | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
+  | { readonly type: 'config-reloaded'; readonly at: number }
+  | { readonly type: 'config-invalid'; readonly at: number; readonly diagnostics: readonly Diagnostic[] }
+  | { readonly type: 'trigger-requested'; readonly at: number; readonly resource: string }
+  | { readonly type: 'engine-stopping'; readonly at: number };
+
+export type ActionType = Action['type'];

@@ -1,0 +1,92 @@
+import type { Result } from '../core/result.ts';
+import type { Problem } from './problem.ts';
+
+/**
+ * What the engine needs from the outside, as small interfaces. The CLI wires
+ * the real build, delivery and Kubernetes modules behind them; the engine's
+ * tests use fakes.
+ */
+
+/** One file event, path absolute. */
+export interface FileChange {
+  readonly path: string;
+  readonly kind: 'add' | 'change' | 'unlink';
+  /** Epoch ms when the watcher saw it. */
+  readonly at: number;
+}
+
+/** A plan answer for one image. */
+export interface ImagePlan {
+  readonly image: string;
+  readonly rebuild: boolean;
+  readonly tag: string;
+  readonly digest: string;
+  /** e.g. `step 5/7 COPY ./app ./app`, or undefined when fresh. */
+  readonly firstInvalidatedStep: string | undefined;
+  readonly changedInputs: readonly string[];
+  /** Why it is fresh or why it rebuilds, in words. */
+  readonly explanation: string;
+}
+
+export interface ImagePlanner {
+  /** Plans every image; `changed` are the batch's paths (empty on the first pass). */
+  plan(changed: readonly FileChange[]): Promise<Result<ImagePlan[], Problem>>;
+}
+
+export interface BuiltImage {
+  readonly image: string;
+  /** Local reference, `repo:tag`. */
+  readonly ref: string;
+  readonly tag: string;
+  readonly cached: boolean;
+}
+
+export interface ImageBuilder {
+  build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>>;
+}
+
+export interface DeliveredImage {
+  readonly image: string;
+  /** What manifests get. */
+  readonly deployRef: string;
+  readonly imagePullPolicy: string;
+  /** `registry-push`, `cluster-import` or `skipped: <why>`. */
+  readonly label: string;
+}
+
+export interface ImageDeliverer {
+  /** Checks before any build: local context or allowed, cluster reachable. */
+  preflight(): Promise<Result<void, Problem>>;
+  deliver(images: readonly BuiltImage[], options: { signal: AbortSignal; onLine: (image: string, line: string) => void }): Promise<Result<DeliveredImage[], Problem>>;
+}
+
+/** Progress of a rollout, for the resource list. */
+export interface RolloutProgress {
+  readonly message: string;
+  readonly podsReady: number;
+  readonly podsWanted: number;
+}
+
+export interface Deployer {
+  /** Server-side applies the manifests of `resources` with the given images injected. */
+  apply(resources: readonly string[], images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
+  /** Patches only the images of one resource's workload. */
+  patch(resource: string, images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
+  /** Follows the rollout with watches until Ready, or a diagnosed failure. */
+  waitReady(resource: string, options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void }): Promise<Result<RolloutProgress, Problem>>;
+}
+
+/** A line of a container's log, already attributed. */
+export interface LogLine {
+  readonly resource: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly timestamp: string;
+  readonly text: string;
+}
+
+export interface LogFollower {
+  /** Starts following every container of the resource's pods; idempotent. */
+  follow(resource: string, onLine: (line: LogLine) => void): void;
+  stopAll(): void;
+}

@@ -1,0 +1,82 @@
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Phase } from './phase.ts';
+import type { ImagePlan, RolloutProgress } from './ports.ts';
+import type { Problem } from './problem.ts';
+
+/** One timed step of an iteration. */
+export interface PhaseTiming {
+  readonly name: 'plan' | 'build' | 'deliver' | 'apply' | 'patch' | 'rollout';
+  readonly startedAt: number;
+  readonly endedAt: number | undefined;
+}
+
+/** What happened to one resource in one iteration, with times (epoch ms). */
+export interface Timeline {
+  readonly iteration: number;
+  /** When the first change of the batch was seen (or the start, for the first pass). */
+  readonly changeSeenAt: number;
+  readonly phases: readonly PhaseTiming[];
+  readonly readyAt: number | undefined;
+}
+
+export interface ResourceState {
+  readonly name: string;
+  readonly phase: Phase;
+  readonly trigger: 'auto' | 'manual';
+  /** devloop images the resource runs. */
+  readonly images: readonly string[];
+  readonly dependsOn: readonly string[];
+  /** Why it is not moving, e.g. `waiting for db to be ready`, `press t to deploy`. */
+  readonly waiting: string | undefined;
+  readonly problem: Problem | undefined;
+  readonly rollout: RolloutProgress | undefined;
+  /** Image name → tag running in the cluster. */
+  readonly deployedTags: Readonly<Record<string, string>>;
+  /** Changes arrived for a manual resource that was not triggered yet. */
+  readonly pendingManual: boolean;
+  readonly timeline: Timeline | undefined;
+  readonly lastEditToReadyMs: number | undefined;
+}
+
+export interface ImageState {
+  readonly name: string;
+  readonly plan: ImagePlan | undefined;
+  readonly status: 'unknown' | 'fresh' | 'queued' | 'building' | 'built' | 'delivering' | 'delivered' | 'failed';
+  /** The build's latest step line, for the spinner. */
+  readonly step: string | undefined;
+  readonly deployRef: string | undefined;
+  /** `registry-push`, `cluster-import` or `skipped: <why>`. */
+  readonly delivery: string | undefined;
+  readonly buildMs: number | undefined;
+}
+
+/** Everything the UI and the reports show; changed only by the reducer. */
+export interface EngineState {
+  readonly startedAt: number;
+  readonly iteration: number;
+  readonly watch: 'starting' | 'watching' | 'paused';
+  /** Diagnostics of a config edit that did not load; the last good config keeps running. */
+  readonly configProblems: readonly Diagnostic[];
+  /** Resource names in dependency order. */
+  readonly order: readonly string[];
+  readonly resources: Readonly<Record<string, ResourceState>>;
+  readonly images: Readonly<Record<string, ImageState>>;
+  /** Paths of the batch being worked on, relative to the project. */
+  readonly lastChanges: readonly string[];
+  readonly stopping: boolean;
+}
+
+/** The state before anything happened. */
+export function initialState(now: number): EngineState {
+  return {
+    startedAt: now,
+    iteration: 0,
+    watch: 'starting',
+    configProblems: [],
+    order: [],
+    resources: {},
+    images: {},
+    lastChanges: [],
+    stopping: false,
+  };
+}
