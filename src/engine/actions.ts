@@ -18,12 +18,25 @@ export type Action =
   | { readonly type: 'watch-paused'; readonly at: number }
   | { readonly type: 'watch-resumed'; readonly at: number }
   | { readonly type: 'changes-detected'; readonly at: number; readonly paths: readonly string[]; readonly firstSeenAt: number }
-  | { readonly type: 'iteration-started'; readonly at: number; readonly iteration: number; readonly resources: readonly string[]; readonly changeSeenAt: number }
+  | {
+      readonly type: 'iteration-started';
+      readonly at: number;
+      readonly iteration: number;
+      readonly resources: readonly string[];
+      readonly changeSeenAt: number;
+    }
   | { readonly type: 'plan-completed'; readonly at: number; readonly startedAt: number; readonly plans: readonly ImagePlan[] }
   | { readonly type: 'plan-failed'; readonly at: number; readonly problem: Problem }
   | { readonly type: 'build-started'; readonly at: number; readonly image: string }
   | { readonly type: 'build-output'; readonly at: number; readonly image: string; readonly line: string }
-  | { readonly type: 'build-completed'; readonly at: number; readonly image: string; readonly ref: string; readonly cached: boolean; readonly durationMs: number }
+  | {
+      readonly type: 'build-completed';
+      readonly at: number;
+      readonly image: string;
+      readonly ref: string;
+      readonly cached: boolean;
+      readonly durationMs: number;
+    }
   | { readonly type: 'build-failed'; readonly at: number; readonly image: string; readonly problem: Problem }
   | { readonly type: 'build-cancelled'; readonly at: number; readonly image: string }
   | { readonly type: 'delivery-started'; readonly at: number; readonly images: readonly string[] }
@@ -33,7 +46,13 @@ export type Action =
   | { readonly type: 'deploy-completed'; readonly at: number; readonly resource: string; readonly tags: Readonly<Record<string, string>> }
   | { readonly type: 'rollout-progress'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress }
   | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly why: string }
-  | { readonly type: 'resource-ready'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress | undefined; readonly unchanged: boolean }
+  | {
+      readonly type: 'resource-ready';
+      readonly at: number;
+      readonly resource: string;
+      readonly progress: RolloutProgress | undefined;
+      readonly unchanged: boolean;
+    }
   | { readonly type: 'resource-failed'; readonly at: number; readonly resource: string; readonly problem: Problem }
   | { readonly type: 'iteration-completed'; readonly at: number; readonly iteration: number; readonly ok: boolean }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }

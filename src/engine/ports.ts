@@ -57,7 +57,10 @@ export interface DeliveredImage {
 export interface ImageDeliverer {
   /** Checks before any build: local context or allowed, cluster reachable. */
   preflight(): Promise<Result<void, Problem>>;
-  deliver(images: readonly BuiltImage[], options: { signal: AbortSignal; onLine: (image: string, line: string) => void }): Promise<Result<DeliveredImage[], Problem>>;
+  deliver(
+    images: readonly BuiltImage[],
+    options: { signal: AbortSignal; onLine: (image: string, line: string) => void },
+  ): Promise<Result<DeliveredImage[], Problem>>;
 }
 
 /** Progress of a rollout, for the resource list. */
@@ -73,7 +76,10 @@ export interface Deployer {
   /** Patches only the images of one resource's workload. */
   patch(resource: string, images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
   /** Follows the rollout with watches until Ready, or a diagnosed failure. */
-  waitReady(resource: string, options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void }): Promise<Result<RolloutProgress, Problem>>;
+  waitReady(
+    resource: string,
+    options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
+  ): Promise<Result<RolloutProgress, Problem>>;
 }
 
 /** A line of a container's log, already attributed. */

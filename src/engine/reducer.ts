@@ -83,11 +83,15 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'build-output':
       return /^(Step \d+\/\d+|#\d+ \[)/.test(action.line) ? updateImage(state, action.image, { step: action.line }) : state;
     case 'build-completed':
-      return forImage(updateImage(state, action.image, { status: 'built', buildMs: action.durationMs, step: undefined }), action.image, (r) =>
-        endPhase(r, 'build', action.at),
+      return forImage(
+        updateImage(state, action.image, { status: 'built', buildMs: action.durationMs, step: undefined }),
+        action.image,
+        (r) => endPhase(r, 'build', action.at),
       );
     case 'build-failed':
-      return forImage(updateImage(state, action.image, { status: 'failed' }), action.image, (r) => fail(endPhase(r, 'build', action.at), action.problem));
+      return forImage(updateImage(state, action.image, { status: 'failed' }), action.image, (r) =>
+        fail(endPhase(r, 'build', action.at), action.problem),
+      );
     case 'build-cancelled':
       return updateImage(state, action.image, { status: 'queued', step: undefined });
     case 'delivery-started': {
@@ -111,16 +115,23 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'delivery-failed': {
       let next = state;
       for (const image of action.images) {
-        next = forImage(updateImage(next, image, { status: 'failed' }), image, (r) => fail(endPhase(r, 'deliver', action.at), action.problem));
+        next = forImage(updateImage(next, image, { status: 'failed' }), image, (r) =>
+          fail(endPhase(r, 'deliver', action.at), action.problem),
+        );
       }
       return next;
     }
     case 'deploy-started':
-      return updateResource(state, action.resource, (r) => startPhase(advance({ ...r, waiting: undefined }, 'deploying'), action.mode, action.at));
+      return updateResource(state, action.resource, (r) =>
+        startPhase(advance({ ...r, waiting: undefined }, 'deploying'), action.mode, action.at),
+      );
     case 'deploy-completed':
       return updateResource(state, action.resource, (r) =>
         startPhase(
-          advance(endPhase(endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags } }, 'apply', action.at), 'patch', action.at), 'rolling-out'),
+          advance(
+            endPhase(endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags } }, 'apply', action.at), 'patch', action.at),
+            'rolling-out',
+          ),
           'rollout',
           action.at,
         ),
@@ -128,7 +139,11 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'rollout-progress':
       return updateResource(state, action.resource, (r) => ({ ...r, rollout: action.progress }));
     case 'resource-waiting':
-      return updateResource(state, action.resource, (r) => ({ ...r, waiting: action.why, pendingManual: r.trigger === 'manual' && r.phase !== 'queued' }));
+      return updateResource(state, action.resource, (r) => ({
+        ...r,
+        waiting: action.why,
+        pendingManual: r.trigger === 'manual' && r.phase !== 'queued',
+      }));
     case 'resource-ready':
       return updateResource(state, action.resource, (r) => {
         const ended = endPhase(r, 'rollout', action.at);
@@ -209,7 +224,10 @@ function startPhase(r: ResourceState, name: PhaseTiming['name'], at: number): Re
 function endPhase(r: ResourceState, name: PhaseTiming['name'], at: number): ResourceState {
   const timeline: Timeline | undefined = r.timeline;
   if (!timeline?.phases.some((p) => p.name === name && p.endedAt === undefined)) return r;
-  return { ...r, timeline: { ...timeline, phases: timeline.phases.map((p) => (p.name === name && p.endedAt === undefined ? { ...p, endedAt: at } : p)) } };
+  return {
+    ...r,
+    timeline: { ...timeline, phases: timeline.phases.map((p) => (p.name === name && p.endedAt === undefined ? { ...p, endedAt: at } : p)) },
+  };
 }
 
 /** Resource names with every dependency before its dependents (config order otherwise). */

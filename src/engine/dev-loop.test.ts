@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import { err, ok } from '../core/result.ts';
+import { DevLoop } from './dev-loop.ts';
+import { LogStore } from './log-store.ts';
+import type { LoopResource } from './loop-model.ts';
+import type { BuiltImage, DeliveredImage, FileChange, ImagePlan, RolloutProgress } from './ports.ts';
+import type { Problem } from './problem.ts';
+import { Store } from './store.ts';
+
+/** A project whose image tags are whatever `tags` says at plan time. */
+function rig(options: { resources: LoopResource[]; tags: Record<string, string>; deps?: Record<string, string[]> }) {
+  const tags = { ...options.tags };
+  const built: string[] = [];
+  const deployed: { resource: string; mode: 'apply' | 'patch'; refs: string[] }[] = [];
+  const buildFailures = new Map<string, Problem>();
+  const rolloutFailures = new Map<string, Problem>();
+  let buildGate: Promise<void> = Promise.resolve();
+  const store = new Store(0);
+  const actions: string[] = [];
+  store.subscribe((a) => actions.push(a.type));
+  const loop = new DevLoop({
+    store,
+    logs: new LogStore(),
+    model: {
+      resources: options.resources,
+      imageDependencies: options.deps ?? Object.fromEntries(Object.keys(tags).map((t) => [t, []])),
+      buildConcurrency: 2,
+      isManifest: (p) => p.endsWith('.yaml'),
+    },
+    planner: {
+      plan: async () =>
+        ok(
+          Object.entries(tags).map(
+            ([image, tag]): ImagePlan => ({
+              image,
+              tag,
+              digest: tag,
+              rebuild: !built.includes(`${image}:${tag}`),
+              firstInvalidatedStep: undefined,
+              changedInputs: [],
+              explanation: '',
+            }),
+          ),
+        ),
+    },
+    builder: {
+      build: async (plan, { signal }) => {
+        await buildGate;
+        if (signal.aborted) return err({ stage: 'build', reason: 'build-cancelled', message: 'cancelled' });
+        const failure = buildFailures.get(plan.image);
+        if (failure) return err(failure);
+        built.push(`${plan.image}:${plan.tag}`);
+        return ok<BuiltImage>({ image: plan.image, ref: `${plan.image}:${plan.tag}`, tag: plan.tag, cached: false });
+      },
+    },
+    deliverer: {
+      preflight: async () => ok(undefined),
+      deliver: async (images) =>
+        ok(
+          images.map(
+            (i): DeliveredImage => ({
+              image: i.image,
+              deployRef: `reg:5000/${i.ref}`,
+              imagePullPolicy: 'IfNotPresent',
+              label: 'registry-push',
+            }),
+          ),
+        ),
+    },
+    deployer: {
+      apply: async (resources, images) => {
+        for (const r of resources) deployed.push({ resource: r, mode: 'apply', refs: [...images.values()].map((i) => i.deployRef) });
+        return ok(undefined);
+      },
+      patch: async (resource, images) => {
+        deployed.push({ resource, mode: 'patch', refs: [...images.values()].map((i) => i.deployRef) });
+        return ok(undefined);
+      },
+      waitReady: async (resource) => {
+        const failure = rolloutFailures.get(resource);
+        return failure ? err(failure) : ok<RolloutProgress>({ message: 'ready', podsReady: 1, podsWanted: 1 });
+      },
+    },
+    logFollower: { follow: () => undefined, stopAll: () => undefined },
+    now: () => 1000,
+  });
+  const change = (path: string): FileChange[] => [{ path, kind: 'change', at: 900 }];
+  return {
+    loop,
+    store,
+    tags,
+    built,
+    deployed,
+    actions,
+    buildFailures,
+    rolloutFailures,
+    change,
+    gate(promise: Promise<void>) {
+      buildGate = promise;
+    },
+  };
+}
+
+const api: LoopResource = { name: 'api', images: ['api'], dependsOn: [], trigger: 'auto' };
+const web: LoopResource = { name: 'web', images: ['web'], dependsOn: ['api'], trigger: 'auto' };
+
+describe('DevLoop', () => {
+  it('first pass builds, delivers, applies and waits until ready, with a timeline', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    expect(r.built).toEqual(['api:t1']);
+    expect(r.deployed).toEqual([{ resource: 'api', mode: 'apply', refs: ['reg:5000/api:t1'] }]);
+    const state = r.store.getState().resources.api;
+    expect(state?.phase).toBe('ready');
+    expect(state?.deployedTags).toEqual({ api: 't1' });
+    expect(state?.timeline?.phases.map((p) => p.name)).toEqual(['plan', 'build', 'deliver', 'apply', 'rollout']);
+    expect(r.actions).toContain('resource-ready');
+  });
+
+  it('a change that leaves every tag the same builds and deploys nothing', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    await r.loop.changes(r.change('/p/README.md'));
+    expect(r.built).toEqual(['api:t1']);
+    expect(r.deployed).toHaveLength(1);
+  });
+
+  it('a new tag rebuilds and patches (not re-applies) the workload', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    r.tags.api = 't2';
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.deployed.at(-1)).toEqual({ resource: 'api', mode: 'patch', refs: ['reg:5000/api:t2'] });
+    expect(r.store.getState().resources.api?.lastEditToReadyMs).toBe(100);
+  });
+
+  it('a manifest change re-applies', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    await r.loop.changes(r.change('/p/k8s/api.yaml'));
+    expect(r.deployed.map((d) => d.mode)).toEqual(['apply', 'apply']);
+  });
+
+  it('a failed build leaves the running pods alone and the next good edit recovers', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    r.tags.api = 't2';
+    r.buildFailures.set('api', { stage: 'build', reason: 'build-failed', message: 'step 3/5 RUN make failed' });
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.deployed).toHaveLength(1);
+    expect(r.store.getState().resources.api?.phase).toBe('failed');
+    expect(r.store.getState().resources.api?.problem?.reason).toBe('build-failed');
+    r.buildFailures.clear();
+    r.tags.api = 't3';
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.store.getState().resources.api?.phase).toBe('ready');
+    expect(r.deployed.at(-1)?.refs).toEqual(['reg:5000/api:t3']);
+  });
+
+  it('a rollout failure is reported with its reason', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    r.rolloutFailures.set('api', { stage: 'rollout', reason: 'crash-loop', message: 'exit code 1', fix: 'read the logs' });
+    await r.loop.start();
+    expect(r.store.getState().resources.api?.problem).toMatchObject({ reason: 'crash-loop', fix: 'read the logs' });
+  });
+
+  it('a newer change cancels a stale build; the last save is what runs', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    let open!: () => void;
+    r.gate(new Promise<void>((resolve) => (open = resolve)));
+    r.tags.api = 't2';
+    const first = r.loop.changes(r.change('/p/api/a.py'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    r.tags.api = 't3';
+    const second = r.loop.changes(r.change('/p/api/b.py'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    open();
+    await Promise.all([first, second]);
+    expect(r.built).toEqual(['api:t1', 'api:t3']);
+    expect(r.deployed.at(-1)?.refs).toEqual(['reg:5000/api:t3']);
+    expect(r.actions).toContain('iteration-superseded');
+    expect(r.store.getState().resources.api?.deployedTags.api).toBe('t3');
+  });
+
+  it('a resource waits for the resources it depends on', async () => {
+    const r = rig({ resources: [web, api], tags: { api: 'a1', web: 'w1' } });
+    await r.loop.start();
+    expect(r.deployed.map((d) => d.resource)).toEqual(['api', 'web']);
+    expect(r.store.getState().order).toEqual(['api', 'web']);
+  });
+
+  it('a dependent is held when its dependency fails', async () => {
+    const r = rig({ resources: [web, api], tags: { api: 'a1', web: 'w1' } });
+    r.rolloutFailures.set('api', { stage: 'rollout', reason: 'crash-loop', message: 'boom' });
+    await r.loop.start();
+    expect(r.deployed.map((d) => d.resource)).toEqual(['api']);
+    expect(r.store.getState().resources.web?.waiting).toBe('held: api is not ready');
+  });
+
+  it('a manual resource waits for its trigger', async () => {
+    const manual: LoopResource = { ...api, trigger: 'manual' };
+    const r = rig({ resources: [manual], tags: { api: 't1' } });
+    await r.loop.start();
+    r.tags.api = 't2';
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.built).toEqual(['api:t1']);
+    expect(r.store.getState().resources.api?.waiting).toMatch(/press t/);
+    await r.loop.trigger('api');
+    expect(r.built).toEqual(['api:t1', 'api:t2']);
+    expect(r.store.getState().resources.api?.phase).toBe('ready');
+  });
+
+  it('builds a base image before the image built FROM it', async () => {
+    const r = rig({ resources: [api], tags: { base: 'b1', api: 't1' }, deps: { base: [], api: ['base'] } });
+    const withBase: LoopResource = { ...api, images: ['api'] };
+    void withBase;
+    await r.loop.start();
+    expect(r.built).toEqual(['base:b1', 'api:t1']);
+  });
+});

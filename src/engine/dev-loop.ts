@@ -1,0 +1,348 @@
+import type { Action } from './actions.ts';
+import type { LogStore } from './log-store.ts';
+import type { LoopModel, LoopResource } from './loop-model.ts';
+import type {
+  BuiltImage,
+  DeliveredImage,
+  Deployer,
+  FileChange,
+  ImageBuilder,
+  ImageDeliverer,
+  ImagePlan,
+  ImagePlanner,
+  LogFollower,
+} from './ports.ts';
+import type { Problem } from './problem.ts';
+import { Semaphore } from './semaphore.ts';
+import type { Store } from './store.ts';
+
+/** Everything the loop drives, as interfaces. */
+export interface DevLoopOptions {
+  readonly store: Store;
+  readonly logs: LogStore;
+  readonly model: LoopModel;
+  readonly planner: ImagePlanner;
+  readonly builder: ImageBuilder;
+  readonly deliverer: ImageDeliverer;
+  readonly deployer: Deployer;
+  readonly logFollower: LogFollower;
+  readonly now?: () => number;
+}
+
+class Superseded extends Error {}
+
+/**
+ * The controller of the inner loop. Each batch of changes becomes one
+ * iteration: plan every image (cheap, no Docker), then per resource
+ * build → deliver → apply or patch → follow the rollout, images of
+ * independent resources in parallel, dependencies first. A batch that
+ * changes what an unfinished iteration is producing cancels it (builds are
+ * killed with their process tree) and a new iteration starts from the
+ * current files, so what ends up running always matches the last save. A
+ * batch that changes nothing it produces is planned and dropped.
+ */
+export class DevLoop {
+  readonly #o: DevLoopOptions;
+  readonly #now: () => number;
+  #iteration = 0;
+  #current: { abort: AbortController; done: Promise<boolean>; tags: Map<string, string> } | undefined;
+  #pending: FileChange[] = [];
+  #applied = new Set<string>();
+  #manualTriggers = new Set<string>();
+  #queue: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  constructor(options: DevLoopOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  #dispatch(action: Action): void {
+    this.#o.store.dispatch(action);
+  }
+
+  /** Announces the resources and runs the first full pass. */
+  start(): Promise<void> {
+    const { model } = this.#o;
+    const images = [...new Set([...model.resources.flatMap((r) => r.images), ...Object.keys(model.imageDependencies)])];
+    this.#dispatch({
+      type: 'engine-started',
+      at: this.#now(),
+      resources: model.resources.map((r) => ({ name: r.name, images: r.images, dependsOn: r.dependsOn, trigger: r.trigger })),
+      images,
+    });
+    return this.#enqueue([], true);
+  }
+
+  /** A batch from the watcher. */
+  changes(batch: readonly FileChange[]): Promise<void> {
+    this.#dispatch({
+      type: 'changes-detected',
+      at: this.#now(),
+      paths: batch.map((c) => c.path),
+      firstSeenAt: Math.min(...batch.map((c) => c.at)),
+    });
+    return this.#enqueue(batch, false);
+  }
+
+  /** The trigger key for a resource (manual resources wait for it; others rebuild). */
+  trigger(resource: string): Promise<void> {
+    this.#dispatch({ type: 'trigger-requested', at: this.#now(), resource });
+    this.#manualTriggers.add(resource);
+    return this.#enqueue([], false);
+  }
+
+  /** Cancels the running iteration; resolves when its work has stopped. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#current?.abort.abort(new Superseded('stopping'));
+    await this.#current?.done.catch(() => undefined);
+    this.#o.logFollower.stopAll();
+  }
+
+  /** Resolves when no iteration is running or queued. */
+  idle(): Promise<void> {
+    return this.#queue;
+  }
+
+  #enqueue(batch: readonly FileChange[], firstPass: boolean): Promise<void> {
+    this.#pending.push(...batch);
+    const previous = this.#queue;
+    const next = previous.then(async () => {
+      if (this.#stopped) return;
+      const changes = this.#pending.splice(0);
+      if (!firstPass && changes.length === 0 && this.#manualTriggers.size === 0) return;
+      await this.#runIteration(changes, firstPass);
+    });
+    this.#queue = next;
+    // A newer batch must be able to cancel the iteration now running: plan it
+    // right away and abort the current one if it produces something else.
+    if (this.#current && !firstPass) void this.#maybeSupersede();
+    return next;
+  }
+
+  async #maybeSupersede(): Promise<void> {
+    const current = this.#current;
+    if (!current) return;
+    const plans = await this.#o.planner.plan(this.#pending);
+    if (!plans.ok) return;
+    const differs = plans.value.some((p) => current.tags.has(p.image) && current.tags.get(p.image) !== p.tag);
+    if (differs && this.#current === current) current.abort.abort(new Superseded('newer changes'));
+  }
+
+  async #runIteration(changes: readonly FileChange[], firstPass: boolean): Promise<void> {
+    const { store, planner, model } = this.#o;
+    const iteration = ++this.#iteration;
+    const plannedAt = this.#now();
+    const planned = await planner.plan(changes);
+    const changeSeenAt = changes.length ? Math.min(...changes.map((c) => c.at)) : plannedAt;
+    if (!planned.ok) {
+      this.#dispatch({
+        type: 'iteration-started',
+        at: this.#now(),
+        iteration,
+        resources: model.resources.map((r) => r.name),
+        changeSeenAt,
+      });
+      this.#dispatch({ type: 'plan-failed', at: this.#now(), problem: planned.error });
+      this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok: false });
+      return;
+    }
+    const plans = new Map(planned.value.map((p) => [p.image, p]));
+    const manifestChanged = changes.some((c) => model.isManifest(c.path));
+    const state = store.getState();
+    const affected: LoopResource[] = [];
+    for (const resource of model.resources) {
+      const current = state.resources[resource.name];
+      const stale =
+        firstPass ||
+        !this.#applied.has(resource.name) ||
+        manifestChanged ||
+        current?.phase === 'failed' ||
+        resource.images.some((image) => plans.get(image)?.tag !== current?.deployedTags[image]);
+      const triggered = this.#manualTriggers.delete(resource.name);
+      if (!stale && !triggered) continue;
+      if (resource.trigger === 'manual' && !triggered && !firstPass) {
+        this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: 'changes pending: press t to deploy' });
+        continue;
+      }
+      affected.push(resource);
+    }
+    this.#dispatch({ type: 'iteration-started', at: this.#now(), iteration, resources: affected.map((r) => r.name), changeSeenAt });
+    this.#dispatch({ type: 'plan-completed', at: this.#now(), startedAt: plannedAt, plans: planned.value });
+    if (affected.length === 0) {
+      this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok: true });
+      return;
+    }
+
+    const abort = new AbortController();
+    const tags = new Map<string, string>();
+    for (const r of affected) for (const image of r.images) tags.set(image, plans.get(image)?.tag ?? '');
+    const done = this.#runResources(affected, plans, manifestChanged, abort.signal);
+    this.#current = { abort, done, tags };
+    let ok = false;
+    try {
+      ok = await done;
+    } catch (error) {
+      if (!(error instanceof Superseded) && !abort.signal.aborted) throw error;
+    } finally {
+      this.#current = undefined;
+    }
+    if (abort.signal.aborted) {
+      this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
+      return;
+    }
+    this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });
+  }
+
+  async #runResources(
+    affected: readonly LoopResource[],
+    plans: Map<string, ImagePlan>,
+    reapply: boolean,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { model } = this.#o;
+    const slots = new Semaphore(model.buildConcurrency);
+    const built = new Map<string, Promise<BuiltImage | undefined>>();
+    const delivered = new Map<string, Promise<DeliveredImage | undefined>>();
+    const ready = new Map<string, Promise<boolean>>();
+
+    const build = (image: string): Promise<BuiltImage | undefined> => {
+      let promise = built.get(image);
+      if (!promise) {
+        promise = this.#build(image, plans, slots, build, signal);
+        built.set(image, promise);
+      }
+      return promise;
+    };
+    const deliver = (image: string): Promise<DeliveredImage | undefined> => {
+      let promise = delivered.get(image);
+      if (!promise) {
+        promise = build(image).then((b) => (b ? this.#deliver(b, signal) : undefined));
+        delivered.set(image, promise);
+      }
+      return promise;
+    };
+    const byName = new Map(affected.map((r) => [r.name, r]));
+    const settle = (resource: LoopResource): Promise<boolean> => {
+      let promise = ready.get(resource.name);
+      if (!promise) {
+        promise = this.#deployResource(resource, { deliver, settle, byName, reapply, signal });
+        ready.set(resource.name, promise);
+      }
+      return promise;
+    };
+    const results = await Promise.all(affected.map(settle));
+    if (signal.aborted) throw new Superseded('superseded');
+    return results.every(Boolean);
+  }
+
+  async #build(
+    image: string,
+    plans: Map<string, ImagePlan>,
+    slots: Semaphore,
+    build: (image: string) => Promise<BuiltImage | undefined>,
+    signal: AbortSignal,
+  ): Promise<BuiltImage | undefined> {
+    const plan = plans.get(image);
+    if (!plan) return undefined;
+    const dependencies = this.#o.model.imageDependencies[image] ?? [];
+    const deps = await Promise.all(dependencies.map(build));
+    if (deps.some((d) => d === undefined)) return undefined;
+    if (!plan.rebuild) return { image, ref: `${image}:${plan.tag}`, tag: plan.tag, cached: true };
+    const release = await slots.acquire(signal);
+    const startedAt = this.#now();
+    try {
+      this.#dispatch({ type: 'build-started', at: startedAt, image });
+      const result = await this.#o.builder.build(plan, {
+        signal,
+        onLine: (line) => this.#dispatch({ type: 'build-output', at: this.#now(), image, line }),
+      });
+      if (signal.aborted) {
+        this.#dispatch({ type: 'build-cancelled', at: this.#now(), image });
+        throw new Superseded('superseded');
+      }
+      if (!result.ok) {
+        this.#dispatch({ type: 'build-failed', at: this.#now(), image, problem: result.error });
+        return undefined;
+      }
+      this.#dispatch({
+        type: 'build-completed',
+        at: this.#now(),
+        image,
+        ref: result.value.ref,
+        cached: result.value.cached,
+        durationMs: this.#now() - startedAt,
+      });
+      return result.value;
+    } finally {
+      release();
+    }
+  }
+
+  async #deliver(image: BuiltImage, signal: AbortSignal): Promise<DeliveredImage | undefined> {
+    if (signal.aborted) throw new Superseded('superseded');
+    this.#dispatch({ type: 'delivery-started', at: this.#now(), images: [image.image] });
+    const result = await this.#o.deliverer.deliver([image], { signal, onLine: () => undefined });
+    if (signal.aborted) throw new Superseded('superseded');
+    if (!result.ok) {
+      this.#dispatch({ type: 'delivery-failed', at: this.#now(), images: [image.image], problem: result.error });
+      return undefined;
+    }
+    this.#dispatch({ type: 'delivery-completed', at: this.#now(), delivered: result.value });
+    return result.value.find((d) => d.image === image.image);
+  }
+
+  async #deployResource(
+    resource: LoopResource,
+    ctx: {
+      deliver: (image: string) => Promise<DeliveredImage | undefined>;
+      settle: (r: LoopResource) => Promise<boolean>;
+      byName: Map<string, LoopResource>;
+      reapply: boolean;
+      signal: AbortSignal;
+    },
+  ): Promise<boolean> {
+    const { signal } = ctx;
+    const images = await Promise.all(resource.images.map(ctx.deliver));
+    if (images.some((i) => i === undefined)) return false;
+    for (const dep of resource.dependsOn) {
+      const inIteration = ctx.byName.get(dep);
+      const depState = this.#o.store.getState().resources[dep];
+      if (!inIteration && depState?.phase === 'ready') continue;
+      this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: `waiting for ${dep} to be ready` });
+      const depReady = inIteration ? await ctx.settle(inIteration) : false;
+      if (!depReady) {
+        this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: `held: ${dep} is not ready` });
+        return false;
+      }
+    }
+    if (signal.aborted) throw new Superseded('superseded');
+    const imageMap = new Map(images.filter((i): i is DeliveredImage => Boolean(i)).map((i) => [i.image, i]));
+    const mode = ctx.reapply || !this.#applied.has(resource.name) ? 'apply' : 'patch';
+    this.#dispatch({ type: 'deploy-started', at: this.#now(), resource: resource.name, mode });
+    const deployed =
+      mode === 'apply'
+        ? await this.#o.deployer.apply([resource.name], imageMap, signal)
+        : await this.#o.deployer.patch(resource.name, imageMap, signal);
+    if (signal.aborted) throw new Superseded('superseded');
+    if (!deployed.ok) return this.#fail(resource.name, deployed.error);
+    this.#applied.add(resource.name);
+    const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.deployRef.slice(i.deployRef.lastIndexOf(':') + 1)]));
+    this.#dispatch({ type: 'deploy-completed', at: this.#now(), resource: resource.name, tags });
+    this.#o.logFollower.follow(resource.name, (line) => this.#o.logs.append(line));
+    const rollout = await this.#o.deployer.waitReady(resource.name, {
+      signal,
+      onProgress: (progress) => this.#dispatch({ type: 'rollout-progress', at: this.#now(), resource: resource.name, progress }),
+    });
+    if (signal.aborted) throw new Superseded('superseded');
+    if (!rollout.ok) return this.#fail(resource.name, rollout.error);
+    this.#dispatch({ type: 'resource-ready', at: this.#now(), resource: resource.name, progress: rollout.value, unchanged: false });
+    return true;
+  }
+
+  #fail(resource: string, problem: Problem): false {
+    this.#dispatch({ type: 'resource-failed', at: this.#now(), resource, problem });
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+import * as path from 'node:path';
+import dockerignore from '@balena/dockerignore';
+import type { BuildContext } from '../graph/build-context.ts';
+import { toContextPath } from '../graph/build-context.ts';
+
+const ignore = dockerignore as unknown as typeof dockerignore.default;
+
+/** Editor and OS droppings that never mean a real change. */
+const noiseFile = /(^|\/)(\.#[^/]*|#[^/]*#|[^/]*~|[^/]*\.sw[a-p]|4913|\.DS_Store|[^/]*\.tmp|[^/]*\.kate-swp|\.goutputstream-[^/]*)$/;
+const noiseDir = /(^|\/)(\.git|\.hg|\.svn|\.devloop|\.idea\/workspace\.xml)$/;
+
+/** What the watcher must know to tell a relevant path from noise. */
+export interface WatchFilterInput {
+  readonly rootDir: string;
+  /** One per image: its build context (with .dockerignore) as Docker sees it. */
+  readonly contexts: readonly BuildContext[];
+  /** Absolute config files (team and personal). */
+  readonly configFiles: readonly string[];
+  /** Manifest patterns relative to rootDir (files or globs). */
+  readonly manifests: readonly string[];
+  /** `watch.ignore` patterns, relative to rootDir (.dockerignore syntax). */
+  readonly ignore: readonly string[];
+}
+
+/** The watcher's question: is this path irrelevant? Directories may be pruned. */
+export type WatchFilter = (absolutePath: string, kind: 'file' | 'directory' | 'unknown') => boolean;
+
+/**
+ * Builds the ignore function: a path matters when it is a config or manifest
+ * file, or when some image's build context would send it to Docker (after
+ * .dockerignore and the image's own `ignore`). `.git`, editor temporary files
+ * and `watch.ignore` never matter. Directories excluded by every context that
+ * holds them are not walked at all (unless a `!` exception could re-include
+ * something inside).
+ */
+export function createWatchFilter(input: WatchFilterInput): WatchFilter {
+  const userIgnore = ignore({ ignorecase: false }).add([...input.ignore]);
+  const configFiles = new Set(input.configFiles.map((f) => path.resolve(f)));
+  const manifestMatchers = input.manifests.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
+  return (absolutePath, kind) => {
+    const file = path.resolve(absolutePath);
+    if (configFiles.has(file)) return false;
+    const fromRoot = toContextPath(input.rootDir, file);
+    if (fromRoot !== undefined && fromRoot !== '') {
+      if (noiseDir.test(fromRoot) || fromRoot.split('/').some((part) => part === '.git')) return true;
+      if (kind !== 'directory' && noiseFile.test(fromRoot)) return true;
+      if (userIgnore.ignores(fromRoot)) return true;
+    }
+    if (kind !== 'directory' && manifestMatchers.some((m) => m.test(file))) return false;
+    let insideAny = false;
+    for (const context of input.contexts) {
+      const relative = toContextPath(context.dir, file);
+      if (relative === undefined) continue;
+      insideAny = true;
+      if (relative === '') return false;
+      if (kind === 'directory') {
+        if (context.inContext(relative) || context.hasExceptions) return false;
+      } else if (context.watches(relative)) {
+        return false;
+      }
+    }
+    if (insideAny) return true;
+    // A directory that leads to a context, a manifest or a config file must still be walked.
+    if (kind !== 'file') {
+      const leadsSomewhere = [
+        ...input.contexts.map((c) => c.dir),
+        ...configFiles,
+        ...input.manifests.map((m) => path.resolve(input.rootDir, m)),
+      ].some((target) => target.startsWith(`${file}${path.sep}`) || target === file);
+      if (leadsSomewhere) return false;
+    }
+    return true;
+  };
+}
+
+/** Roots to hand the watcher: each context, each manifest's fixed directory, each config file. */
+export function watchRoots(input: WatchFilterInput): string[] {
+  const roots = new Set<string>();
+  for (const context of input.contexts) roots.add(context.dir);
+  for (const manifest of input.manifests) roots.add(fixedPrefix(path.resolve(input.rootDir, manifest)));
+  for (const file of input.configFiles) roots.add(path.resolve(file));
+  const sorted = [...roots].sort();
+  return sorted.filter((root) => !sorted.some((other) => other !== root && root.startsWith(`${other}${path.sep}`)));
+}
+
+function fixedPrefix(pattern: string): string {
+  const parts = pattern.split(path.sep);
+  const index = parts.findIndex((p) => /[*?[{]/.test(p));
+  return index === -1 ? pattern : parts.slice(0, index).join(path.sep) || path.sep;
+}
+
+/** `*` within a segment, `**` across segments, `?` one character; anchored. */
+export function globToRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        out += '.*';
+        i++;
+        if (pattern[i + 1] === '/') i++;
+      } else out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else out += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
