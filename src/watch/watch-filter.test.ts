@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createBuildContext } from '../graph/build-context.ts';
+import { createWatchFilter, globToRegExp, watchRoots } from './watch-filter.ts';
+
+const context = createBuildContext({
+  dir: '/p/api',
+  dockerfile: '/p/api/Dockerfile',
+  dockerignore: 'node_modules\n*.md\n!KEEP.md\n.env',
+  extraIgnore: ['tests/**'],
+});
+const input = {
+  rootDir: '/p',
+  contexts: [context],
+  configFiles: ['/p/devloop.config.ts'],
+  manifests: ['k8s/*.yaml'],
+  ignore: ['api/generated'],
+};
+const ignored = createWatchFilter(input);
+
+describe('watch filter', () => {
+  it('watches what the build context sends to Docker', () => {
+    expect(ignored('/p/api/main.py', 'file')).toBe(false);
+    expect(ignored('/p/api/Dockerfile', 'file')).toBe(false);
+    expect(ignored('/p/api/.dockerignore', 'file')).toBe(false);
+    expect(ignored('/p/api/KEEP.md', 'file')).toBe(false);
+  });
+
+  it('ignores what .dockerignore, the image ignore and watch.ignore exclude', () => {
+    expect(ignored('/p/api/README.md', 'file')).toBe(true);
+    expect(ignored('/p/api/.env', 'file')).toBe(true);
+    expect(ignored('/p/api/tests/test_x.py', 'file')).toBe(true);
+    expect(ignored('/p/api/generated', 'directory')).toBe(true);
+  });
+
+  it('ignores .git and editor temporary files', () => {
+    expect(ignored('/p/api/.git', 'directory')).toBe(true);
+    expect(ignored('/p/api/.main.py.swp', 'file')).toBe(true);
+    expect(ignored('/p/api/main.py~', 'file')).toBe(true);
+    expect(ignored('/p/api/4913', 'file')).toBe(true);
+    expect(ignored('/p/api/.#main.py', 'file')).toBe(true);
+  });
+
+  it('watches config and manifest files, and walks directories that lead to them', () => {
+    expect(ignored('/p/devloop.config.ts', 'file')).toBe(false);
+    expect(ignored('/p/k8s/api.yaml', 'file')).toBe(false);
+    expect(ignored('/p/k8s/notes.txt', 'file')).toBe(true);
+    expect(ignored('/p', 'directory')).toBe(false);
+    expect(ignored('/p/k8s', 'directory')).toBe(false);
+    expect(ignored('/p/docs', 'directory')).toBe(true);
+  });
+
+  it('does not prune an ignored directory when an exception may re-include inside it', () => {
+    expect(ignored('/p/api/node_modules', 'directory')).toBe(false);
+    const plain = createWatchFilter({
+      ...input,
+      contexts: [createBuildContext({ dir: '/p/api', dockerfile: '/p/api/Dockerfile', dockerignore: 'node_modules' })],
+    });
+    expect(plain('/p/api/node_modules', 'directory')).toBe(true);
+  });
+
+  it('watch roots are the contexts, manifest directories and config files, nested ones folded', () => {
+    expect(watchRoots(input)).toEqual(['/p/api', '/p/devloop.config.ts', '/p/k8s']);
+  });
+
+  it('globs match like the shell', () => {
+    expect(globToRegExp('/p/k8s/*.yaml').test('/p/k8s/a.yaml')).toBe(true);
+    expect(globToRegExp('/p/k8s/*.yaml').test('/p/k8s/sub/a.yaml')).toBe(false);
+    expect(globToRegExp('/p/**/*.yaml').test('/p/k8s/sub/a.yaml')).toBe(true);
+  });
+});
