@@ -42,7 +42,7 @@ export const configSchema: Schema = {
           workload: {
             type: 'object',
             fields: {
-              kind: { type: 'string', oneOf: ['Deployment', 'StatefulSet', 'DaemonSet'] },
+              kind: { type: 'string', oneOf: ['Deployment'] },
               name: { type: 'string' },
             },
           },

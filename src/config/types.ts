@@ -30,7 +30,8 @@ export interface ImageConfig {
   repository?: string;
 }
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+/** Workloads devloop follows; rollout rules are implemented for Deployments. */
+export type WorkloadKind = 'Deployment';
 
 export interface ResourceConfig {
   /** The workload; default a Deployment named like the resource. */

@@ -34,6 +34,7 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
             ([image, tag]): ImagePlan => ({
               image,
               tag,
+              reference: `${image}:${tag}`,
               digest: tag,
               rebuild: !built.includes(`${image}:${tag}`),
               firstInvalidatedStep: undefined,

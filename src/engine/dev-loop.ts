@@ -249,7 +249,7 @@ export class DevLoop {
     const dependencies = this.#o.model.imageDependencies[image] ?? [];
     const deps = await Promise.all(dependencies.map(build));
     if (deps.some((d) => d === undefined)) return undefined;
-    if (!plan.rebuild) return { image, ref: `${image}:${plan.tag}`, tag: plan.tag, cached: true };
+    if (!plan.rebuild) return { image, ref: plan.reference, tag: plan.tag, cached: true };
     const release = await slots.acquire(signal);
     const startedAt = this.#now();
     try {

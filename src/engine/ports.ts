@@ -20,6 +20,8 @@ export interface ImagePlan {
   readonly image: string;
   readonly rebuild: boolean;
   readonly tag: string;
+  /** The local image reference, `repository:tag`. */
+  readonly reference: string;
   readonly digest: string;
   /** e.g. `step 5/7 COPY ./app ./app`, or undefined when fresh. */
   readonly firstInvalidatedStep: string | undefined;

@@ -1,0 +1,110 @@
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { err, ok, type Result } from '../../core/result.ts';
+import { chooseDelivery } from '../../deliver/choose-delivery.ts';
+import { type ClusterInfo, type ConfigMapReader, discoverCluster } from '../../deliver/cluster-discovery.ts';
+import { deliverImages } from '../../deliver/deliver-images.ts';
+import { type DeliveryError, deliveryDiagnostic } from '../../deliver/delivery-error.ts';
+import type { K3dCli } from '../../deliver/k3d-cli.ts';
+import { type ContextVerdict, checkContext, type KubeContextDescription } from '../../deliver/local-context.ts';
+import type { NodeImageLister } from '../../deliver/node-image-lister.ts';
+import type { RegistryClient } from '../../deliver/registry-client.ts';
+import type { BuiltImage, DeliveredImage, ImageDeliverer } from '../../engine/ports.ts';
+import type { Problem } from '../../engine/problem.ts';
+import type { ProcessRunner } from '../../system/process-runner.ts';
+
+/** Inputs of the cluster deliverer. */
+export interface ClusterDelivererOptions {
+  readonly config: ResolvedConfig;
+  readonly context: KubeContextDescription;
+  readonly runner: ProcessRunner;
+  readonly registry: RegistryClient;
+  readonly lister: NodeImageLister;
+  readonly configMaps: ConfigMapReader;
+  readonly k3d: K3dCli;
+  /** Imported references are recorded here so rollout diagnosis knows they must never be pulled. */
+  readonly importedImages: Set<string>;
+}
+
+/**
+ * The engine's `ImageDeliverer` over the deliver module: the local-context
+ * check and cluster discovery happen once, in `preflight`, before anything is
+ * built; each delivery then chooses registry push or cluster import.
+ */
+export class ClusterDeliverer implements ImageDeliverer {
+  readonly #o: ClusterDelivererOptions;
+  #cluster: ClusterInfo | undefined;
+  #verdict: ContextVerdict | undefined;
+
+  constructor(options: ClusterDelivererOptions) {
+    this.#o = options;
+  }
+
+  /** What discovery found, for the UI and doctor. */
+  get cluster(): ClusterInfo | undefined {
+    return this.#cluster;
+  }
+
+  async preflight(): Promise<Result<void, Problem>> {
+    const verdict = checkContext({ context: this.#o.context, allowContexts: this.#o.config.cluster.allowContexts });
+    if (!verdict.ok) return err(deliveryProblem(verdict.error));
+    this.#verdict = verdict.value;
+    this.#cluster = await discoverCluster({
+      context: this.#o.context,
+      k3dName: this.#o.config.cluster.k3d.name,
+      configuredRegistry: this.#o.config.cluster.k3d.registry,
+      configMaps: this.#o.configMaps,
+      k3d: this.#o.k3d,
+    });
+    const trial = chooseDelivery({ mode: this.#o.config.cluster.delivery, verdict: verdict.value, cluster: this.#cluster, images: [] });
+    if (!trial.ok) return err(deliveryProblem(trial.error));
+    return ok(undefined);
+  }
+
+  async deliver(
+    images: readonly BuiltImage[],
+    options: { signal: AbortSignal; onLine: (image: string, line: string) => void },
+  ): Promise<Result<DeliveredImage[], Problem>> {
+    if (!this.#cluster || !this.#verdict) {
+      const pre = await this.preflight();
+      if (!pre.ok) return pre;
+    }
+    const cluster = this.#cluster as ClusterInfo;
+    const plan = chooseDelivery({
+      mode: this.#o.config.cluster.delivery,
+      verdict: this.#verdict as ContextVerdict,
+      cluster,
+      images: images.map((b) => ({
+        name: b.image,
+        localRef: b.ref,
+        repository: this.#o.config.images[b.image]?.repository ?? b.image,
+        tag: b.tag,
+      })),
+    });
+    if (!plan.ok) return err(deliveryProblem(plan.error));
+    const delivered = await deliverImages({
+      plan: plan.value,
+      runner: this.#o.runner,
+      registry: this.#o.registry,
+      lister: this.#o.lister,
+      signal: options.signal,
+      onEvent: (e) => {
+        if (e.type === 'delivery-output') options.onLine(e.image, e.line);
+      },
+    });
+    if (!delivered.ok) return err(deliveryProblem(delivered.error));
+    const out: DeliveredImage[] = [];
+    for (const item of delivered.value) {
+      if (!item.result.ok) return err(deliveryProblem(item.result.error));
+      const record = item.result.value;
+      if (plan.value.route.mode === 'import') this.#o.importedImages.add(record.deployRef);
+      out.push({ image: record.image, deployRef: record.deployRef, imagePullPolicy: record.imagePullPolicy, label: record.label });
+    }
+    return ok(out);
+  }
+}
+
+/** A delivery failure as the UI shows it. */
+export function deliveryProblem(error: DeliveryError): Problem {
+  const d = deliveryDiagnostic(error);
+  return { stage: 'deliver', reason: error.reason, message: d.message, ...(d.hint ? { fix: d.hint } : {}) };
+}

@@ -1,0 +1,117 @@
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { formatDiagnostic } from '../../core/diagnostic.ts';
+import { err, ok, type Result } from '../../core/result.ts';
+import { baseImageBuildArgs } from '../../build/base-image-args.ts';
+import type { BuildRecordStore } from '../../build/build-record.ts';
+import type { DockerBuilder } from '../../build/docker-builder.ts';
+import type { HashIndex } from '../../build/hash-index.ts';
+import { type ImagePlan as BuildPlan, planImages } from '../../build/plan-images.ts';
+import type { BuiltImage, FileChange, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
+import type { Problem } from '../../engine/problem.ts';
+import type { FileSystem } from '../../system/file-system.ts';
+
+/**
+ * The engine's `ImagePlanner` and `ImageBuilder` over the build module: plans
+ * from content digests (no Docker call unless the digest's image may be
+ * missing), builds with the classic builder or BuildKit, passing the built
+ * tags of devloop base images as build args.
+ */
+export class DockerImages implements ImagePlanner, ImageBuilder {
+  readonly #config: ResolvedConfig;
+  readonly #fs: FileSystem;
+  readonly #index: HashIndex;
+  readonly #docker: DockerBuilder;
+  readonly #records: BuildRecordStore | undefined;
+  #plans = new Map<string, BuildPlan>();
+  #built = new Set<string>();
+
+  constructor(options: { config: ResolvedConfig; fs: FileSystem; index: HashIndex; docker: DockerBuilder; records?: BuildRecordStore }) {
+    this.#config = options.config;
+    this.#fs = options.fs;
+    this.#index = options.index;
+    this.#docker = options.docker;
+    this.#records = options.records;
+  }
+
+  async plan(changes: readonly FileChange[]): Promise<Result<ImagePlan[], Problem>> {
+    this.#index.invalidate(changes.map((c) => c.path));
+    const planned = await planImages({
+      images: Object.values(this.#config.images),
+      fs: this.#fs,
+      index: this.#index,
+      builder: this.#docker,
+      ...(this.#records ? { records: this.#records } : {}),
+    });
+    void this.#index.save().catch(() => undefined);
+    if ('failure' in planned) {
+      return err({ stage: 'plan', reason: 'dependency-cycle', message: `images build FROM each other in a cycle: ${planned.failure.cycle.join(' → ')}` });
+    }
+    const out: ImagePlan[] = [];
+    for (const plan of planned.plans) {
+      if (plan.decision.kind === 'invalid') {
+        return err({
+          stage: 'plan',
+          reason: 'dockerfile-invalid',
+          message: `image ${plan.name}: ${plan.diagnostics[0]?.message ?? 'cannot be planned'}`,
+          details: plan.diagnostics.map(formatDiagnostic),
+        });
+      }
+      this.#plans.set(`${plan.name}@${plan.tag}`, plan);
+      const rebuild = plan.rebuild && !this.#built.has(plan.reference);
+      const step = plan.firstInvalidatedStep;
+      out.push({
+        image: plan.name,
+        rebuild,
+        tag: plan.tag,
+        reference: plan.reference,
+        digest: plan.digest,
+        firstInvalidatedStep: step ? `step ${step.index}/${plan.totalSteps} ${step.instruction}` : undefined,
+        changedInputs: plan.changedInputs,
+        explanation: rebuild ? `rebuild: ${plan.decision.kind === 'rebuild' ? plan.decision.reason : 'changed'}` : 'fresh: an image with this content digest exists',
+      });
+    }
+    return ok(out);
+  }
+
+  async build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>> {
+    const full = this.#plans.get(`${plan.image}@${plan.tag}`);
+    if (!full) return err({ stage: 'build', reason: 'build-not-planned', message: `image ${plan.image} was not planned` });
+    const image = full.inputs.image;
+    const references: Record<string, string> = {};
+    for (const dependency of full.dependencies) {
+      const base = [...this.#plans.values()].filter((p) => p.name === dependency).at(-1);
+      if (base) references[base.repository] = base.reference;
+    }
+    const baseArgs = baseImageBuildArgs({ text: full.inputs.dockerfileText, file: image.dockerfile, references });
+    const result = await this.#docker.build({
+      context: image.context,
+      dockerfile: image.dockerfile,
+      target: image.target,
+      buildArgs: { ...image.buildArgs, ...baseArgs },
+      reference: full.reference,
+      digest: full.digest,
+      ...(full.inputs.model ? { model: full.inputs.model } : {}),
+      signal: options.signal,
+      onLine: (line) => options.onLine(line),
+    });
+    if (!result.ok) {
+      const f = result.error;
+      switch (f.reason) {
+        case 'build-cancelled':
+          return err({ stage: 'build', reason: 'build-cancelled', message: 'cancelled by a newer change' });
+        case 'docker-unavailable':
+          return err({ stage: 'build', reason: 'docker-unavailable', message: f.message, fix: 'start Docker (is the daemon running? `docker info`)' });
+        case 'build-failed':
+          return err({
+            stage: 'build',
+            reason: 'build-failed',
+            message: `${plan.image}: ${f.step ? `step ${f.step.index} ${f.step.text} failed` : 'docker build failed'}: ${f.message}`,
+            fix: 'fix the error above and save; the running pods keep the previous image',
+            details: f.outputTail,
+          });
+      }
+    }
+    this.#built.add(full.reference);
+    return ok({ image: plan.image, ref: full.reference, tag: full.tag, cached: false });
+  }
+}

@@ -1,0 +1,45 @@
+import type { CliContext } from '../../cli/cli-context.ts';
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { ExitCode } from '../../core/exit-code.ts';
+import { formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
+import { describeRef } from '../../k8s/kube-types.ts';
+import { loadKubeconfig, selectContext } from '../../k8s/kubeconfig.ts';
+import { teardown } from '../../k8s/inventory.ts';
+import { NodeKubeClient } from '../../k8s/node-kube-client.ts';
+
+export interface RunDownOptions {
+  readonly config: ResolvedConfig;
+  /** A client for tests; by default one for the configured context. */
+  readonly client?: KubeClient;
+}
+
+/**
+ * `devloop down`: deletes what devloop applied for this project and nothing
+ * else (see `k8s/inventory.ts` for how that is recorded), and says what it
+ * deleted, what was already gone and what it left alone.
+ */
+export async function runDown(ctx: CliContext, options: RunDownOptions): Promise<ExitCode> {
+  const { config } = options;
+  let client = options.client;
+  if (!client) {
+    const loaded = await loadKubeconfig({ env: ctx.env, fs: ctx.fs });
+    const selected = loaded.ok ? selectContext(loaded.value, config.cluster.context) : loaded;
+    if (!selected.ok) {
+      ctx.stderr.write(`devloop down: ${selected.error.message}\n`);
+      return ExitCode.usage;
+    }
+    client = new NodeKubeClient({ config: selected.value.config });
+  }
+  const result = await teardown(client, { rootDir: config.rootDir, namespace: config.cluster.namespace });
+  if (!result.ok) {
+    ctx.stderr.write(`devloop down: ${formatKubeError(result.error)}\n`);
+    return ExitCode.failure;
+  }
+  const r = result.value;
+  for (const ref of r.deleted) ctx.stdout.write(`deleted ${describeRef(ref)}\n`);
+  for (const ref of r.skipped) ctx.stdout.write(`left ${describeRef(ref)}: no longer managed by this project\n`);
+  for (const f of r.failed) ctx.stderr.write(`could not delete ${describeRef(f.ref)}: ${formatKubeError(f.error)}\n`);
+  if (r.deleted.length === 0 && r.failed.length === 0) ctx.stdout.write('nothing to delete: devloop applied nothing for this project\n');
+  else ctx.stdout.write(`${r.deleted.length} deleted, ${r.alreadyGone.length} already gone, ${r.skipped.length} left alone\n`);
+  return r.failed.length > 0 ? ExitCode.failure : ExitCode.ok;
+}

@@ -1,0 +1,164 @@
+import * as path from 'node:path';
+import { loadConfig } from '../config/load-config.ts';
+import type { LoadedConfig } from '../config/load-config.ts';
+import { DevLoop } from '../engine/dev-loop.ts';
+import type { LogStore } from '../engine/log-store.ts';
+import type { FileChange } from '../engine/ports.ts';
+import type { Store } from '../engine/store.ts';
+import { Batcher } from '../watch/batcher.ts';
+import { ChokidarWatcher } from '../watch/chokidar-watcher.ts';
+import { createWatchFilter, watchRoots } from '../watch/watch-filter.ts';
+import type { CliContext, GlobalOptions } from './cli-context.ts';
+import { openSession, type Session, type SessionError } from './session.ts';
+
+/** What the supervisor reports besides actions: notices and fatal session errors. */
+export interface LoopOutput {
+  notice(message: string): void;
+  sessionFailed(error: SessionError): void;
+}
+
+/**
+ * Runs the loop for one configuration at a time: opens a session, starts the
+ * watcher and the first pass, and on an edit of the config file reloads it —
+ * a broken edit only shows its diagnostics while the last good configuration
+ * keeps running.
+ */
+export class LoopSupervisor {
+  readonly #ctx: CliContext;
+  readonly #globals: GlobalOptions;
+  readonly #store: Store;
+  readonly #logs: LogStore;
+  readonly #output: LoopOutput;
+  readonly #watch: boolean;
+  #session: Session | undefined;
+  #loop: DevLoop | undefined;
+  #watcher: ChokidarWatcher | undefined;
+  #batcher: Batcher | undefined;
+  #configFiles = new Set<string>();
+  #paused = false;
+
+  constructor(options: { ctx: CliContext; globals: GlobalOptions; store: Store; logs: LogStore; output: LoopOutput; watch: boolean }) {
+    this.#ctx = options.ctx;
+    this.#globals = options.globals;
+    this.#store = options.store;
+    this.#logs = options.logs;
+    this.#output = options.output;
+    this.#watch = options.watch;
+  }
+
+  /** Opens the session for `loaded` and runs the first pass (resolves when it is done). */
+  async start(loaded: LoadedConfig): Promise<boolean> {
+    const session = await openSession(this.#ctx, loaded.config, (m) => this.#output.notice(m));
+    if (!session.ok) {
+      this.#output.sessionFailed(session.error);
+      return false;
+    }
+    const preflight = await session.value.deliverer.preflight();
+    if (!preflight.ok) {
+      this.#output.sessionFailed({
+        kind: preflight.error.reason === 'context-not-local' ? 'usage' : 'failure',
+        diagnostics: [{ severity: 'error', code: preflight.error.reason, message: preflight.error.message, ...(preflight.error.fix ? { hint: preflight.error.fix } : {}) }],
+      });
+      return false;
+    }
+    this.#session = session.value;
+    this.#loop = new DevLoop({
+      store: this.#store,
+      logs: this.#logs,
+      model: session.value.model,
+      planner: session.value.images,
+      builder: session.value.images,
+      deliverer: session.value.deliverer,
+      deployer: session.value.deployer,
+      logFollower: session.value.logFollower,
+    });
+    this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : [])]);
+    if (this.#watch) await this.#startWatching(session.value);
+    await this.#loop.start();
+    return true;
+  }
+
+  async #startWatching(session: Session): Promise<void> {
+    const { config } = session;
+    const input = {
+      rootDir: config.rootDir,
+      contexts: session.contexts,
+      configFiles: [...this.#configFiles, path.join(config.rootDir, 'devloop.local.config.ts')],
+      manifests: config.manifests,
+      ignore: config.watch.ignore,
+    };
+    this.#batcher = new Batcher({ quietMs: config.watch.debounceMs, onBatch: (changes) => void this.#onBatch(changes) });
+    if (this.#paused) this.#batcher.pause();
+    this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
+    const files = await this.#watcher.start(
+      (file, kind) => this.#batcher?.add(file, kind),
+      (message) => this.#output.notice(`watch: ${message}`),
+    );
+    this.#store.dispatch({ type: 'watch-ready', at: Date.now(), files });
+  }
+
+  async #onBatch(changes: FileChange[]): Promise<void> {
+    const configChanged = changes.some((c) => this.#configFiles.has(c.path) || path.basename(c.path).startsWith('devloop.local.config.'));
+    if (configChanged) {
+      await this.#reload();
+      return;
+    }
+    await this.#loop?.changes(changes);
+  }
+
+  async #reload(): Promise<void> {
+    const loaded = await loadConfig({
+      cwd: this.#ctx.cwd,
+      ...(this.#globals.config ? { configPath: this.#globals.config } : {}),
+      env: this.#ctx.env,
+      flags: { ...(this.#globals.context ? { context: this.#globals.context } : {}), ...(this.#globals.namespace ? { namespace: this.#globals.namespace } : {}) },
+      fs: this.#ctx.fs,
+    });
+    if (!loaded.ok) {
+      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
+      return;
+    }
+    this.#output.notice('configuration changed: reloading');
+    await this.#stopCurrent();
+    this.#store.dispatch({ type: 'config-reloaded', at: Date.now() });
+    await this.start(loaded.value);
+  }
+
+  /** A manual trigger for a resource. */
+  trigger(resource: string): void {
+    void this.#loop?.trigger(resource);
+  }
+
+  /** Pauses or resumes acting on file changes (changes made meanwhile are kept). */
+  togglePause(): void {
+    this.#paused = !this.#paused;
+    if (this.#paused) {
+      this.#batcher?.pause();
+      this.#store.dispatch({ type: 'watch-paused', at: Date.now() });
+    } else {
+      this.#store.dispatch({ type: 'watch-resumed', at: Date.now() });
+      this.#batcher?.resume();
+    }
+  }
+
+  /** Resolves when no iteration is running. */
+  async idle(): Promise<void> {
+    await this.#loop?.idle();
+  }
+
+  async #stopCurrent(): Promise<void> {
+    this.#batcher?.dispose();
+    await this.#watcher?.close();
+    await this.#loop?.stop();
+    await this.#session?.index.save().catch(() => undefined);
+    this.#watcher = undefined;
+    this.#batcher = undefined;
+    this.#loop = undefined;
+  }
+
+  /** Stops watching, cancels running work (killing child processes), stops logs and port forwards. */
+  async stop(): Promise<void> {
+    this.#store.dispatch({ type: 'engine-stopping', at: Date.now() });
+    await this.#stopCurrent();
+  }
+}
