@@ -1,0 +1,96 @@
+import { baseImageBuildArgs } from './base-image-args.ts';
+import { runInOrder } from './build-order.ts';
+import type { BuildProgress } from './build-output.ts';
+import type { BuildRecordStore } from './build-record.ts';
+import type { BuildFailure, BuildSuccess, DockerBuilder } from './docker-builder.ts';
+import type { ImagePlan } from './plan-images.ts';
+
+/** What happened to one image in `buildImages`. */
+export type BuildOutcome =
+  | { readonly kind: 'fresh'; readonly plan: ImagePlan }
+  | { readonly kind: 'built'; readonly plan: ImagePlan; readonly result: BuildSuccess }
+  | { readonly kind: 'failed'; readonly plan: ImagePlan; readonly failure: BuildFailure }
+  | { readonly kind: 'skipped'; readonly plan: ImagePlan; readonly reason: 'dependency-failed' | 'invalid' };
+
+/** Progress of `buildImages`, for a renderer or the engine's actions. */
+export type BuildEvent =
+  | { readonly type: 'build-started'; readonly image: string; readonly reference: string }
+  | { readonly type: 'build-line'; readonly image: string; readonly line: string; readonly stream: 'stdout' | 'stderr' }
+  | { readonly type: 'build-progress'; readonly image: string; readonly progress: BuildProgress }
+  | { readonly type: 'build-completed'; readonly image: string; readonly outcome: BuildOutcome };
+
+/** What `buildImages` needs. */
+export interface BuildImagesOptions {
+  readonly plans: readonly ImagePlan[];
+  readonly builder: DockerBuilder;
+  readonly records?: BuildRecordStore;
+  readonly concurrency: number;
+  readonly signal?: AbortSignal;
+  /** `--network` for RUN steps. */
+  readonly network?: string;
+  readonly onEvent?: (event: BuildEvent) => void;
+}
+
+/**
+ * Builds the images whose plan says rebuild, bases before dependents,
+ * independent ones in parallel up to `concurrency`. An image built FROM
+ * another devloop image gets that image's new tag through its ARG (see
+ * `base-image-args.ts`). Successful builds are recorded, so the next plan
+ * can name the step a rebuild starts from.
+ */
+export async function buildImages(options: BuildImagesOptions): Promise<Map<string, BuildOutcome>> {
+  const byName = new Map(options.plans.map((p) => [p.name, p]));
+  const outcomes = new Map<string, BuildOutcome>();
+  const emit = (e: BuildEvent): void => options.onEvent?.(e);
+  const dependencies = Object.fromEntries(options.plans.map((p) => [p.name, p.dependencies]));
+  const finish = (outcome: BuildOutcome): boolean => {
+    outcomes.set(outcome.plan.name, outcome);
+    emit({ type: 'build-completed', image: outcome.plan.name, outcome });
+    return outcome.kind === 'fresh' || outcome.kind === 'built';
+  };
+  const result = await runInOrder({
+    dependencies,
+    images: options.plans.map((p) => p.name),
+    concurrency: options.concurrency,
+    run: async (name) => {
+      const plan = byName.get(name);
+      if (!plan) return false;
+      if (plan.decision.kind === 'invalid') return finish({ kind: 'skipped', plan, reason: 'invalid' });
+      if (!plan.rebuild) return finish({ kind: 'fresh', plan });
+      const { image, dockerfileText, model } = plan.inputs;
+      const references: Record<string, string> = {};
+      for (const d of plan.dependencies) {
+        const dep = byName.get(d);
+        if (dep) references[dep.repository] = dep.reference;
+      }
+      const buildArgs = { ...image.buildArgs, ...baseImageBuildArgs({ text: dockerfileText, file: image.dockerfile, references }) };
+      emit({ type: 'build-started', image: name, reference: plan.reference });
+      const built = await options.builder.build({
+        context: image.context,
+        dockerfile: image.dockerfile,
+        target: image.target,
+        buildArgs,
+        reference: plan.reference,
+        digest: plan.digest,
+        ...(model ? { model } : {}),
+        ...(options.network ? { network: options.network } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+        onLine: (line, stream) => emit({ type: 'build-line', image: name, line, stream }),
+        onProgress: (progress) => emit({ type: 'build-progress', image: name, progress }),
+      });
+      if (!built.ok) return finish({ kind: 'failed', plan, failure: built.error });
+      await options.records?.write(name, {
+        digest: plan.digest,
+        dockerfileText,
+        dockerignoreText: plan.inputs.dockerignoreText,
+        files: plan.inputs.files,
+      });
+      return finish({ kind: 'built', plan, result: built.value });
+    },
+  });
+  for (const [name, state] of result) {
+    const plan = byName.get(name);
+    if (state === 'skipped' && plan && !outcomes.has(name)) finish({ kind: 'skipped', plan, reason: 'dependency-failed' });
+  }
+  return outcomes;
+}

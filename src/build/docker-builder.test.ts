@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerfile } from '../graph/dockerfile-model.ts';
+import { FakeRunner } from '../system/fake-runner.ts';
+import { baseImageBuildArgs, literalDevloopBases } from './base-image-args.ts';
+import { type BuildProgress, buildkitProgressParser, classicProgressParser } from './build-output.ts';
+import { buildArguments, DockerBuilder } from './docker-builder.ts';
+
+const classicOutput = `Sending build context to Docker daemon  3.072kB
+Step 1/4 : FROM busybox:1.36
+ ---> e27e3d8f62e7
+Step 2/4 : COPY a.txt /a.txt
+ ---> Using cache
+ ---> 5be613f9a8ed
+Step 3/4 : COPY b.txt /b.txt
+ ---> 5ed4531822db
+Step 4/4 : RUN cat /a.txt
+ ---> Running in 3f6405d0aef6
+hello
+Removing intermediate container 3f6405d0aef6
+ ---> 321a63715223
+Successfully built 321a63715223`;
+
+const request = {
+  context: '/p',
+  dockerfile: '/p/Dockerfile',
+  target: 'final',
+  buildArgs: { B: '2', A: '1' },
+  reference: 'api:devloop-0123456789ab',
+  digest: 'sha256:0123456789abcdef',
+};
+
+describe('classicProgressParser', () => {
+  it('tells cached steps from executed ones', () => {
+    const parser = classicProgressParser();
+    const events = classicOutput.split('\n').flatMap((l) => parser.push(l));
+    events.push(...parser.finish());
+    expect(events.filter((e) => e.kind !== 'step')).toEqual([
+      { kind: 'cached', index: 2 },
+      { kind: 'executed', index: 3 },
+      { kind: 'executed', index: 4 },
+    ]);
+  });
+});
+
+describe('buildkitProgressParser', () => {
+  it('maps per-stage steps to file-wide indices', () => {
+    const model = parseDockerfile({
+      text: 'ARG X=1\nFROM busybox AS a\nCOPY a /\nFROM busybox\nCOPY --from=a /a /b\nRUN true\n',
+      file: 'D',
+    });
+    const parser = buildkitProgressParser(
+      (label, step) =>
+        (label === undefined ? model.stages.at(-1) : model.stages.find((s) => s.name === label))?.instructions[step - 1]?.index,
+    );
+    const lines = [
+      '#4 [a 2/2] COPY a /',
+      '#4 CACHED',
+      '#6 [stage-1 2/3] COPY --from=a /a /b',
+      '#6 DONE 0.1s',
+      '#7 [3/3] RUN true',
+      '#7 ERROR: process "/bin/sh -c true" did not complete',
+    ];
+    const events: BuildProgress[] = lines.flatMap((l) => parser.push(l));
+    expect(events.filter((e) => e.kind !== 'step').map((e) => [e.kind, 'index' in e ? e.index : undefined])).toEqual([
+      ['cached', 3],
+      ['failed', 6],
+    ]);
+  });
+});
+
+describe('DockerBuilder', () => {
+  it('builds with the classic builder when buildx is missing: args, env, labels, streamed lines', async () => {
+    const runner = new FakeRunner()
+      .on('docker buildx', { exitCode: 1, stderr: "docker: 'buildx' is not a docker command." })
+      .on('docker build', { stdout: classicOutput });
+    const lines: string[] = [];
+    const r = await new DockerBuilder({ runner }).build({ ...request, onLine: (l) => lines.push(l) });
+    expect(r.ok && r.value).toMatchObject({ builder: 'classic', cachedSteps: [2], executedSteps: [3, 4] });
+    const call = runner.calls.find((c) => c.args[0] === 'build');
+    expect(call?.args).toEqual([
+      'build',
+      '-f',
+      '/p/Dockerfile',
+      '-t',
+      'api:devloop-0123456789ab',
+      '--label',
+      'devloop.digest=sha256:0123456789abcdef',
+      '--target',
+      'final',
+      '--build-arg',
+      'A=1',
+      '--build-arg',
+      'B=2',
+      '/p',
+    ]);
+    expect(call?.options.env).toEqual({ DOCKER_BUILDKIT: '0' });
+    expect(lines).toContain('Step 3/4 : COPY b.txt /b.txt');
+  });
+
+  it('uses buildx when present', () => {
+    expect(buildArguments(request, 'buildx').slice(0, 4)).toEqual(['buildx', 'build', '--load', '--progress=plain']);
+  });
+
+  it('names the failing step and keeps the output tail', async () => {
+    const runner = new FakeRunner().on('docker build', {
+      exitCode: 1,
+      stdout: 'Step 1/2 : FROM busybox\n ---> abc\nStep 2/2 : RUN exit 3\n ---> Running in 123\n',
+      stderr: "The command '/bin/sh -c exit 3' returned a non-zero code: 3",
+    });
+    const r = await new DockerBuilder({ runner, kind: 'classic' }).build(request);
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        reason: 'build-failed',
+        step: { index: 2, text: 'RUN exit 3' },
+        exitCode: 1,
+        message: "The command '/bin/sh -c exit 3' returned a non-zero code: 3",
+      },
+    });
+    expect(!r.ok && r.error.reason === 'build-failed' && r.error.outputTail.length).toBe(5);
+  });
+
+  it('reports docker-unavailable and cancellation', async () => {
+    const missing = await new DockerBuilder({ runner: new FakeRunner(), kind: 'classic' }).build(request);
+    expect(missing).toMatchObject({ ok: false, error: { reason: 'docker-unavailable' } });
+    const down = new FakeRunner().on('docker', {
+      exitCode: 1,
+      stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+    });
+    expect(await new DockerBuilder({ runner: down, kind: 'classic' }).imageExists('x:1')).toMatchObject({
+      ok: false,
+      error: { reason: 'docker-unavailable' },
+    });
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await new DockerBuilder({ runner: new FakeRunner().on('docker build', { exitCode: 137 }), kind: 'classic' }).build({
+      ...request,
+      signal: controller.signal,
+    });
+    expect(cancelled).toEqual({ ok: false, error: { reason: 'build-cancelled' } });
+  });
+
+  it('checks for an existing image by reference', async () => {
+    const runner = new FakeRunner().on('docker image', (args) => ({ exitCode: args.includes('api:devloop-1') ? 0 : 1 }));
+    const builder = new DockerBuilder({ runner, kind: 'classic' });
+    expect(await builder.imageExists('api:devloop-1')).toEqual({ ok: true, value: true });
+    expect(await builder.imageExists('api:devloop-2')).toEqual({ ok: true, value: false });
+  });
+});
+
+describe('base images of other devloop images', () => {
+  it('passes the built tag through the ARG that names the dependency', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile text, not a template
+    const text = 'ARG BASE=base\nARG OTHER=busybox:1.36\nFROM ${BASE}\nRUN true\n';
+    expect(baseImageBuildArgs({ text, file: 'D', references: { base: 'base:devloop-1' } })).toEqual({ BASE: 'base:devloop-1' });
+  });
+
+  it('reports a FROM that names a devloop image literally, with the fix', () => {
+    const text = 'FROM base:dev\nRUN true\n';
+    const model = parseDockerfile({ text, file: 'api/Dockerfile' });
+    expect(literalDevloopBases({ model, text, repositories: new Set(['base']) })).toEqual([
+      expect.objectContaining({ code: 'devloop-base-literal', line: 1, hint: expect.stringContaining('ARG BASE_IMAGE=base') }),
+    ]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile text, not a template
+    const viaArg = 'ARG B=base\nFROM ${B}\n';
+    expect(
+      literalDevloopBases({ model: parseDockerfile({ text: viaArg, file: 'D' }), text: viaArg, repositories: new Set(['base']) }),
+    ).toEqual([]);
+  });
+});

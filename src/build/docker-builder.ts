@@ -1,0 +1,183 @@
+import { err, ok, type Result } from '../core/result.ts';
+import type { DockerfileModel } from '../graph/dockerfile-model.ts';
+import type { ProcessRunner, RunResult } from '../system/process-runner.ts';
+import { type BuildProgress, buildkitProgressParser, classicProgressParser, type ProgressParser } from './build-output.ts';
+
+/** One `docker build`. */
+export interface BuildRequest {
+  /** Absolute context directory. */
+  readonly context: string;
+  /** Absolute Dockerfile path. */
+  readonly dockerfile: string;
+  readonly target: string | undefined;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  /** `repository:tag` to give the result. */
+  readonly reference: string;
+  /** Input digest, recorded as the label `devloop.digest`. */
+  readonly digest: string;
+  /** Parsed Dockerfile, to map BuildKit's per-stage step numbers to file-wide ones. */
+  readonly model?: DockerfileModel;
+  /** `--network` for RUN steps, e.g. `host` on daemons without a bridge network. */
+  readonly network?: string;
+  /** Aborting kills docker and everything it started. */
+  readonly signal?: AbortSignal;
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+/** A finished build. */
+export interface BuildSuccess {
+  readonly reference: string;
+  readonly digest: string;
+  readonly builder: BuilderKind;
+  readonly durationMs: number;
+  /** Step indices Docker took from its cache, and those it ran. */
+  readonly cachedSteps: readonly number[];
+  readonly executedSteps: readonly number[];
+}
+
+/** Why a build did not produce an image. */
+export type BuildFailure =
+  | { readonly reason: 'docker-unavailable'; readonly message: string }
+  | { readonly reason: 'build-cancelled' }
+  | {
+      readonly reason: 'build-failed';
+      /** The step that failed, as Docker numbered it. */
+      readonly step: { readonly index: number; readonly text: string } | undefined;
+      readonly exitCode: number | undefined;
+      readonly message: string;
+      /** The last lines of output, for showing what went wrong. */
+      readonly outputTail: readonly string[];
+    };
+
+/** `buildx`: BuildKit through `docker buildx build --load`; `classic`: the legacy builder. */
+export type BuilderKind = 'buildx' | 'classic';
+
+const tailLength = 40;
+
+/**
+ * Runs `docker build` through the ProcessRunner (never a shell), streams its
+ * lines, parses step progress, and turns the outcome into a `Result`.
+ * BuildKit is used through buildx when `docker buildx version` works,
+ * otherwise the classic builder with `DOCKER_BUILDKIT=0`.
+ */
+export class DockerBuilder {
+  readonly #runner: ProcessRunner;
+  #kind: Promise<BuilderKind> | undefined;
+  /** References known to exist (built or seen in this run): asked about only once. */
+  readonly #known = new Set<string>();
+
+  constructor({ runner, kind }: { runner: ProcessRunner; kind?: BuilderKind }) {
+    this.#runner = runner;
+    if (kind) this.#kind = Promise.resolve(kind);
+  }
+
+  /** Which builder this machine has; asked once. */
+  builderKind(): Promise<BuilderKind> {
+    this.#kind ??= this.#runner.run('docker', ['buildx', 'version']).then((r) => (r.exitCode === 0 ? 'buildx' : 'classic'));
+    return this.#kind;
+  }
+
+  /**
+   * True when the local engine has this image; how a digest already built is
+   * recognised. Positive answers are remembered, so re-planning an unchanged
+   * image calls no docker at all.
+   */
+  async imageExists(reference: string): Promise<Result<boolean, Extract<BuildFailure, { reason: 'docker-unavailable' }>>> {
+    if (this.#known.has(reference)) return ok(true);
+    const r = await this.#runner.run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
+    if (unavailable(r)) return err({ reason: 'docker-unavailable', message: unavailableMessage(r) });
+    if (r.exitCode === 0) this.#known.add(reference);
+    return ok(r.exitCode === 0);
+  }
+
+  /** Builds one image. */
+  async build(request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure>> {
+    const kind = await this.builderKind();
+    const args = buildArguments(request, kind);
+    const parser: ProgressParser =
+      kind === 'classic' ? classicProgressParser() : buildkitProgressParser(stepMapper(request.model, request.target));
+    const cached: number[] = [];
+    const executed: number[] = [];
+    const tail: string[] = [];
+    const emit = (events: BuildProgress[]): void => {
+      for (const e of events) {
+        if (e.kind === 'cached') cached.push(e.index);
+        if (e.kind === 'executed') executed.push(e.index);
+        request.onProgress?.(e);
+      }
+    };
+    const result = await this.#runner.run('docker', args, {
+      cwd: request.context,
+      env: kind === 'classic' ? { DOCKER_BUILDKIT: '0' } : {},
+      signal: request.signal,
+      onLine: (line, stream) => {
+        tail.push(line);
+        if (tail.length > tailLength) tail.shift();
+        request.onLine?.(line, stream);
+        emit(parser.push(line));
+      },
+    });
+    if (result.cancelled || request.signal?.aborted) return err({ reason: 'build-cancelled' });
+    if (unavailable(result)) return err({ reason: 'docker-unavailable', message: unavailableMessage(result) });
+    if (result.exitCode !== 0) {
+      const lines = tail.length > 0 ? tail : `${result.stdout}\n${result.stderr}`.split('\n').slice(-tailLength);
+      const message =
+        [...lines].reverse().find((l) => l.trim() !== '' && !/^(DEPRECATED|\s+BuildKit is|\s+environment-variable)/.test(l)) ??
+        'docker build failed';
+      return err({
+        reason: 'build-failed',
+        step: parser.currentStep,
+        exitCode: result.exitCode,
+        message: message.trim(),
+        outputTail: lines,
+      });
+    }
+    emit(parser.finish());
+    this.#known.add(request.reference);
+    return ok({
+      reference: request.reference,
+      digest: request.digest,
+      builder: kind,
+      durationMs: result.durationMs,
+      cachedSteps: cached,
+      executedSteps: executed,
+    });
+  }
+}
+
+/** The docker arguments for a request; exported for tests and for showing the command. */
+export function buildArguments(request: BuildRequest, kind: BuilderKind): string[] {
+  const args = kind === 'buildx' ? ['buildx', 'build', '--load', '--progress=plain'] : ['build'];
+  args.push('-f', request.dockerfile, '-t', request.reference, '--label', `devloop.digest=${request.digest}`);
+  if (request.target) args.push('--target', request.target);
+  if (request.network) args.push('--network', request.network);
+  for (const [name, value] of Object.entries(request.buildArgs).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    args.push('--build-arg', `${name}=${value}`);
+  }
+  args.push(request.context);
+  return args;
+}
+
+function stepMapper(model: DockerfileModel | undefined, target: string | undefined) {
+  return (label: string | undefined, step: number): number | undefined => {
+    if (!model) return undefined;
+    const byLabel =
+      label === undefined
+        ? target === undefined
+          ? model.stages.at(-1)
+          : model.stages.find((s) => s.name === target.toLowerCase())
+        : (model.stages.find((s) => s.name === label.toLowerCase()) ?? model.stages[Number(/^stage-(\d+)$/.exec(label)?.[1] ?? -1)]);
+    return byLabel?.instructions[step - 1]?.index;
+  };
+}
+
+function unavailable(r: RunResult): boolean {
+  return r.notFound || /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(r.stderr);
+}
+
+function unavailableMessage(r: RunResult): string {
+  return r.notFound
+    ? 'the docker CLI is not installed (not found on PATH)'
+    : (r.stderr.split('\n').find((l) => l.trim()) ?? 'docker is not reachable');
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { cacheDirectory, HashIndex, hashIndexFile } from './hash-index.ts';
+import { MemoryFileSystem } from './testing/memory-file-system.ts';
+
+describe('HashIndex', () => {
+  it('reads a file once, then answers from size+mtime+inode, across a restart', async () => {
+    const fs = new MemoryFileSystem().put('/p/a.txt', 'hello');
+    const first = await HashIndex.open({ fs, file: '/cache/index.json' });
+    const h = await first.hash('/p/a.txt');
+    expect(h).toBe('2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+    expect(await first.hash('/p/a.txt')).toBe(h);
+    expect(first.stats).toMatchObject({ reads: 1, hits: 1 });
+    await first.save();
+    fs.reads.length = 0;
+    const second = await HashIndex.open({ fs, file: '/cache/index.json' });
+    expect(await second.hash('/p/a.txt')).toBe(h);
+    expect(fs.reads).toEqual(['/cache/index.json']);
+  });
+
+  it('rehashes when the stat changes, or after invalidate', async () => {
+    const fs = new MemoryFileSystem().put('/p/a.txt', 'one');
+    const index = await HashIndex.open({ fs });
+    const one = await index.hash('/p/a.txt');
+    fs.put('/p/a.txt', 'two', { mtimeNs: '1000' });
+    const two = await index.hash('/p/a.txt');
+    expect(two).not.toBe(one);
+    // Same size, same mtime, same inode: only a watcher event can tell.
+    const entry = fs.files.get('/p/a.txt');
+    if (entry) entry.content = new TextEncoder().encode('six');
+    expect(await index.hash('/p/a.txt')).toBe(two);
+    index.invalidate(['/p']);
+    const six = await index.hash('/p/a.txt');
+    expect(six).not.toBe(two);
+    expect(fs.reads.length).toBe(3);
+  });
+
+  it('does not trust entries hashed in the same instant the file was written', async () => {
+    const fs = new MemoryFileSystem().put('/p/a.txt', 'x', { mtimeNs: (BigInt(Date.now()) * 1_000_000n).toString() });
+    const index = await HashIndex.open({ fs });
+    await index.hash('/p/a.txt');
+    await index.hash('/p/a.txt');
+    expect(fs.reads.length).toBe(2);
+  });
+
+  it('ignores a corrupt index file', async () => {
+    const fs = new MemoryFileSystem().put('/cache/index.json', '{nope');
+    const index = await HashIndex.open({ fs, file: '/cache/index.json' });
+    expect(index.stats.entries).toBe(0);
+  });
+
+  it('keeps its cache outside the project, per project root', () => {
+    const dir = cacheDirectory({ projectRoot: '/work/app', env: { HOME: '/home/u' } });
+    expect(dir).toMatch(/^\/home\/u\/\.cache\/devloop\/[0-9a-f]{16}$/);
+    expect(cacheDirectory({ projectRoot: '/work/app', env: { XDG_CACHE_HOME: '/xdg' } })).toMatch(/^\/xdg\/devloop\//);
+    expect(hashIndexFile('/c')).toBe('/c/hash-index.json');
+  });
+});

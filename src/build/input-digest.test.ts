@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { createBuildContext } from '../graph/build-context.ts';
+import { parseDockerfile } from '../graph/dockerfile-model.ts';
+import { HashIndex } from './hash-index.ts';
+import { collectInputFiles, computeInputDigest, tagForDigest } from './input-digest.ts';
+import { MemoryFileSystem } from './testing/memory-file-system.ts';
+
+const dockerfile = 'FROM busybox\nCOPY requirements.txt /\nCOPY app /app\nCOPY *.toml /\n';
+
+async function inputs(fs: MemoryFileSystem, text = dockerfile, dockerignore?: string) {
+  const index = await HashIndex.open({ fs });
+  const context = createBuildContext({ dir: '/p', dockerfile: '/p/Dockerfile', dockerignore });
+  const model = parseDockerfile({ text, file: 'Dockerfile' });
+  return collectInputFiles({ fs, index, context, model, target: undefined });
+}
+
+function tree(): MemoryFileSystem {
+  return new MemoryFileSystem()
+    .put('/p/Dockerfile', dockerfile)
+    .put('/p/requirements.txt', 'flask\n')
+    .put('/p/app/main.py', 'print(1)\n')
+    .put('/p/app/cache.pyc', 'x')
+    .put('/p/pyproject.toml', '[x]\n')
+    .put('/p/README.md', '# hi\n');
+}
+
+describe('collectInputFiles', () => {
+  it('lists exactly the files the COPY sources select, after .dockerignore', async () => {
+    const files = await inputs(tree(), dockerfile, '**/*.pyc\n');
+    expect(files.map((f) => `${f.kind}:${f.path}`)).toEqual([
+      'directory:app',
+      'file:app/main.py',
+      'file:pyproject.toml',
+      'file:requirements.txt',
+    ]);
+  });
+
+  it('reads only selected files', async () => {
+    const fs = tree();
+    await inputs(fs);
+    expect(fs.reads.sort()).toEqual(['/p/app/cache.pyc', '/p/app/main.py', '/p/pyproject.toml', '/p/requirements.txt']);
+  });
+});
+
+describe('computeInputDigest', () => {
+  const base = { dockerfileText: dockerfile, buildArgs: { A: '1' }, target: undefined, baseDigests: {} };
+
+  it('changes with content, mode, build args, target and base digests; not with mtime', async () => {
+    const fs = tree();
+    const d0 = computeInputDigest({ ...base, files: await inputs(fs) });
+    fs.put('/p/README.md', 'changed');
+    expect(computeInputDigest({ ...base, files: await inputs(fs) })).toBe(d0);
+    fs.put('/p/app/main.py', 'print(1)\n', { mtimeNs: '5' });
+    expect(computeInputDigest({ ...base, files: await inputs(fs) })).toBe(d0);
+    fs.put('/p/app/main.py', 'print(1)\n', { mode: 0o100755 });
+    const d1 = computeInputDigest({ ...base, files: await inputs(fs) });
+    expect(d1).not.toBe(d0);
+    const files = await inputs(fs);
+    expect(computeInputDigest({ ...base, files, buildArgs: { A: '2' } })).not.toBe(d1);
+    expect(computeInputDigest({ ...base, files, target: 'x' })).not.toBe(d1);
+    expect(computeInputDigest({ ...base, files, baseDigests: { base: 'sha256:1' } })).not.toBe(d1);
+    expect(computeInputDigest({ ...base, files, buildArgs: { A: '1' } })).toBe(d1);
+  });
+
+  it('derives a devloop tag, never latest', () => {
+    expect(tagForDigest('sha256:0123456789abcdef0123')).toBe('devloop-0123456789ab');
+  });
+});

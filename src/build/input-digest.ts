@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { BuildContext } from '../graph/build-context.ts';
+import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
+import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
+import type { FileSystem } from '../system/file-system.ts';
+import type { HashIndex } from './hash-index.ts';
+
+/** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
+export interface InputFile {
+  /** Context-relative posix path. */
+  readonly path: string;
+  readonly kind: 'file' | 'directory' | 'symlink';
+  /** Permission bits. */
+  readonly mode: number;
+  /** sha256 of the content for files; size for symlinks; empty for directories. */
+  readonly hash: string;
+}
+
+/** What `collectInputFiles` needs. */
+export interface CollectOptions {
+  readonly fs: FileSystem;
+  readonly index: HashIndex;
+  readonly context: BuildContext;
+  readonly model: DockerfileModel;
+  readonly target: string | undefined;
+}
+
+/**
+ * The context entries the image's COPY/ADD instructions select, in the
+ * stages its target needs, after .dockerignore. Walks only below the
+ * sources' fixed prefixes, and reads only files the hash index cannot vouch for.
+ */
+export async function collectInputFiles({ fs, index, context, model, target }: CollectOptions): Promise<InputFile[]> {
+  const stage = targetStage(model, target);
+  if (!stage) return [];
+  const needed = neededStages(model, stage);
+  const patterns: SourcePattern[] = [];
+  for (const instruction of model.instructions) {
+    const copy = instruction.copy;
+    if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
+    for (const source of copy.sources) if (!isRemoteSource(source)) patterns.push(compileSource(source));
+  }
+  const roots = new Set<string>();
+  for (const p of patterns) {
+    const fixed: string[] = [];
+    for (const segment of p.segments) {
+      if (/[*?[]/.test(segment)) break;
+      fixed.push(segment);
+    }
+    roots.add(fixed.join('/'));
+  }
+  const minimal = [...roots].filter((r) => ![...roots].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
+  const found = new Map<string, InputFile>();
+  const visit = async (relative: string): Promise<void> => {
+    const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
+    const stat = await fs.stat(absolute);
+    if (!stat) return;
+    const included = relative === '' || context.inContext(relative);
+    if (stat.kind === 'directory') {
+      if (!included && !context.hasExceptions) return;
+      if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
+        found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
+      }
+      for (const entry of await fs.readDir(absolute)) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
+      return;
+    }
+    if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
+    if (stat.kind === 'file') {
+      const hash = (await index.hash(absolute, stat)) ?? '';
+      found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
+    } else if (stat.kind === 'symlink') {
+      found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
+    }
+  };
+  for (const root of minimal) await visit(root);
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Everything an image's digest covers. */
+export interface DigestInput {
+  readonly dockerfileText: string;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly target: string | undefined;
+  readonly files: readonly InputFile[];
+  /** Digests of the devloop images this one builds FROM, by image name. */
+  readonly baseDigests: Readonly<Record<string, string>>;
+}
+
+/**
+ * sha256 over exactly what the build reads. Equal digests mean Docker would
+ * produce the same image, so an existing image with the derived tag need
+ * not be built again — in this run or after a restart.
+ */
+export function computeInputDigest(input: DigestInput): string {
+  const hash = createHash('sha256');
+  const sorted = (record: Readonly<Record<string, string>>): [string, string][] =>
+    Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  hash.update(
+    JSON.stringify({
+      v: 1,
+      dockerfile: input.dockerfileText,
+      buildArgs: sorted(input.buildArgs),
+      target: input.target ?? null,
+      bases: sorted(input.baseDigests),
+    }),
+  );
+  for (const f of input.files) hash.update(`\n${f.kind}\u0000${f.mode.toString(8)}\u0000${f.hash}\u0000${f.path}`);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/** The tag devloop gives an image: derived from its digest, never `latest`. */
+export function tagForDigest(digest: string): string {
+  return `devloop-${digest.replace(/^sha256:/, '').slice(0, 12)}`;
+}

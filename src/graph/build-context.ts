@@ -1,0 +1,88 @@
+import * as path from 'node:path';
+import dockerignore from '@balena/dockerignore';
+
+// The package is CommonJS (`module.exports = factory`) but its types declare an ES default export.
+const ignore = dockerignore as unknown as typeof dockerignore.default;
+
+/**
+ * The build context as Docker sees it. `.dockerignore` patterns are matched
+ * by @balena/dockerignore, a port of Docker's own matcher: patterns anchored
+ * at the context root, `*` within one path segment, `**` across segments,
+ * later `!` exceptions re-including paths. Matching is case-sensitive, like
+ * Docker on Linux.
+ *
+ * The docker CLI always sends the Dockerfile and `.dockerignore` to the
+ * daemon, but the daemon removes them again before any COPY runs when the
+ * patterns exclude them; so for what a COPY can see, the plain pattern
+ * answer is the right one (`inContext`). A change to either file always
+ * matters to devloop, though (`watches`).
+ */
+export interface BuildContext {
+  /** Absolute context directory. */
+  readonly dir: string;
+  /** Absolute Dockerfile path. */
+  readonly dockerfilePath: string;
+  /** The Dockerfile relative to the context (posix), or undefined when it lives outside it. */
+  readonly dockerfile: string | undefined;
+  /** `.dockerignore` patterns as read, comments and blank lines dropped. */
+  readonly patterns: readonly string[];
+  /** True when a COPY/ADD could read this context-relative path. */
+  inContext(relative: string): boolean;
+  /** True when a change at this path can matter to a build: in the context and not in the image's extra `ignore`. */
+  watches(relative: string): boolean;
+  /** True when an excluded directory may still hold re-included paths, so walking into it is needed. */
+  readonly hasExceptions: boolean;
+}
+
+/** Inputs of `createBuildContext`. */
+export interface BuildContextOptions {
+  readonly dir: string;
+  /** Absolute Dockerfile path. */
+  readonly dockerfile: string;
+  /** Text of `<dir>/.dockerignore`, or undefined when there is none. */
+  readonly dockerignore: string | undefined;
+  /** The image's extra watch-only ignore patterns (.dockerignore syntax). */
+  readonly extraIgnore?: readonly string[];
+}
+
+/** The file name Docker reads ignore patterns from, at the context root. */
+export const dockerignoreName = '.dockerignore';
+
+/** Builds the matcher for one image's context. */
+export function createBuildContext({ dir, dockerfile, dockerignore, extraIgnore = [] }: BuildContextOptions): BuildContext {
+  const patterns = parseDockerignore(dockerignore ?? '');
+  const matcher = ignore({ ignorecase: false }).add([...patterns]);
+  const extra = ignore({ ignorecase: false }).add([...extraIgnore]);
+  const dockerfileRelative = toContextPath(dir, dockerfile);
+  const inContext = (relative: string): boolean => relative === '' || relative === '.' || !matcher.ignores(relative);
+  return {
+    dir,
+    dockerfilePath: path.resolve(dir, dockerfile),
+    dockerfile: dockerfileRelative,
+    patterns,
+    hasExceptions: patterns.some((p) => p.startsWith('!')),
+    inContext,
+    watches: (relative) =>
+      relative === dockerignoreName || relative === dockerfileRelative || (inContext(relative) && !extra.ignores(relative)),
+  };
+}
+
+/** Lines of a .dockerignore that are patterns: trimmed, without comments and blank lines. */
+export function parseDockerignore(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * A path relative to the context in posix form, from a context-relative or
+ * absolute path; undefined when it lies outside the context.
+ */
+export function toContextPath(dir: string, file: string): string | undefined {
+  const absolute = path.isAbsolute(file) ? file : path.join(dir, file);
+  const relative = path.relative(dir, absolute);
+  if (relative === '') return '';
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}
