@@ -25,6 +25,8 @@ export interface CliContext {
   readonly fs: FileSystem;
   /** Aborted on Ctrl-C; long-running commands stop their work when it fires. */
   readonly signal: AbortSignal;
+  /** The real terminal streams, for the full-screen UI; absent in tests and pipes. */
+  readonly terminal?: { readonly stdin: NodeJS.ReadStream; readonly stdout: NodeJS.WriteStream; readonly stderr: NodeJS.WriteStream };
 }
 
 /** Options every command accepts. */

@@ -39,6 +39,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     runner: new ExecaRunner(),
     fs: new NodeFileSystem(),
     signal: controller.signal,
+    ...(process.stdout.isTTY && process.stdin.isTTY
+      ? { terminal: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } }
+      : {}),
   };
   try {
     const code = await runCli(argv, ctx, version);

@@ -20,13 +20,14 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
       writeErr: (text) => ctx.stderr.write(text),
       outputError: (text, write) => write(text),
     })
+    .enablePositionalOptions()
     .exitOverride();
 
   const run: RunAction =
     (task) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
-      exitCode = await task(command.optsWithGlobals(), command.args);
+      exitCode = await task(command.optsWithGlobals(), command.args, command.opts());
     };
   registerCommands(program, ctx, run);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
@@ -50,5 +51,5 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
  * answer becomes the exit code.
  */
 export type RunAction = (
-  task: (options: GlobalOptions & Record<string, unknown>, args: readonly string[]) => Promise<ExitCode>,
+  task: (options: GlobalOptions & Record<string, unknown>, args: readonly string[], own: Record<string, unknown>) => Promise<ExitCode>,
 ) => (...args: unknown[]) => Promise<void>;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { loadConfig } from '../config/load-config.ts';
 import type { LoadedConfig } from '../config/load-config.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { DevLoop } from '../engine/dev-loop.ts';
 import type { LogStore } from '../engine/log-store.ts';
 import type { FileChange } from '../engine/ports.ts';
@@ -57,7 +57,14 @@ export class LoopSupervisor {
     if (!preflight.ok) {
       this.#output.sessionFailed({
         kind: preflight.error.reason === 'context-not-local' ? 'usage' : 'failure',
-        diagnostics: [{ severity: 'error', code: preflight.error.reason, message: preflight.error.message, ...(preflight.error.fix ? { hint: preflight.error.fix } : {}) }],
+        diagnostics: [
+          {
+            severity: 'error',
+            code: preflight.error.reason,
+            message: preflight.error.message,
+            ...(preflight.error.fix ? { hint: preflight.error.fix } : {}),
+          },
+        ],
       });
       return false;
     }
@@ -111,7 +118,10 @@ export class LoopSupervisor {
       cwd: this.#ctx.cwd,
       ...(this.#globals.config ? { configPath: this.#globals.config } : {}),
       env: this.#ctx.env,
-      flags: { ...(this.#globals.context ? { context: this.#globals.context } : {}), ...(this.#globals.namespace ? { namespace: this.#globals.namespace } : {}) },
+      flags: {
+        ...(this.#globals.context ? { context: this.#globals.context } : {}),
+        ...(this.#globals.namespace ? { namespace: this.#globals.namespace } : {}),
+      },
       fs: this.#ctx.fs,
     });
     if (!loaded.ok) {

@@ -9,14 +9,14 @@ import { K3dCli } from '../deliver/k3d-cli.ts';
 import { DockerExecNodeImageLister, HostContainerdNodeImageLister, type NodeImageLister } from '../deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
+import type { BuildContext } from '../graph/build-context.ts';
+import { createBuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { loadKubeconfig, selectContext } from '../k8s/kubeconfig.ts';
 import { injectImages, loadManifests } from '../k8s/manifests.ts';
 import { NodeKubeClient } from '../k8s/node-kube-client.ts';
-import { createBuildContext } from '../graph/build-context.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
-import type { BuildContext } from '../graph/build-context.ts';
 import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
 import { DockerImages } from './adapters/docker-images.ts';
 import { KubeDeployer } from './adapters/kube-deployer.ts';
@@ -48,11 +48,22 @@ export interface SessionError {
  * wires build, delivery and Kubernetes adapters. Nothing is built, pushed or
  * applied here.
  */
-export async function openSession(ctx: CliContext, config: ResolvedConfig, notice: (message: string) => void): Promise<Result<Session, SessionError>> {
+export async function openSession(
+  ctx: CliContext,
+  config: ResolvedConfig,
+  notice: (message: string) => void,
+): Promise<Result<Session, SessionError>> {
   const usage = (diagnostics: Diagnostic[]) => err<SessionError>({ kind: 'usage', diagnostics });
   const kube = await loadKubeconfig({ env: ctx.env, fs: ctx.fs });
   if (!kube.ok) {
-    return usage([{ severity: 'error', code: kube.error.reason, message: kube.error.message, hint: 'create a cluster (`k3d cluster create dev`) or set KUBECONFIG' }]);
+    return usage([
+      {
+        severity: 'error',
+        code: kube.error.reason,
+        message: kube.error.message,
+        hint: 'create a cluster (`k3d cluster create dev`) or set KUBECONFIG',
+      },
+    ]);
   }
   const selected = selectContext(kube.value, config.cluster.context);
   if (!selected.ok) {

@@ -189,7 +189,7 @@ export class DevLoop {
       this.#current = undefined;
     }
     if (abort.signal.aborted) {
-      this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
+      if (!this.#stopped) this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
       return;
     }
     this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });

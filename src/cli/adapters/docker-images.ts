@@ -1,11 +1,11 @@
-import type { ResolvedConfig } from '../../config/resolved-config.ts';
-import { formatDiagnostic } from '../../core/diagnostic.ts';
-import { err, ok, type Result } from '../../core/result.ts';
 import { baseImageBuildArgs } from '../../build/base-image-args.ts';
 import type { BuildRecordStore } from '../../build/build-record.ts';
 import type { DockerBuilder } from '../../build/docker-builder.ts';
 import type { HashIndex } from '../../build/hash-index.ts';
 import { type ImagePlan as BuildPlan, planImages } from '../../build/plan-images.ts';
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { formatDiagnostic } from '../../core/diagnostic.ts';
+import { err, ok, type Result } from '../../core/result.ts';
 import type { BuiltImage, FileChange, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import type { FileSystem } from '../../system/file-system.ts';
@@ -44,7 +44,11 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     });
     void this.#index.save().catch(() => undefined);
     if ('failure' in planned) {
-      return err({ stage: 'plan', reason: 'dependency-cycle', message: `images build FROM each other in a cycle: ${planned.failure.cycle.join(' → ')}` });
+      return err({
+        stage: 'plan',
+        reason: 'dependency-cycle',
+        message: `images build FROM each other in a cycle: ${planned.failure.cycle.join(' → ')}`,
+      });
     }
     const out: ImagePlan[] = [];
     for (const plan of planned.plans) {
@@ -67,7 +71,11 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
         digest: plan.digest,
         firstInvalidatedStep: step ? `step ${step.index}/${plan.totalSteps} ${step.instruction}` : undefined,
         changedInputs: plan.changedInputs,
-        explanation: rebuild ? `rebuild: ${plan.decision.kind === 'rebuild' ? plan.decision.reason : 'changed'}` : 'fresh: an image with this content digest exists',
+        explanation: rebuild
+          ? explainRebuild(plan)
+          : plan.decision.kind === 'fresh' && plan.decision.reason === 'no-change'
+            ? 'no input changed'
+            : 'an image with this content digest exists',
       });
     }
     return ok(out);
@@ -100,7 +108,12 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
         case 'build-cancelled':
           return err({ stage: 'build', reason: 'build-cancelled', message: 'cancelled by a newer change' });
         case 'docker-unavailable':
-          return err({ stage: 'build', reason: 'docker-unavailable', message: f.message, fix: 'start Docker (is the daemon running? `docker info`)' });
+          return err({
+            stage: 'build',
+            reason: 'docker-unavailable',
+            message: f.message,
+            fix: 'start Docker (is the daemon running? `docker info`)',
+          });
         case 'build-failed':
           return err({
             stage: 'build',
@@ -113,5 +126,22 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     }
     this.#built.add(full.reference);
     return ok({ image: plan.image, ref: full.reference, tag: full.tag, cached: false });
+  }
+}
+
+/** Why an image rebuilds, in words. */
+function explainRebuild(plan: BuildPlan): string {
+  if (plan.decision.kind !== 'rebuild') return 'changed';
+  switch (plan.decision.reason) {
+    case 'never-built':
+      return 'no image with this content digest yet';
+    case 'inputs-changed': {
+      const shown = plan.changedInputs.slice(0, 3).join(', ');
+      return `changed ${shown}${plan.changedInputs.length > 3 ? ` and ${plan.changedInputs.length - 3} more` : ''}`;
+    }
+    case 'settings-changed':
+      return 'build settings changed (build args or target)';
+    case 'base-rebuilt':
+      return 'a devloop image it builds FROM was rebuilt';
   }
 }

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import type { Deployer, DeliveredImage, RolloutProgress } from '../../engine/ports.ts';
+import type { DeliveredImage, Deployer, RolloutProgress } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import { summarizeFailure } from '../../k8s/diagnosis.ts';
 import { applyObjects } from '../../k8s/inventory.ts';
@@ -107,7 +107,12 @@ export class KubeDeployer implements Deployer {
       init: i.init,
     }));
     if (containers.length === 0) return ok(undefined);
-    const ref = { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.metadata.name, namespace: workload.metadata.namespace ?? this.#namespace() };
+    const ref = {
+      apiVersion: workload.apiVersion,
+      kind: workload.kind,
+      name: workload.metadata.name,
+      namespace: workload.metadata.namespace ?? this.#namespace(),
+    };
     const patched = await this.#o.client.patchImages(ref, containers);
     if (!patched.ok) {
       if (patched.error.reason === 'kube-not-found') return this.apply([resource], images);
@@ -116,7 +121,10 @@ export class KubeDeployer implements Deployer {
     return ok(undefined);
   }
 
-  async waitReady(resource: string, options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void }): Promise<Result<RolloutProgress, Problem>> {
+  async waitReady(
+    resource: string,
+    options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
+  ): Promise<Result<RolloutProgress, Problem>> {
     const workload = this.#workloadOf(resource);
     if (!workload) return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `no workload for ${resource}` });
     let last: RolloutProgress = { message: 'waiting for the rollout to start', podsReady: 0, podsWanted: 1 };

@@ -50,7 +50,8 @@ export class KubeLogFollower implements LogFollower {
         labelSelector: selector,
         local: forward.local,
         remote: forward.remote,
-        onConnectionError: ({ pod, error }) => this.#notice(`${resource}: forward ${forward.local}→${forward.remote}${pod ? ` (${pod})` : ''}: ${error.message}`),
+        onConnectionError: ({ pod, error }) =>
+          this.#notice(`${resource}: forward ${forward.local}→${forward.remote}${pod ? ` (${pod})` : ''}: ${error.message}`),
       });
       this.#forwarders.push(forwarder);
       void forwarder.start().then((started) => {

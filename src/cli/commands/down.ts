@@ -1,10 +1,10 @@
 import type { CliContext } from '../../cli/cli-context.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
+import { teardown } from '../../k8s/inventory.ts';
 import { formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
 import { describeRef } from '../../k8s/kube-types.ts';
 import { loadKubeconfig, selectContext } from '../../k8s/kubeconfig.ts';
-import { teardown } from '../../k8s/inventory.ts';
 import { NodeKubeClient } from '../../k8s/node-kube-client.ts';
 
 export interface RunDownOptions {
