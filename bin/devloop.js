@@ -8,5 +8,7 @@ if (major < 22 || (major === 22 && minor < 22)) {
   );
   process.exit(2);
 }
+// React's production build: much cheaper frames for the terminal UI.
+process.env.NODE_ENV ??= 'production';
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { captureSink } from '../../../test/support/cli-harness.ts';
+import { failureScript, successScript, t0 } from '../../../test/support/engine-script.ts';
+import type { Action } from '../../engine/actions.ts';
+import { LogStore } from '../../engine/log-store.ts';
+import { Store } from '../../engine/store.ts';
+import { PlainReporter } from './plain-reporter.ts';
+
+function setup(options: { color?: boolean; buildOutput?: boolean } = {}) {
+  const store = new Store(t0);
+  const logs = new LogStore();
+  const sink = captureSink();
+  const reporter = new PlainReporter({
+    store,
+    logs,
+    sink,
+    color: options.color ?? false,
+    cwd: '/project',
+    buildOutput: options.buildOutput ?? false,
+  });
+  return { store, logs, sink, reporter };
+}
+
+describe('PlainReporter', () => {
+  it('writes one prefixed line per significant action of a successful iteration, and log lines', () => {
+    const { store, logs, sink } = setup();
+    for (const action of successScript) store.dispatch(action);
+    logs.append({
+      resource: 'hello',
+      pod: 'hello-7d9c6b5f4-x2k8q',
+      container: 'web',
+      timestamp: '2026-01-01T00:00:03Z',
+      text: 'listening on :8080\n',
+    });
+    expect(sink.text().split('\n')).toEqual([
+      '[devloop] 1 resource: hello · 1 image',
+      '[devloop] watching 12 files',
+      '[devloop] changed: site/index.html',
+      '[devloop] iteration 1: hello',
+      '[hello] rebuild from step 5/7 COPY site/ /srv/: site/index.html changed',
+      '[hello] build started (step 5/7 COPY site/ /srv/)',
+      '[hello] built hello:dl-3f9a1b2c4d5e in 990ms',
+      '[hello] delivering',
+      '[hello] delivered by registry-push in 390ms (k3d-registry.localhost:5000/hello:dl-3f9a1b2c4d5e)',
+      '[hello] patching image',
+      '[hello] deployed hello:dl-3f9a1b2c4d5e',
+      '[hello] rollout: 1 of 1 updated pods not ready (0/1 ready)',
+      '[hello] ready in 2.4s (edit-to-ready)',
+      '[devloop] iteration 1 done in 2.4s',
+      '[hello hello-x2k8q/web] listening on :8080',
+      '',
+    ]);
+  });
+
+  it('writes a failure with its fix and details indented under it', () => {
+    const { store, sink } = setup();
+    for (const action of successScript) store.dispatch(action);
+    const before = sink.text().length;
+    for (const action of failureScript) store.dispatch(action);
+    const lines = sink.text().slice(before).split('\n');
+    expect(lines.slice(-7)).toEqual([
+      '[hello] deployed hello:dl-77aa88bb99cc',
+      '[hello] failed: crash-loop: container web of hello-7d9c6b5f4-x2k8q keeps exiting (exit code 1, CrashLoopBackOff)',
+      '  fix: look at the last log lines below; the start command fails',
+      '  │ node:internal/modules/cjs/loader:1228',
+      "  │ Error: Cannot find module '/srv/app.js'",
+      '[devloop] iteration 2 failed in 4.0s',
+      '',
+    ]);
+  });
+
+  it('prints repeated rollout progress and waiting reasons once', () => {
+    const { store, sink } = setup();
+    for (const action of successScript.slice(0, 12)) store.dispatch(action);
+    const progress: Action = {
+      type: 'rollout-progress',
+      at: t0 + 3000,
+      resource: 'hello',
+      progress: { message: 'waiting', podsReady: 0, podsWanted: 1 },
+    };
+    store.dispatch(progress);
+    store.dispatch({ ...progress, at: t0 + 3100 });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3200, resource: 'hello', why: 'waiting for db' });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3300, resource: 'hello', why: 'waiting for db' });
+    expect(sink.text().match(/rollout: waiting/g)).toHaveLength(1);
+    expect(sink.text().match(/waiting: waiting for db/g)).toHaveLength(1);
+  });
+
+  it('prints config diagnostics, notices, pause and stop', () => {
+    const { store, sink, reporter } = setup();
+    store.dispatch(successScript[0] as Action);
+    store.dispatch({
+      type: 'config-invalid',
+      at: t0 + 1,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'config-wrong-type',
+          message: 'expected a number',
+          file: '/project/devloop.config.ts',
+          keyPath: 'resources.hello.port',
+          hint: 'write 8080',
+        },
+      ],
+    });
+    store.dispatch({ type: 'watch-paused', at: t0 + 2 });
+    reporter.notice('configuration changed: reloading');
+    store.dispatch({ type: 'engine-stopping', at: t0 + 3 });
+    expect(sink.text()).toContain(
+      '[devloop] config has errors; the last good config keeps running:\nerror: devloop.config.ts: resources.hello.port: expected a number\n  hint: write 8080\n',
+    );
+    expect(sink.text()).toContain('[devloop] watching paused\n[devloop] configuration changed: reloading\n[devloop] stopping\n');
+  });
+
+  it('prints build output only when asked', () => {
+    const quiet = setup();
+    const verbose = setup({ buildOutput: true });
+    for (const { store } of [quiet, verbose]) for (const action of successScript) store.dispatch(action);
+    expect(quiet.sink.text()).not.toContain('Step 5/7 : COPY');
+    expect(verbose.sink.text()).toContain('[hello] │ Step 5/7 : COPY site/ /srv/\n');
+  });
+
+  it('colours prefixes and outcomes only when colour is on, and strips container colours when off', () => {
+    const on = setup({ color: true });
+    const off = setup();
+    for (const { store, logs } of [on, off]) {
+      for (const action of successScript) store.dispatch(action);
+      logs.append({ resource: 'hello', pod: 'p', container: 'c', timestamp: '', text: '\u001b[31mred\u001b[0m' });
+    }
+    expect(on.sink.text()).toContain('\u001b[32mready in 2.4s (edit-to-ready)\u001b[39m');
+    expect(on.sink.text()).toContain('\u001b[36m[hello]\u001b[39m');
+    expect(off.sink.text()).not.toContain('\u001b');
+    expect(off.sink.text()).toContain('[hello p/c] red\n');
+  });
+
+  it('stops writing after close', () => {
+    const { store, logs, sink, reporter } = setup();
+    reporter.close(0);
+    store.dispatch(successScript[0] as Action);
+    logs.append({ resource: 'hello', pod: 'p', container: 'c', timestamp: '', text: 'late' });
+    expect(sink.text()).toBe('');
+  });
+});
