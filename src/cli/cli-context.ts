@@ -1,14 +1,8 @@
+import type { TextSink } from '../core/text-sink.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ProcessRunner } from '../system/process-runner.ts';
 
-/** Where a command writes text. Commands never touch `process.stdout` directly. */
-export interface TextSink {
-  write(text: string): void;
-  /** True when a person is watching (a TTY), false for pipes and CI. */
-  readonly isTTY: boolean;
-  /** Terminal width, when known. */
-  readonly columns?: number;
-}
+export type { TextSink };
 
 /**
  * What every command receives from the composition root: the real adapters

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import type { TextSink } from '../cli/cli-context.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { TextSink } from '../core/text-sink.ts';
 import { colors as makeColors } from './colors.ts';
 
 /**

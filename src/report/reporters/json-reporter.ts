@@ -1,4 +1,4 @@
-import type { TextSink } from '../../cli/cli-context.ts';
+import type { TextSink } from '../../core/text-sink.ts';
 import type { Action } from '../../engine/actions.ts';
 import type { LogLine } from '../../engine/ports.ts';
 import type { ReportedLogs, ReportedStore, Reporter } from './reporter.ts';
