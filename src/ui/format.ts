@@ -4,15 +4,9 @@
  * and the plain report).
  */
 
-/** `850ms`, `2.4s`, `1m05s`: short enough for a table column, exact enough to compare runs. */
-export function formatDuration(ms: number): string {
-  const value = Math.max(0, Math.round(ms));
-  if (value < 1000) return `${value}ms`;
-  if (value < 60_000) return `${(value / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(value / 60_000);
-  const seconds = Math.floor((value % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-}
+import { stripAnsi } from '../core/format.ts';
+
+export { formatDuration, shortPod } from '../core/format.ts';
 
 /**
  * A tag short enough for the resource list: the first 7 characters of a
@@ -24,19 +18,7 @@ export function shortTag(tag: string): string {
   return tag.length <= 12 ? tag : `${tag.slice(0, 11)}…`;
 }
 
-/**
- * A pod name without its ReplicaSet hash (`web-7d9c6b5f4-x2k8q` →
- * `web-x2k8q`): the random suffix tells pods of one rollout apart, the hash
- * does not.
- */
-export function shortPod(pod: string): string {
-  const match = /^(.+)-[a-z0-9]{6,10}-([a-z0-9]{5})$/.exec(pod);
-  return match?.[1] && match[2] ? `${match[1]}-${match[2]}` : pod;
-}
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal control sequences is the point
-const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: see above
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping terminal control characters is the point
 const controlPattern = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /**
@@ -45,7 +27,7 @@ const controlPattern = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
  * or wraps the fixed-height log pane.
  */
 export function sanitizeLine(text: string): string {
-  const withoutAnsi = text.replace(ansiPattern, '');
+  const withoutAnsi = stripAnsi(text);
   const lastCr = withoutAnsi.lastIndexOf('\r', withoutAnsi.length - 2);
   const visible = lastCr >= 0 ? withoutAnsi.slice(lastCr + 1) : withoutAnsi;
   return visible.replace(/\t/g, '  ').replace(/\n/g, ' ').replace(controlPattern, '');

@@ -1,0 +1,32 @@
+/**
+ * Text helpers shared by the terminal UI and the reports, so a duration or a
+ * pod reads the same in the UI, a CI log and a JSON consumer's display.
+ */
+
+/** `850ms`, `2.4s`, `1m05s`: short enough for a table column, exact enough to compare runs. */
+export function formatDuration(ms: number): string {
+  const value = Math.max(0, Math.round(ms));
+  if (value < 1000) return `${value}ms`;
+  if (value < 60_000) return `${(value / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(value / 60_000);
+  const seconds = Math.floor((value % 60_000) / 1000);
+  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+}
+
+/**
+ * A pod name without its ReplicaSet hash (`web-7d9c6b5f4-x2k8q` →
+ * `web-x2k8q`): the random suffix tells pods of one rollout apart, the hash
+ * does not.
+ */
+export function shortPod(pod: string): string {
+  const match = /^(.+)-[a-z0-9]{6,10}-([a-z0-9]{5})$/.exec(pod);
+  return match?.[1] && match[2] ? `${match[1]}-${match[2]}` : pod;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escapes is the point
+const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+/** Container output without terminal escape sequences. */
+export function stripAnsi(text: string): string {
+  return text.replace(ansiPattern, '');
+}
