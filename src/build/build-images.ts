@@ -1,3 +1,4 @@
+import type { Result } from '../core/result.ts';
 import { baseImageBuildArgs } from './base-image-args.ts';
 import { runInOrder } from './build-order.ts';
 import type { BuildProgress } from './build-output.ts';
@@ -57,34 +58,18 @@ export async function buildImages(options: BuildImagesOptions): Promise<Map<stri
       if (!plan) return false;
       if (plan.decision.kind === 'invalid') return finish({ kind: 'skipped', plan, reason: 'invalid' });
       if (!plan.rebuild) return finish({ kind: 'fresh', plan });
-      const { image, dockerfileText, model } = plan.inputs;
-      const references: Record<string, string> = {};
-      for (const d of plan.dependencies) {
-        const dep = byName.get(d);
-        if (dep) references[dep.repository] = dep.reference;
-      }
-      const buildArgs = { ...image.buildArgs, ...baseImageBuildArgs({ text: dockerfileText, file: image.dockerfile, references }) };
       emit({ type: 'build-started', image: name, reference: plan.reference });
-      const built = await options.builder.build({
-        context: image.context,
-        dockerfile: image.dockerfile,
-        target: image.target,
-        buildArgs,
-        reference: plan.reference,
-        digest: plan.digest,
-        ...(model ? { model } : {}),
+      const built = await buildOne({
+        plan,
+        plans: byName,
+        builder: options.builder,
+        ...(options.records ? { records: options.records } : {}),
         ...(options.network ? { network: options.network } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         onLine: (line, stream) => emit({ type: 'build-line', image: name, line, stream }),
         onProgress: (progress) => emit({ type: 'build-progress', image: name, progress }),
       });
       if (!built.ok) return finish({ kind: 'failed', plan, failure: built.error });
-      await options.records?.write(name, {
-        digest: plan.digest,
-        dockerfileText,
-        dockerignoreText: plan.inputs.dockerignoreText,
-        files: plan.inputs.files,
-      });
       return finish({ kind: 'built', plan, result: built.value });
     },
   });
@@ -93,4 +78,55 @@ export async function buildImages(options: BuildImagesOptions): Promise<Map<stri
     if (state === 'skipped' && plan && !outcomes.has(name)) finish({ kind: 'skipped', plan, reason: 'dependency-failed' });
   }
   return outcomes;
+}
+
+/** What `buildOne` needs. */
+export interface BuildOneOptions {
+  readonly plan: ImagePlan;
+  /** Every plan of the run, by image name: where the tags of devloop base images come from. */
+  readonly plans: ReadonlyMap<string, ImagePlan>;
+  readonly builder: DockerBuilder;
+  readonly records?: BuildRecordStore;
+  readonly network?: string;
+  readonly signal?: AbortSignal;
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+/**
+ * Builds one planned image: the tags of the devloop images it builds FROM go
+ * in through their ARGs, and a success is recorded so the next plan can name
+ * the step a rebuild starts from.
+ */
+export async function buildOne(options: BuildOneOptions): Promise<Result<BuildSuccess, BuildFailure>> {
+  const { plan } = options;
+  const { image, dockerfileText, model } = plan.inputs;
+  const references: Record<string, string> = {};
+  for (const d of plan.dependencies) {
+    const dep = options.plans.get(d);
+    if (dep) references[dep.repository] = dep.reference;
+  }
+  const buildArgs = { ...image.buildArgs, ...baseImageBuildArgs({ text: dockerfileText, file: image.dockerfile, references }) };
+  const built = await options.builder.build({
+    context: image.context,
+    dockerfile: image.dockerfile,
+    target: image.target,
+    buildArgs,
+    reference: plan.reference,
+    digest: plan.digest,
+    ...(model ? { model } : {}),
+    ...(options.network ? { network: options.network } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onLine ? { onLine: options.onLine } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (built.ok) {
+    await options.records?.write(plan.name, {
+      digest: plan.digest,
+      dockerfileText,
+      dockerignoreText: plan.inputs.dockerignoreText,
+      files: plan.inputs.files,
+    });
+  }
+  return built;
 }

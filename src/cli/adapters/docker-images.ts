@@ -1,4 +1,4 @@
-import { baseImageBuildArgs } from '../../build/base-image-args.ts';
+import { buildOne } from '../../build/build-images.ts';
 import type { BuildRecordStore } from '../../build/build-record.ts';
 import type { DockerBuilder } from '../../build/docker-builder.ts';
 import type { HashIndex } from '../../build/hash-index.ts';
@@ -23,6 +23,8 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   readonly #docker: DockerBuilder;
   readonly #records: BuildRecordStore | undefined;
   #plans = new Map<string, BuildPlan>();
+  /** The newest plan of each image: where base images' tags come from. */
+  #latest = new Map<string, BuildPlan>();
   #built = new Set<string>();
 
   constructor(options: { config: ResolvedConfig; fs: FileSystem; index: HashIndex; docker: DockerBuilder; records?: BuildRecordStore }) {
@@ -61,6 +63,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
         });
       }
       this.#plans.set(`${plan.name}@${plan.tag}`, plan);
+      this.#latest.set(plan.name, plan);
       const rebuild = plan.rebuild && !this.#built.has(plan.reference);
       const step = plan.firstInvalidatedStep;
       out.push({
@@ -84,21 +87,11 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   async build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>> {
     const full = this.#plans.get(`${plan.image}@${plan.tag}`);
     if (!full) return err({ stage: 'build', reason: 'build-not-planned', message: `image ${plan.image} was not planned` });
-    const image = full.inputs.image;
-    const references: Record<string, string> = {};
-    for (const dependency of full.dependencies) {
-      const base = [...this.#plans.values()].filter((p) => p.name === dependency).at(-1);
-      if (base) references[base.repository] = base.reference;
-    }
-    const baseArgs = baseImageBuildArgs({ text: full.inputs.dockerfileText, file: image.dockerfile, references });
-    const result = await this.#docker.build({
-      context: image.context,
-      dockerfile: image.dockerfile,
-      target: image.target,
-      buildArgs: { ...image.buildArgs, ...baseArgs },
-      reference: full.reference,
-      digest: full.digest,
-      ...(full.inputs.model ? { model: full.inputs.model } : {}),
+    const result = await buildOne({
+      plan: full,
+      plans: this.#latest,
+      builder: this.#docker,
+      ...(this.#records ? { records: this.#records } : {}),
       signal: options.signal,
       onLine: (line) => options.onLine(line),
     });

@@ -28,6 +28,7 @@ export interface KubeDeployerOptions {
 export class KubeDeployer implements Deployer {
   readonly #o: KubeDeployerOptions;
   #sharedApplied = false;
+  #namespaceReady = false;
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
@@ -79,6 +80,8 @@ export class KubeDeployer implements Deployer {
       }
     }
     const { objects } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+    const namespace = await this.#ensureNamespace();
+    if (!namespace.ok) return namespace;
     const applied = await applyObjects(this.#o.client, { rootDir: this.#o.config.rootDir, namespace: this.#namespace(), objects });
     if (!applied.ok) return err(kubeProblem('deploy', applied.error));
     const failed = applied.value.failed[0];
@@ -92,6 +95,26 @@ export class KubeDeployer implements Deployer {
       });
     }
     this.#sharedApplied = true;
+    return ok(undefined);
+  }
+
+  /**
+   * Creates the configured namespace when it does not exist and no manifest
+   * declares it. It is not recorded as applied, so `devloop down` never
+   * deletes a namespace (and whatever else lives in it).
+   */
+  async #ensureNamespace(): Promise<Result<void, Problem>> {
+    const name = this.#namespace();
+    if (this.#namespaceReady || this.#o.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === name)) return ok(undefined);
+    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
+    const existing = await this.#o.client.get(ref);
+    if (existing.ok && !existing.value) {
+      const created = await this.#o.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      if (!created.ok) return err(kubeProblem('deploy', created.error));
+    } else if (!existing.ok) {
+      return err(kubeProblem('deploy', existing.error));
+    }
+    this.#namespaceReady = true;
     return ok(undefined);
   }
 
