@@ -29,7 +29,13 @@ flock 9   # one build at a time per version (shares the module + build cache)
 
 if [[ ! -f "$WORK/go.mod.done" ]]; then
   echo "build-k8s: generating wrapper module for k8s.io/kubernetes $K8S_VERSION in $WORK"
-  upstream_mod=$(curl -fsSL "${GOPROXY%%,*}/k8s.io/kubernetes/@v/$K8S_VERSION.mod")
+  # k8s.io/kubernetes' own go.mod, through the module cache (checksum-verified)
+  empty=$(mktemp -d)
+  modfile=$(cd "$empty" && GOFLAGS= go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+  rmdir "$empty"
+  [[ -f $modfile ]] || { echo "build-k8s: could not download k8s.io/kubernetes@$K8S_VERSION" >&2; exit 1; }
+  upstream_mod=$(<"$modfile")
   # etcd version the apiserver is tested with (k8s go.mod requires client/server at it)
   if [[ -z "$ETCD_VERSION" ]]; then
     ETCD_VERSION=$(awk '$1=="go.etcd.io/etcd/server/v3"{print $2; exit}' <<<"$upstream_mod")
@@ -64,7 +70,6 @@ import (
 
 func main() { etcdmain.Main(os.Args) }
 GO
-  (cd "$WORK" && go mod download k8s.io/kubernetes >/dev/null 2>&1 || true)
   echo "$ETCD_VERSION" > "$WORK/etcd.version"
   touch "$WORK/go.mod.done"
 fi
@@ -97,5 +102,6 @@ trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
 echo "build-k8s: go build ${pkgs[*]} (k8s $K8S_VERSION, etcd $ETCD_VERSION) started $(date -u +%H:%M:%S)"
 (cd "$WORK" && go build -trimpath -ldflags "$ldflags" -o "$tmp/" "${pkgs[@]}")
+built=$(cd "$tmp" && echo *)
 for f in "$tmp"/*; do mv -f "$f" "$OUT/"; done
-echo "build-k8s: built $(cd "$OUT" && ls | tr '\n' ' ')in $((SECONDS-start))s"
+echo "build-k8s: built $built in $((SECONDS-start))s"

@@ -22,7 +22,9 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   readonly #index: HashIndex;
   readonly #docker: DockerBuilder;
   readonly #records: BuildRecordStore | undefined;
+  /** Plans of the last two planning passes, by `name@tag` (a build may start from the one before the newest). */
   #plans = new Map<string, BuildPlan>();
+  #previousPlans = new Map<string, BuildPlan>();
   /** The newest plan of each image: where base images' tags come from. */
   #latest = new Map<string, BuildPlan>();
   #built = new Set<string>();
@@ -52,6 +54,8 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
         message: `images build FROM each other in a cycle: ${planned.failure.cycle.join(' → ')}`,
       });
     }
+    this.#previousPlans = this.#plans;
+    this.#plans = new Map();
     const out: ImagePlan[] = [];
     for (const plan of planned.plans) {
       if (plan.decision.kind === 'invalid') {
@@ -85,7 +89,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   }
 
   async build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>> {
-    const full = this.#plans.get(`${plan.image}@${plan.tag}`);
+    const full = this.#plans.get(`${plan.image}@${plan.tag}`) ?? this.#previousPlans.get(`${plan.image}@${plan.tag}`);
     if (!full) return err({ stage: 'build', reason: 'build-not-planned', message: `image ${plan.image} was not planned` });
     const result = await buildOne({
       plan: full,
