@@ -33,7 +33,11 @@ describeWithCluster('devloop ci', (env) => {
 
   it('refuses a context that is not local before building anything', async () => {
     project = e2eProject(env);
-    const run = await execa(process.execPath, [bin, 'ci', '--context', 'prod-cluster'], { cwd: project.dir, env: project.env, reject: false });
+    const run = await execa(process.execPath, [bin, 'ci', '--context', 'prod-cluster'], {
+      cwd: project.dir,
+      env: project.env,
+      reject: false,
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/prod-cluster/);
   });

@@ -93,11 +93,16 @@ describeWithCluster('devloop up on the example app', (env) => {
     const deployedTags = events.filter((e) => e.event === 'deploy-completed').map((e) => e.tags?.['hello-web']);
     const newTag = resource?.deployedTags['hello-web'] ?? 'missing';
     expect(deployedTags.at(-1)).toBe(newTag);
-    const frame = await eventually('a frame with the new tag', () => {
-      const f = ui.lastFrame() ?? '';
-      return f.includes(newTag.slice(-6)) && /ready/i.test(f) ? f : undefined;
-    }, 5000);
+    const frame = await eventually(
+      'a frame with the new tag',
+      () => {
+        const f = ui.lastFrame() ?? '';
+        return f.includes(newTag.replace('devloop-', '').slice(0, 7)) && /ready/i.test(f) ? f : undefined;
+      },
+      5000,
+    );
     expect(frame).toContain('hello');
+    expect(frame).toMatch(/edit-to-ready|\d+(\.\d)?s/);
   });
 
   it('a burst of edits ends with the last edit deployed', async () => {

@@ -19,7 +19,10 @@ export interface E2eProject {
 }
 
 /** Copies the example app into a temporary project whose config targets the test environment. */
-export function e2eProject(env: TestEnvironment, options: { delivery?: 'auto' | 'registry' | 'import'; config?: Record<string, unknown> } = {}): E2eProject {
+export function e2eProject(
+  env: TestEnvironment,
+  options: { delivery?: 'auto' | 'registry' | 'import'; config?: Record<string, unknown> } = {},
+): E2eProject {
   const dir = mkdtempSync(path.join(tmpdir(), 'devloop-e2e-'));
   cpSync(path.join(repoRoot, 'examples/hello'), dir, { recursive: true });
   const namespace = `e2e-${Math.random().toString(36).slice(2, 8)}`;
@@ -41,7 +44,11 @@ export function e2eProject(env: TestEnvironment, options: { delivery?: 'auto' | 
     NO_COLOR: '1',
   };
   const kubectl = (args: readonly string[]) =>
-    execFileSync('kubectl', ['--context', env.context, ...args], { env: { ...process.env, KUBECONFIG: env.kubeconfig }, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync('kubectl', ['--context', env.context, ...args], {
+      env: { ...process.env, KUBECONFIG: env.kubeconfig },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   kubectl(['create', 'namespace', namespace]);
   return {
     dir,
