@@ -3,6 +3,7 @@ import { LogStore } from '../../engine/log-store.ts';
 import { Store } from '../../engine/store.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
+import { offerCluster } from '../offer-cluster.ts';
 import { type OutputMode, openPresenter, parseOutputMode } from '../presenter.ts';
 import { LoopSupervisor } from '../run-loop.ts';
 import type { SessionError } from '../session.ts';
@@ -21,6 +22,8 @@ export async function runUp(ctx: CliContext, options: UpOptions): Promise<ExitCo
   if (!mode.ok) return mode.error;
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
+  const offered = await offerCluster(ctx, loaded.value.config, options);
+  if (offered !== undefined) return offered;
   return runLoop(ctx, options, { mode: mode.value, watch: true, loaded: loaded.value });
 }
 
