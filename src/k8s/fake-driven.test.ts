@@ -1,0 +1,146 @@
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { FakeKubeClient } from './fake-kube-client.ts';
+import { applyObjects, MANAGED_BY_LABEL, PROJECT_LABEL, projectId, teardown } from './inventory.ts';
+import type { LogLine } from './log-buffer.ts';
+import { LogStreamer } from './log-streamer.ts';
+import { deployment, pod, replicaSet } from './pod-fixtures.test-support.ts';
+import { PortForwarder } from './port-forwarder.ts';
+import { followRollout } from './rollout-watcher.ts';
+
+const until = async (check: () => boolean, ms = 2000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+describe('applyObjects and teardown', () => {
+  it('deletes what was applied and leaves what is not ours', async () => {
+    const client = new FakeKubeClient();
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'dev' }, data: {} };
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } };
+    const applied = await applyObjects(client, { rootDir: '/p', namespace: 'dev', objects: [cm, ns] });
+    expect(applied.ok && applied.value.applied.map((r) => r.kind)).toEqual(['Namespace', 'ConfigMap']);
+    const stored = client.objects().find((o) => o.metadata.name === 'cfg');
+    expect(stored?.metadata.labels).toMatchObject({ [MANAGED_BY_LABEL]: 'devloop', [PROJECT_LABEL]: projectId('/p') });
+    client.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'theirs', namespace: 'dev' } });
+    const down = await teardown(client, { rootDir: '/p', namespace: 'dev' });
+    expect(down.ok && down.value.deleted.map((r) => r.name)).toEqual(['cfg', 'dev']);
+    expect(client.objects().map((o) => o.metadata.name)).toEqual(['theirs']);
+  });
+
+  it('leaves an inventoried object that lost the project label', async () => {
+    const client = new FakeKubeClient();
+    await applyObjects(client, {
+      rootDir: '/p',
+      namespace: 'dev',
+      objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'dev' } }],
+    });
+    client.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'dev' } });
+    const down = await teardown(client, { rootDir: '/p', namespace: 'dev' });
+    expect(down.ok && down.value.skipped.map((r) => r.name)).toEqual(['cfg']);
+  });
+});
+
+describe('followRollout', () => {
+  it('resolves ready from watch events', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment({ observed: 1, updated: 0, available: 0 }));
+    const statuses: string[] = [];
+    const done = followRollout({ client, namespace: 'dev', name: 'web', onStatus: (s) => statuses.push(s.state) });
+    await new Promise((r) => setTimeout(r, 10));
+    client.put(replicaSet('web-7d4b9c', '2'));
+    client.put(pod({ ready: true, status: { ready: true, state: { running: {} } } }));
+    client.put(deployment());
+    expect(await done).toEqual({ state: 'ready', pods: ['web-7d4b9c-x2x9z'] });
+    expect(statuses).toEqual(['waiting', 'ready']);
+  });
+
+  it('fails on a crash loop with the last lines of the previous run', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment({ updated: 1, available: 0 }));
+    client.put(replicaSet('web-7d4b9c', '2'));
+    client.setLog('web-7d4b9c-x2x9z', 'app', [
+      { timestamp: '2026-11-23T10:00:00Z', text: 'starting' },
+      { timestamp: '2026-11-23T10:00:01Z', text: 'panic: no DATABASE_URL' },
+    ]);
+    const done = followRollout({ client, namespace: 'dev', name: 'web' });
+    client.put(
+      pod({ status: { restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 2 } } } }),
+    );
+    const outcome = await done;
+    expect(outcome).toMatchObject({
+      state: 'failed',
+      failure: { reason: 'crash-loop', exitCode: 2, lastLines: ['starting', 'panic: no DATABASE_URL'] },
+    });
+  });
+});
+
+describe('LogStreamer', () => {
+  it('streams every container and resumes after a restart without duplicates', async () => {
+    const client = new FakeKubeClient();
+    const got: LogLine[] = [];
+    const streamer = new LogStreamer({
+      client,
+      namespace: 'dev',
+      resource: 'web',
+      labelSelector: 'app=web',
+      onLine: (l) => got.push(l),
+      retryDelayMs: 5,
+    }).start();
+    client.setLog('web-7d4b9c-x2x9z', 'app', [
+      { timestamp: '2026-11-23T10:00:00.1Z', text: 'one' },
+      { timestamp: '2026-11-23T10:00:00.1Z', text: 'one again' },
+    ]);
+    client.put(pod({ status: { state: { terminated: { exitCode: 1, finishedAt: '2026-11-23T10:00:01Z' } } } }));
+    await until(() => got.length === 2);
+    client.setLog('web-7d4b9c-x2x9z', 'app', [
+      { timestamp: '2026-11-23T10:00:00.1Z', text: 'one' },
+      { timestamp: '2026-11-23T10:00:00.1Z', text: 'one again' },
+      { timestamp: '2026-11-23T10:00:02Z', text: 'two' },
+    ]);
+    client.put(pod({ status: { restartCount: 1, state: { running: { startedAt: '2026-11-23T10:00:02Z' } } } }));
+    await until(() => got.length === 3);
+    await new Promise((r) => setTimeout(r, 30));
+    streamer.stop();
+    expect(got.map((l) => l.text)).toEqual(['one', 'one again', 'two']);
+    expect(got[0]).toMatchObject({ resource: 'web', pod: 'web-7d4b9c-x2x9z', container: 'app', timestamp: '2026-11-23T10:00:00.1Z' });
+    expect(streamer.lines()).toHaveLength(3);
+  });
+});
+
+describe('PortForwarder', () => {
+  it('keeps its port and sends new connections to the newest ready pod', async () => {
+    const client = new FakeKubeClient();
+    const pods: string[] = [];
+    client.forwardAnswer = async ({ socket, pod: target }) => {
+      pods.push(target);
+      socket.end(target);
+    };
+    client.put({
+      ...pod({ name: 'a', ready: true }),
+      metadata: { ...pod({ name: 'a' }).metadata, creationTimestamp: '2026-11-23T10:00:00Z' },
+    });
+    const forwarder = new PortForwarder({ client, namespace: 'dev', labelSelector: 'app=web', local: 0, remote: 80 });
+    const started = await forwarder.start();
+    if (!started.ok) throw new Error(started.error.message);
+    const read = () =>
+      new Promise<string>((resolve) => {
+        const s = connect(started.value.port, '127.0.0.1');
+        let text = '';
+        s.on('data', (d) => (text += d));
+        s.on('close', () => resolve(text));
+      });
+    await until(() => forwarder.target() === 'a');
+    expect(await read()).toBe('a');
+    client.put({
+      ...pod({ name: 'b', ready: true }),
+      metadata: { ...pod({ name: 'b' }).metadata, creationTimestamp: '2026-11-23T10:01:00Z' },
+    });
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'a', namespace: 'dev' });
+    expect(await read()).toBe('b');
+    forwarder.stop();
+  });
+});

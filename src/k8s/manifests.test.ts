@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from './kube-types.ts';
+import { defaultNamespace, injectImages, orderForApply, parseManifests, podSpecOf } from './manifests.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/k8s/${name}`, import.meta.url), 'utf8');
+
+describe('parseManifests', () => {
+  it('reads every document with its line and skips empty ones', () => {
+    const { objects, diagnostics } = parseManifests(fixture('app.yaml'), 'k8s/app.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(objects.map((o) => [o.object.kind, o.index, o.line])).toEqual([
+      ['ConfigMap', 0, 1],
+      ['Deployment', 1, 9],
+      ['Namespace', 2, 29],
+    ]);
+  });
+
+  it('names file, document and line of what is wrong', () => {
+    const { objects, diagnostics } = parseManifests(fixture('broken.yaml'), 'k8s/broken.yaml');
+    expect(objects.map((o) => o.object.metadata.name)).toEqual(['fine']);
+    expect(diagnostics).toHaveLength(2);
+    expect(diagnostics[0]).toMatchObject({
+      code: 'manifest-not-an-object',
+      file: 'k8s/broken.yaml',
+      line: 6,
+      message: 'document 2 has no metadata.name',
+    });
+    expect(diagnostics[1]).toMatchObject({ code: 'manifest-invalid-yaml', file: 'k8s/broken.yaml' });
+    expect(diagnostics[1]?.message).toMatch(/^document 3: /);
+    expect(diagnostics[1]?.line).toBeGreaterThanOrEqual(10);
+  });
+
+  it('expands a List', () => {
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n';
+    expect(parseManifests(text, 'l.yaml').objects.map((o) => o.object.metadata.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('injectImages', () => {
+  const objects = () => parseManifests(fixture('app.yaml'), 'app.yaml').objects.map((o) => o.object);
+  const images = [{ name: 'web', repository: 'web', ref: 'k3d-registry.localhost:5000/web:devloop-abc', pullPolicy: 'IfNotPresent' }];
+
+  it('replaces containers and init containers whose repository matches, and sets the pull policy', () => {
+    const input = objects();
+    const { objects: out, injected } = injectImages(input, { images });
+    const spec = podSpecOf(out[1] as KubeObject);
+    expect(spec?.initContainers?.[0]).toMatchObject({ image: images[0]?.ref, imagePullPolicy: 'IfNotPresent' });
+    expect(spec?.containers[0]).toMatchObject({ image: images[0]?.ref, imagePullPolicy: 'IfNotPresent' });
+    expect(spec?.containers[1]).toEqual({ name: 'sidecar', image: 'busybox:1.36' });
+    expect(injected.map((i) => [i.container, i.init])).toEqual([
+      ['migrate', true],
+      ['app', false],
+    ]);
+    expect(podSpecOf(input[1] as KubeObject)?.containers[0]?.image).toBe('web');
+  });
+
+  it('follows the container map of a resource', () => {
+    const { injected } = injectImages(objects(), {
+      images,
+      mappings: [{ workload: { kind: 'Deployment', name: 'web' }, containers: { sidecar: 'web' } }],
+    });
+    expect(injected.map((i) => i.container)).toEqual(['sidecar']);
+  });
+});
+
+describe('namespaces and order', () => {
+  it('defaults the namespace of namespaced objects only', () => {
+    const out = defaultNamespace(
+      parseManifests(fixture('app.yaml'), 'a').objects.map((o) => o.object),
+      'dev',
+    );
+    expect(out.map((o) => o.metadata.namespace)).toEqual(['dev', 'dev', undefined]);
+  });
+
+  it('puts namespaces and CRDs first', () => {
+    const kinds = orderForApply([
+      { kind: 'Deployment' },
+      { kind: 'CustomResourceDefinition' },
+      { kind: 'ConfigMap' },
+      { kind: 'Namespace' },
+    ]);
+    expect(kinds.map((k) => k.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'ConfigMap']);
+  });
+});

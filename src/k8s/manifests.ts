@@ -1,0 +1,237 @@
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
+import type { Diagnostic } from '../core/diagnostic.ts';
+import type { FileSystem } from '../system/file-system.ts';
+import { sameRepository } from './image-ref.ts';
+import type { ContainerSpec, KubeObject, PodSpec } from './kube-types.ts';
+
+/** One object of a manifest file, with where it came from for diagnostics. */
+export interface ManifestObject {
+  readonly object: KubeObject;
+  readonly file: string;
+  /** 0-based index of the YAML document in the file. */
+  readonly index: number;
+  /** 1-based line where the document starts. */
+  readonly line: number;
+}
+
+/**
+ * Parses a multi-document YAML text into Kubernetes objects. Invalid YAML and
+ * objects without apiVersion, kind or metadata.name become diagnostics naming
+ * the file, document and line; empty documents are skipped; `kind: List`
+ * is expanded.
+ */
+export function parseManifests(text: string, file: string): { objects: ManifestObject[]; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const objects: ManifestObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    const start = doc.contents?.range?.[0] ?? doc.range[0];
+    const line = lineCounter.linePos(start).line;
+    const first = doc.errors[0];
+    if (first) {
+      diagnostics.push({
+        severity: 'error',
+        code: 'manifest-invalid-yaml',
+        file,
+        line: first.linePos?.[0]?.line ?? line,
+        message: `document ${index + 1}: ${first.message.split('\n')[0]}`,
+      });
+      return;
+    }
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    if (!isMap(doc.contents) && !isSeq(doc.contents)) {
+      diagnostics.push(notAnObject(file, index, line, 'is not a mapping'));
+      return;
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return;
+    const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+    for (const item of items) {
+      const problem = missingField(item);
+      if (problem) diagnostics.push(notAnObject(file, index, line, problem));
+      else objects.push({ object: item as KubeObject, file, index, line });
+    }
+  });
+  return { objects, diagnostics };
+}
+
+function notAnObject(file: string, index: number, line: number, problem: string): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'manifest-not-an-object',
+    file,
+    line,
+    message: `document ${index + 1} ${problem}`,
+    hint: 'Every document needs apiVersion, kind and metadata.name.',
+  };
+}
+
+function missingField(item: unknown): string | undefined {
+  if (!isRecord(item)) return 'is not a mapping';
+  const missing = [
+    typeof item.apiVersion === 'string' ? undefined : 'apiVersion',
+    typeof item.kind === 'string' ? undefined : 'kind',
+    isRecord(item.metadata) && typeof item.metadata.name === 'string' && item.metadata.name ? undefined : 'metadata.name',
+  ].filter(Boolean);
+  return missing.length ? `has no ${missing.join(', ')}` : undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads every manifest file matching `patterns` (relative to `rootDir`), in pattern then path order. */
+export async function loadManifests(
+  fs: FileSystem,
+  options: { rootDir: string; patterns: readonly string[] },
+): Promise<{ objects: ManifestObject[]; diagnostics: Diagnostic[]; files: string[] }> {
+  const files = await fs.glob(options.patterns, options.rootDir);
+  const objects: ManifestObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    const parsed = parseManifests(await fs.readText(`${options.rootDir}/${file}`), file);
+    objects.push(...parsed.objects);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  if (files.length === 0 && options.patterns.length > 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'manifest-no-files',
+      keyPath: 'manifests',
+      message: `no file matches ${options.patterns.join(', ')}`,
+    });
+  }
+  return { objects, diagnostics, files };
+}
+
+/** A built devloop image and how manifests must refer to it. */
+export interface ImageInjection {
+  /** The devloop image name (config key). */
+  readonly name: string;
+  /** The repository manifests use for it, as configured. */
+  readonly repository: string;
+  /** The full reference the cluster pulls or finds, e.g. `k3d-registry.localhost:5000/api:devloop-3f2a`. */
+  readonly ref: string;
+  /** `IfNotPresent` for imported images; undefined leaves the manifest's policy. */
+  readonly pullPolicy?: string;
+}
+
+/** Which workload's containers get which image by name, from the resource config. */
+export interface ContainerMapping {
+  readonly workload: { readonly kind: string; readonly name: string };
+  /** Container name → devloop image name. */
+  readonly containers: Readonly<Record<string, string>>;
+}
+
+/** One container whose image was replaced. */
+export interface Injected {
+  readonly kind: string;
+  readonly name: string;
+  readonly container: string;
+  readonly init: boolean;
+  readonly image: string;
+}
+
+/**
+ * Returns copies of `objects` with devloop's image references in matching
+ * containers and init containers: by the resource's container map, or where
+ * the container's image repository equals a devloop image's repository.
+ */
+export function injectImages(
+  objects: readonly KubeObject[],
+  options: { images: readonly ImageInjection[]; mappings?: readonly ContainerMapping[] },
+): { objects: KubeObject[]; injected: Injected[] } {
+  const injected: Injected[] = [];
+  const out = objects.map((original) => {
+    const object = structuredClone(original);
+    const spec = podSpecOf(object);
+    if (!spec) return object;
+    const mapping = options.mappings?.find((m) => m.workload.kind === object.kind && m.workload.name === object.metadata.name);
+    for (const [list, init] of [
+      [spec.initContainers ?? [], true],
+      [spec.containers ?? [], false],
+    ] as const) {
+      for (const container of list) {
+        const image = pickImage(container, mapping, options.images);
+        if (!image) continue;
+        container.image = image.ref;
+        if (image.pullPolicy) container.imagePullPolicy = image.pullPolicy;
+        injected.push({ kind: object.kind, name: object.metadata.name, container: container.name, init, image: image.ref });
+      }
+    }
+    return object;
+  });
+  return { objects: out, injected };
+}
+
+function pickImage(
+  container: ContainerSpec,
+  mapping: ContainerMapping | undefined,
+  images: readonly ImageInjection[],
+): ImageInjection | undefined {
+  if (mapping && Object.keys(mapping.containers).length > 0) {
+    const byName = mapping.containers[container.name];
+    return byName ? images.find((i) => i.name === byName) : undefined;
+  }
+  if (!container.image) return undefined;
+  const image = container.image;
+  return images.find((i) => sameRepository(image, i.repository));
+}
+
+/** The pod template's spec of a workload (or a Pod's spec); undefined for other kinds. */
+export function podSpecOf(object: KubeObject): PodSpec | undefined {
+  // biome-ignore lint/suspicious/noExplicitAny: workload specs are read by shape, per kind, below
+  const spec = object.spec as Record<string, any> | undefined;
+  if (!spec) return undefined;
+  switch (object.kind) {
+    case 'Pod':
+      return spec as PodSpec;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+      return spec.template?.spec;
+    case 'CronJob':
+      return spec.jobTemplate?.spec?.template?.spec;
+    default:
+      return undefined;
+  }
+}
+
+const clusterScoped = new Set([
+  'Namespace',
+  'CustomResourceDefinition',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'Node',
+]);
+
+/** True for kinds that live outside namespaces. */
+export function isClusterScoped(kind: string): boolean {
+  return clusterScoped.has(kind);
+}
+
+/** Copies of `objects` with `namespace` set on namespaced objects that name none. */
+export function defaultNamespace(objects: readonly KubeObject[], namespace: string): KubeObject[] {
+  return objects.map((o) => (isClusterScoped(o.kind) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
+}
+
+/** Namespaces first, then CRDs, then everything else in its original order. */
+export function orderForApply<T extends { kind: string }>(objects: readonly T[]): T[] {
+  const rank = (kind: string) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
+  return objects
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i)
+    .map(({ o }) => o);
+}

@@ -1,0 +1,128 @@
+import type { DiagnoseOptions, RolloutFailure } from './diagnosis.ts';
+import type { KubeClient, KubeError, WatchEvent, WatchHandle, WatchKind } from './kube-client.ts';
+import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet } from './kube-types.ts';
+import { evaluateRollout, type RolloutStatus } from './rollout.ts';
+
+export interface FollowRolloutOptions extends DiagnoseOptions {
+  readonly client: KubeClient;
+  readonly namespace: string;
+  /** The Deployment's name. */
+  readonly name: string;
+  /** Called whenever the status (state or waiting reason) changes. */
+  readonly onStatus?: (status: RolloutStatus) => void;
+  /** Lines of the previous run attached to a crash-loop failure. Default 20. */
+  readonly crashLogLines?: number;
+  readonly signal?: AbortSignal;
+  /** A watch lost its connection and is retrying (e.g. the apiserver is restarting); the rollout keeps being followed. */
+  readonly onReconnecting?: (error: KubeError) => void;
+}
+
+/** The final answer of `followRollout`. */
+export type RolloutOutcome = Extract<RolloutStatus, { state: 'ready' | 'failed' }> | { readonly state: 'cancelled' };
+
+/**
+ * Follows a Deployment's rollout from watches (no polling) on the
+ * Deployment, its ReplicaSets, the namespace's pods and events, evaluating
+ * `evaluateRollout` on every change. Resolves on the first `ready` or
+ * `failed` — within seconds of a pod showing the problem, not at the
+ * progress deadline. A crash-loop failure gets the last log lines of the
+ * crashed run.
+ */
+export function followRollout(options: FollowRolloutOptions): Promise<RolloutOutcome> {
+  const { client, namespace, name } = options;
+  const deployments = new Map<string, Deployment>();
+  const replicaSets = new Map<string, ReplicaSet>();
+  const pods = new Map<string, Pod>();
+  const events = new Map<string, KubeEvent>();
+  const synced = new Set<WatchKind>();
+  const handles: WatchHandle[] = [];
+  let last = '';
+
+  return new Promise<RolloutOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: RolloutOutcome) => {
+      if (settled) return;
+      settled = true;
+      for (const h of handles) h.stop();
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = () => finish({ state: 'cancelled' });
+    if (options.signal?.aborted) return finish({ state: 'cancelled' });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const evaluate = () => {
+      if (settled || synced.size < 4) return;
+      const status = evaluateRollout(
+        {
+          deployment: deployments.get(name),
+          replicaSets: [...replicaSets.values()],
+          pods: [...pods.values()],
+          events: [...events.values()],
+        },
+        options,
+      );
+      const key = status.state === 'waiting' ? `waiting:${status.reason}` : status.state;
+      if (key !== last) {
+        last = key;
+        if (status.state !== 'failed') options.onStatus?.(status);
+      }
+      if (status.state === 'ready') finish(status);
+      if (status.state === 'failed') {
+        settled = true;
+        for (const h of handles) h.stop();
+        void withCrashLines(client, namespace, status.failure, options.crashLogLines ?? 20).then((failure) => {
+          const final = { state: 'failed', failure } as const;
+          options.onStatus?.(final);
+          settled = false;
+          finish(final);
+        });
+      }
+    };
+
+    const into =
+      <T extends KubeObject>(kind: WatchKind, map: Map<string, T>) =>
+      (event: WatchEvent) => {
+        switch (event.type) {
+          case 'sync':
+            map.clear();
+            for (const o of event.objects) map.set(o.metadata.name, o as T);
+            synced.add(kind);
+            break;
+          case 'added':
+          case 'modified':
+            map.set(event.object.metadata.name, event.object as T);
+            break;
+          case 'deleted':
+            map.delete(event.object.metadata.name);
+            break;
+          case 'reconnecting':
+            options.onReconnecting?.(event.error);
+            return;
+        }
+        evaluate();
+      };
+
+    handles.push(
+      client.watch({ kind: 'Deployment', namespace, fieldSelector: `metadata.name=${name}` }, into('Deployment', deployments)),
+      client.watch({ kind: 'ReplicaSet', namespace }, into('ReplicaSet', replicaSets)),
+      client.watch({ kind: 'Pod', namespace }, into('Pod', pods)),
+      client.watch({ kind: 'Event', namespace, fieldSelector: 'involvedObject.kind=Pod' }, into('Event', events)),
+    );
+  });
+}
+
+async function withCrashLines(client: KubeClient, namespace: string, failure: RolloutFailure, lines: number): Promise<RolloutFailure> {
+  if (failure.reason !== 'crash-loop' || !failure.container) return failure;
+  const collected: string[] = [];
+  const read = await client.streamLog(
+    { namespace, pod: failure.pod, container: failure.container, follow: false, previous: true, tailLines: lines },
+    (line) => collected.push(line.text),
+  );
+  if (!read.ok || collected.length === 0) {
+    await client.streamLog({ namespace, pod: failure.pod, container: failure.container, follow: false, tailLines: lines }, (line) =>
+      collected.push(line.text),
+    );
+  }
+  return { ...failure, lastLines: collected.slice(-lines) };
+}
