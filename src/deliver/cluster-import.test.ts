@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { FakeRunner } from '../system/fake-runner.ts';
+import type { ImageDeliveryPlan } from './choose-delivery.ts';
+import { importImage } from './cluster-import.ts';
+import { FakeNodeImageLister } from './delivery-fakes.ts';
+
+const plan: ImageDeliveryPlan = {
+  image: { name: 'api', localRef: 'api:3f9a', repository: 'api', tag: '3f9a' },
+  mode: 'import',
+  pushRef: undefined,
+  deployRef: 'api:3f9a',
+  imagePullPolicy: 'IfNotPresent',
+};
+const nodes = ['k3d-dev-server-0', 'k3d-dev-agent-0'];
+const inspect = { stdout: 'sha256:abc 4200000' };
+
+describe('importImage', () => {
+  it('imports with -m direct and verifies every node has the image', async () => {
+    const lister = new FakeNodeImageLister();
+    const runner = new FakeRunner().on('docker image', inspect).on('k3d image', () => {
+      lister.add('docker.io/library/api:3f9a', nodes, 'sha256:abc');
+      return { stdout: 'INFO[0001] Successfully imported 1 image(s) into 1 cluster(s)' };
+    });
+    const result = await importImage({ runner, lister, plan, cluster: 'dev', nodes });
+    expect(result).toEqual({ ok: true, value: { kind: 'imported', nodes, bytes: 4200000 } });
+    expect(runner.calls[1]?.args).toEqual(['image', 'import', '-m', 'direct', '-c', 'dev', 'api:3f9a']);
+  });
+
+  it('skips when every node already has the same image', async () => {
+    const lister = new FakeNodeImageLister().add('api:3f9a', nodes, 'sha256:abc');
+    const runner = new FakeRunner().on('docker image', inspect);
+    const result = await importImage({ runner, lister, plan, cluster: 'dev', nodes });
+    expect(result).toEqual({ ok: true, value: { kind: 'skipped', why: 'every node has api:3f9a', nodes } });
+    expect(runner.calls.some((c) => c.command === 'k3d')).toBe(false);
+  });
+
+  it('imports again when a node has the tag for a different image id', async () => {
+    const lister = new FakeNodeImageLister().add('api:3f9a', nodes, 'sha256:old');
+    const runner = new FakeRunner().on('docker image', inspect).on('k3d image', () => {
+      lister.images.clear();
+      lister.add('api:3f9a', nodes, 'sha256:abc');
+      return {};
+    });
+    const result = await importImage({ runner, lister, plan, cluster: 'dev', nodes });
+    expect(result.ok && result.value.kind).toBe('imported');
+  });
+
+  it('names the nodes an import missed', async () => {
+    const lister = new FakeNodeImageLister();
+    const runner = new FakeRunner().on('docker image', inspect).on('k3d image', () => {
+      lister.add('api:3f9a', ['k3d-dev-server-0'], 'sha256:abc');
+      return {};
+    });
+    expect(await importImage({ runner, lister, plan, cluster: 'dev', nodes })).toEqual({
+      ok: false,
+      error: {
+        reason: 'import-partial',
+        image: 'api:3f9a',
+        cluster: 'dev',
+        missingOn: ['k3d-dev-agent-0'],
+        presentOn: ['k3d-dev-server-0'],
+      },
+    });
+  });
+
+  it('reports k3d missing, a failed import, and an unreadable node', async () => {
+    const lister = new FakeNodeImageLister();
+    const noK3d = new FakeRunner().on('docker image', inspect);
+    expect(await importImage({ runner: noK3d, lister, plan, cluster: 'dev', nodes })).toEqual({
+      ok: false,
+      error: { reason: 'k3d-not-installed' },
+    });
+    const failing = new FakeRunner().on('docker image', inspect).on('k3d image', { exitCode: 1, stderr: 'FATA cluster not found' });
+    expect(await importImage({ runner: failing, lister, plan, cluster: 'dev', nodes })).toEqual({
+      ok: false,
+      error: { reason: 'import-failed', image: 'api:3f9a', cluster: 'dev', detail: 'FATA cluster not found' },
+    });
+    lister.broken.add('k3d-dev-agent-0');
+    const result = await importImage({ runner: failing, lister, plan, cluster: 'dev', nodes });
+    expect(!result.ok && result.error).toEqual({
+      reason: 'node-unreadable',
+      node: 'k3d-dev-agent-0',
+      detail: 'node k3d-dev-agent-0 is not running',
+    });
+  });
+});
