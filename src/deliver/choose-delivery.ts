@@ -1,8 +1,8 @@
 import type { DeliveryMode } from '../config/types.ts';
+import { parseImageRef, refInRegistry } from '../core/image-ref.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { ClusterInfo } from './cluster-discovery.ts';
 import type { DeliveryError } from './delivery-error.ts';
-import { parseImageRef, refInRegistry } from './image-ref.ts';
 import { imageNodes } from './k3d-cli.ts';
 import type { ContextVerdict } from './local-context.ts';
 

@@ -1,5 +1,5 @@
+import { parseImageRef } from '../core/image-ref.ts';
 import type { Result } from '../core/result.ts';
-import { parseImageRef } from './image-ref.ts';
 import type { K3dCli, K3dCluster, K3dRegistry } from './k3d-cli.ts';
 import { type KubeContextDescription, k3dClusterOfContext } from './local-context.ts';
 import type { RegistryClient, RegistryFailure } from './registry-client.ts';

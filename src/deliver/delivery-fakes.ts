@@ -1,6 +1,6 @@
+import { normalizeImageRef } from '../core/image-ref.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { ConfigMapReader } from './cluster-discovery.ts';
-import { normalizeImageRef } from './image-ref.ts';
 import type { NodeImage, NodeImageLister } from './node-image-lister.ts';
 import type { ManifestLayers, RegistryClient, RegistryFailure } from './registry-client.ts';
 

@@ -1,6 +1,6 @@
+import { normalizeImageRef } from '../core/image-ref.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { ProcessRunner } from '../system/process-runner.ts';
-import { normalizeImageRef } from './image-ref.ts';
 import { lastLines } from './k3d-cli.ts';
 
 /** One image in a node's container runtime. */

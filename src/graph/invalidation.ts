@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { imageName } from '../core/image-ref.ts';
 import { type BuildContext, dockerignoreName, toContextPath } from './build-context.ts';
 import { compileSource, isRemoteSource, sourceTouches } from './copy-sources.ts';
 import { type DockerfileModel, type DockerInstruction, neededStages, type Stage, stepCount, targetStage } from './dockerfile-model.ts';
@@ -177,9 +178,7 @@ export function computeInvalidation(input: InvalidationInput): Invalidation {
  * used to recognise FROM lines that name a devloop image.
  */
 export function repositoryOf(reference: string): string {
-  const withoutDigest = reference.split('@')[0] ?? reference;
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
+  return imageName(reference);
 }
 
 /** For each stage, the index of its first instruction that differs from the previous Dockerfile. */

@@ -1,8 +1,8 @@
 /**
  * Image references, `[registry/][namespace/]name[:tag][@digest]`, parsed
  * with Docker's rule: the first path part is a registry only when it
- * contains `.` or `:` or is `localhost`. Delivery needs this to build push
- * and deploy names and to match what containerd lists on nodes.
+ * contains `.` or `:` or is `localhost`. Builds, delivery and manifests all
+ * read references through this one parser.
  */
 export interface ImageRef {
   /** Registry host[:port], undefined for Docker Hub names written without one. */
@@ -62,4 +62,10 @@ export function normalizeImageRef(ref: string): string {
 /** The repository and tag to push, under `registryHost` (which may carry a path prefix). */
 export function refInRegistry(registryHost: string, repository: string, tag: string): string {
   return `${registryHost.replace(/\/+$/, '')}/${repository}:${tag}`;
+}
+
+/** The name without tag or digest: `k3d-registry.localhost:5000/app:v1` → `k3d-registry.localhost:5000/app`. */
+export function imageName(ref: string): string {
+  const parsed = parseImageRef(ref);
+  return parsed.registry ? `${parsed.registry}/${parsed.repository}` : parsed.repository;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatImageRef, normalizeImageRef, parseImageRef, refInRegistry } from './image-ref.ts';
+import { formatImageRef, imageName, normalizeImageRef, parseImageRef, refInRegistry } from './image-ref.ts';
 
 describe('parseImageRef', () => {
   it('splits registry, repository, tag and digest by Docker rules', () => {
@@ -40,5 +40,11 @@ describe('refInRegistry', () => {
   it('joins host (with an optional path) and repository', () => {
     expect(refInRegistry('localhost:5000', 'api', 'abc')).toBe('localhost:5000/api:abc');
     expect(refInRegistry('ghcr.io/team/', 'api', 'abc')).toBe('ghcr.io/team/api:abc');
+  });
+
+  it('names an image without tag or digest', () => {
+    expect(imageName('k3d-registry.localhost:5000/team/api:1.2@sha256:abc')).toBe('k3d-registry.localhost:5000/team/api');
+    expect(imageName('team/api:dev')).toBe('team/api');
+    expect(imageName('localhost/api')).toBe('localhost/api');
   });
 });
