@@ -31,7 +31,7 @@ if [[ ! -f "$WORK/go.mod.done" ]]; then
   echo "build-k8s: generating wrapper module for k8s.io/kubernetes $K8S_VERSION in $WORK"
   # k8s.io/kubernetes' own go.mod, through the module cache (checksum-verified)
   empty=$(mktemp -d)
-  modfile=$(cd "$empty" && GOFLAGS= go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
+  modfile=$(cd "$empty" && GOFLAGS='' go mod download -json "k8s.io/kubernetes@$K8S_VERSION" |
     sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
   rmdir "$empty"
   [[ -f $modfile ]] || { echo "build-k8s: could not download k8s.io/kubernetes@$K8S_VERSION" >&2; exit 1; }
