@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { CliContext } from '../../src/cli/cli-context.ts';
@@ -67,14 +68,15 @@ describeWithCluster('devloop up on the example app', (env) => {
     const firstTag = store.getState().resources.hello?.deployedTags['hello-web'];
 
     const edited = Date.now();
-    project.write('app/site/index.html', '<h1>edited by the e2e test</h1>\n');
+    const nonce = Math.random().toString(36).slice(2);
+    project.write('app/site/index.html', `<h1>edited by the e2e test ${nonce}</h1>\n`);
     await eventually('the edit to be ready', () => {
       const r = store.getState().resources.hello;
       return r?.phase === 'ready' && r.deployedTags['hello-web'] !== firstTag ? r : undefined;
     });
     const served = await eventually('the new content', async () => {
       const text = await fetchText(`http://127.0.0.1:${project.port}/`);
-      return text?.includes('edited by the e2e test') ? text : undefined;
+      return text?.includes(`edited by the e2e test ${nonce}`) ? text : undefined;
     });
     expect(served).toContain('edited by the e2e test');
     const resource = store.getState().resources.hello;
@@ -106,17 +108,31 @@ describeWithCluster('devloop up on the example app', (env) => {
   });
 
   it('a burst of edits ends with the last edit deployed', async () => {
+    const nonce = Math.random().toString(36).slice(2);
     for (let i = 0; i < 20; i++) {
-      project.write('app/site/index.html', `<h1>burst ${i}</h1>\n`);
+      project.write('app/site/index.html', `<h1>burst ${i} ${nonce}</h1>\n`);
       await new Promise((resolve) => setTimeout(resolve, 15));
     }
     const served = await eventually('the last burst edit', async () => {
       const text = await fetchText(`http://127.0.0.1:${project.port}/`);
-      return text?.includes('burst 19') ? text : undefined;
+      return text?.includes(`burst 19 ${nonce}`) ? text : undefined;
     });
-    expect(served).toContain('burst 19');
+    expect(served).toContain(`burst 19 ${nonce}`);
     await supervisor.idle();
     const builds = actions.filter((a) => a.type === 'build-started').length;
     expect(builds).toBeLessThanOrEqual(6);
+  });
+
+  it('a broken config edit shows its diagnostic while the last good config keeps running; a fix reloads', async () => {
+    const good = readFileSync(`${project.dir}/devloop.config.json`, 'utf8');
+    project.write('devloop.config.json', good.replace('"context": "app"', '"context": 42'));
+    const invalid = await eventually('config-invalid', () => actions.find((a) => a.type === 'config-invalid'), 10_000);
+    expect(JSON.stringify(invalid)).toContain('images.hello-web.context');
+    expect(store.getState().configProblems.length).toBeGreaterThan(0);
+    expect(await fetchText(`http://127.0.0.1:${project.port}/`)).toBeDefined();
+    project.write('devloop.config.json', good);
+    await eventually('config-reloaded', () => actions.find((a) => a.type === 'config-reloaded'), 10_000);
+    await eventually('ready again', () => (store.getState().resources.hello?.phase === 'ready' ? true : undefined), 60_000);
+    expect(store.getState().configProblems).toEqual([]);
   });
 });
