@@ -78,6 +78,7 @@ export class LoopSupervisor {
       deliverer: session.value.deliverer,
       deployer: session.value.deployer,
       logFollower: session.value.logFollower,
+      rootDir: loaded.config.rootDir,
     });
     this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : [])]);
     if (this.#watch) await this.#startWatching(session.value);

@@ -17,6 +17,7 @@ export type Action =
   | { readonly type: 'watch-ready'; readonly at: number; readonly files: number }
   | { readonly type: 'watch-paused'; readonly at: number }
   | { readonly type: 'watch-resumed'; readonly at: number }
+  /** `paths` are relative to the project root. */
   | { readonly type: 'changes-detected'; readonly at: number; readonly paths: readonly string[]; readonly firstSeenAt: number }
   | {
       readonly type: 'iteration-started';

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Action } from './actions.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
@@ -26,6 +27,8 @@ export interface DevLoopOptions {
   readonly deliverer: ImageDeliverer;
   readonly deployer: Deployer;
   readonly logFollower: LogFollower;
+  /** Project root: changed paths are reported relative to it. */
+  readonly rootDir?: string;
   readonly now?: () => number;
 }
 
@@ -79,7 +82,7 @@ export class DevLoop {
     this.#dispatch({
       type: 'changes-detected',
       at: this.#now(),
-      paths: batch.map((c) => c.path),
+      paths: batch.map((c) => (this.#o.rootDir ? path.relative(this.#o.rootDir, c.path) || c.path : c.path)),
       firstSeenAt: Math.min(...batch.map((c) => c.at)),
     });
     return this.#enqueue(batch, false);
