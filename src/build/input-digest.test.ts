@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBuildContext } from '../graph/build-context.ts';
 import { parseDockerfile } from '../graph/dockerfile-model.ts';
 import { HashIndex } from './hash-index.ts';
-import { collectInputFiles, computeInputDigest, tagForDigest } from './input-digest.ts';
+import { collectInputFiles, computeInputDigest, tagForDigest, updateInputFiles } from './input-digest.ts';
 import { MemoryFileSystem } from './testing/memory-file-system.ts';
 
 const dockerfile = 'FROM busybox\nCOPY requirements.txt /\nCOPY app /app\nCOPY *.toml /\n';
@@ -64,5 +64,28 @@ describe('computeInputDigest', () => {
 
   it('derives a devloop tag, never latest', () => {
     expect(tagForDigest('sha256:0123456789abcdef0123')).toBe('devloop-0123456789ab');
+  });
+});
+
+describe('updateInputFiles', () => {
+  it('gives the same answer as a full walk, looking only at the changed paths', async () => {
+    const fs = tree();
+    const index = await HashIndex.open({ fs });
+    const context = createBuildContext({ dir: '/p', dockerfile: '/p/Dockerfile', dockerignore: '**/*.pyc\n' });
+    const model = parseDockerfile({ text: dockerfile, file: 'Dockerfile' });
+    const options = { fs, index, context, model, target: undefined };
+    fs.put('/p/app/keep.py', 'unchanged\n');
+    const previous = await collectInputFiles(options);
+
+    fs.put('/p/app/main.py', 'print(2)\n');
+    fs.put('/p/app/new/util.py', 'x = 1\n');
+    fs.put('/p/app/other.pyc', 'ignored');
+    fs.put('/p/notes.txt', 'not selected');
+    fs.remove('/p/pyproject.toml');
+    const changed = ['/p/app/main.py', '/p/app/new/util.py', '/p/app/other.pyc', '/p/notes.txt', '/p/pyproject.toml'];
+    index.invalidate(changed);
+    const incremental = await updateInputFiles({ ...options, previous, changed });
+    expect(incremental).toEqual(await collectInputFiles(options));
+    expect(incremental.map((f) => f.path)).toEqual(['app', 'app/keep.py', 'app/main.py', 'app/new', 'app/new/util.py', 'requirements.txt']);
   });
 });

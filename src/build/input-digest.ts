@@ -31,9 +31,76 @@ export interface CollectOptions {
  * stages its target needs, after .dockerignore. Walks only below the
  * sources' fixed prefixes, and reads only files the hash index cannot vouch for.
  */
-export async function collectInputFiles({ fs, index, context, model, target }: CollectOptions): Promise<InputFile[]> {
+export async function collectInputFiles(options: CollectOptions): Promise<InputFile[]> {
+  const walker = inputWalker(options);
+  if (!walker) return [];
+  for (const root of walker.roots) await walker.visit(root);
+  return sortInputs(walker.found);
+}
+
+/**
+ * The same answer as `collectInputFiles`, from the previous answer and the
+ * paths that changed since (absolute, as the watcher reported them): only
+ * those are looked at again, so a plan on a 100k-file context does not walk
+ * it. Valid only while the Dockerfile and .dockerignore are unchanged.
+ */
+export async function updateInputFiles(
+  options: CollectOptions & { previous: readonly InputFile[]; changed: readonly string[] },
+): Promise<InputFile[]> {
+  const walker = inputWalker(options);
+  if (!walker) return [];
+  const touched: string[] = [];
+  const directoryEntries: string[] = [];
+  for (const changed of options.changed) {
+    const relative = path.relative(options.context.dir, changed).split(path.sep).join('/');
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    if (
+      !walker.roots.some((root) => root === '' || relative === root || relative.startsWith(`${root}/`) || root.startsWith(`${relative}/`))
+    )
+      continue;
+    touched.push(relative);
+    await walker.visit(relative);
+    // A file in a new directory makes the directory an input too (COPY copies its mode).
+    for (let dir = path.posix.dirname(relative); dir !== '.' && dir !== ''; dir = path.posix.dirname(dir)) {
+      directoryEntries.push(dir);
+      await walker.visitDirectoryEntry(dir);
+    }
+  }
+  if (touched.length === 0) return [...options.previous];
+  // Keep the previous (sorted) list minus what was looked at again, and merge in the new answers.
+  const exact = new Set([...touched, ...directoryEntries]);
+  const below = touched.map((t) => `${t}/`);
+  const kept = options.previous.filter((f) => !exact.has(f.path) && !below.some((prefix) => f.path.startsWith(prefix)));
+  return mergeSorted(kept, sortInputs(walker.found));
+}
+
+function mergeSorted(a: readonly InputFile[], b: readonly InputFile[]): InputFile[] {
+  const out: InputFile[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.path < y.path)) {
+      if (x) out.push(x);
+      i++;
+    } else {
+      if (x?.path === y.path) i++;
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+function sortInputs(found: Map<string, InputFile>): InputFile[] {
+  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
+function inputWalker({ fs, index, context, model, target }: CollectOptions) {
   const stage = targetStage(model, target);
-  if (!stage) return [];
+  if (!stage) return undefined;
   const needed = neededStages(model, stage);
   const patterns: SourcePattern[] = [];
   for (const instruction of model.instructions) {
@@ -41,16 +108,16 @@ export async function collectInputFiles({ fs, index, context, model, target }: C
     if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
     for (const source of copy.sources) if (!isRemoteSource(source)) patterns.push(compileSource(source));
   }
-  const roots = new Set<string>();
+  const rootSet = new Set<string>();
   for (const p of patterns) {
     const fixed: string[] = [];
     for (const segment of p.segments) {
       if (/[*?[]/.test(segment)) break;
       fixed.push(segment);
     }
-    roots.add(fixed.join('/'));
+    rootSet.add(fixed.join('/'));
   }
-  const minimal = [...roots].filter((r) => ![...roots].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
+  const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
   const visit = async (relative: string): Promise<void> => {
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
@@ -73,8 +140,14 @@ export async function collectInputFiles({ fs, index, context, model, target }: C
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
     }
   };
-  for (const root of minimal) await visit(root);
-  return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  /** Re-reads one directory's own entry (not its content). */
+  const visitDirectoryEntry = async (relative: string): Promise<void> => {
+    const stat = await fs.stat(path.join(context.dir, relative));
+    if (stat?.kind === 'directory' && context.inContext(relative) && patterns.some((p) => sourceSelects(p, relative))) {
+      found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
+    }
+  };
+  return { roots, found, visit, visitDirectoryEntry };
 }
 
 /** Everything an image's digest covers. */

@@ -9,7 +9,7 @@ import { buildLayers } from './build-order.ts';
 import { type BuildRecordStore, diffInputs } from './build-record.ts';
 import type { DockerBuilder } from './docker-builder.ts';
 import type { HashIndex } from './hash-index.ts';
-import { collectInputFiles, computeInputDigest, type InputFile, tagForDigest } from './input-digest.ts';
+import { collectInputFiles, computeInputDigest, type InputFile, tagForDigest, updateInputFiles } from './input-digest.ts';
 
 /**
  * The named cache decision for one image (fresh, or rebuild with the changed
@@ -74,6 +74,12 @@ export interface PlanImagesOptions {
   readonly builder?: DockerBuilder;
   /** Records of previous builds, to name the step a rebuild starts from. */
   readonly records?: BuildRecordStore;
+  /**
+   * A watcher-driven replan: the previous plans and every path changed since
+   * (absolute). Only those paths are looked at again, unless an image's
+   * Dockerfile or .dockerignore changed.
+   */
+  readonly incremental?: { readonly previous: ReadonlyMap<string, ImagePlan>; readonly changed: readonly string[] };
 }
 
 /** Why no plan could be made at all. */
@@ -175,7 +181,16 @@ async function planOne(input: {
     dockerignore: dockerignoreText,
     extraIgnore: image.ignore,
   });
-  const files = await collectInputFiles({ fs: options.fs, index: options.index, context, model, target: image.target });
+  const collect = { fs: options.fs, index: options.index, context, model, target: image.target };
+  const before = options.incremental?.previous.get(image.name)?.inputs;
+  const files =
+    options.incremental &&
+    before &&
+    before.dockerfileText === dockerfileText &&
+    before.dockerignoreText === dockerignoreText &&
+    before.image.target === image.target
+      ? await updateInputFiles({ ...collect, previous: before.files, changed: options.incremental.changed })
+      : await collectInputFiles(collect);
   const digest = computeInputDigest({ dockerfileText, buildArgs: image.buildArgs, target: image.target, files, baseDigests });
   const tag = tagForDigest(digest);
   const base = {

@@ -56,8 +56,11 @@ const secretFiles: readonly [RegExp, string][] = [
 const harmless = /^\.env\.(example|sample|template|dist)$/;
 const skipDirs = new Set(['node_modules', '.venv', 'venv', '__pycache__']);
 
-/** Secret-looking files and `.git` that Docker would send, walking only what the context includes. */
-async function findSecrets(fs: FileSystem, context: BuildContext): Promise<{ path: string; what: string }[]> {
+/**
+ * Secret-looking files and `.git` that Docker would send, walking only what
+ * the context includes. Exported so `up` and `ci` warn at start, not only `lint`.
+ */
+export async function findSecrets(fs: FileSystem, context: BuildContext): Promise<{ path: string; what: string }[]> {
   const found: { path: string; what: string }[] = [];
   const walk = async (relative: string, depth: number): Promise<void> => {
     if (depth > 6 || found.length > 20) return;

@@ -28,6 +28,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   /** The newest plan of each image: where base images' tags come from. */
   #latest = new Map<string, BuildPlan>();
   #built = new Set<string>();
+  #saveTimer: NodeJS.Timeout | undefined;
 
   constructor(options: { config: ResolvedConfig; fs: FileSystem; index: HashIndex; docker: DockerBuilder; records?: BuildRecordStore }) {
     this.#config = options.config;
@@ -45,8 +46,9 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
       index: this.#index,
       builder: this.#docker,
       ...(this.#records ? { records: this.#records } : {}),
+      ...(this.#latest.size > 0 ? { incremental: { previous: this.#latest, changed: changes.map((c) => c.path) } } : {}),
     });
-    void this.#index.save().catch(() => undefined);
+    this.#saveIndexSoon();
     if ('failure' in planned) {
       return err({
         stage: 'plan',
@@ -86,6 +88,16 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
       });
     }
     return ok(out);
+  }
+
+  /** Saves the hash index at most every few seconds: on a large tree it is megabytes of JSON. */
+  #saveIndexSoon(): void {
+    if (this.#saveTimer) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      void this.#index.save().catch(() => undefined);
+    }, 5000);
+    this.#saveTimer.unref();
   }
 
   async build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>> {
