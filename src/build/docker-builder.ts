@@ -179,5 +179,8 @@ function unavailable(r: RunResult): boolean {
 function unavailableMessage(r: RunResult): string {
   return r.notFound
     ? 'the docker CLI is not installed (not found on PATH)'
-    : (r.stderr.split('\n').find((l) => l.trim()) ?? 'docker is not reachable');
+    : (r.stderr
+        .split('\n')
+        .find((l) => /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(l))
+        ?.trim() ?? 'docker is not reachable');
 }

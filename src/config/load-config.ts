@@ -39,7 +39,7 @@ export interface LoadedConfig {
 export async function loadConfig(options: LoadConfigOptions): Promise<Result<LoadedConfig, Diagnostic[]>> {
   const found = options.configPath
     ? await readConfigFile(path.resolve(options.cwd, options.configPath))
-    : await findConfigFile(options.cwd);
+    : await findConfigFile(options.cwd, async (file) => (await options.fs.stat(file))?.kind === 'file');
   if (!found.ok) return err([found.error]);
   if (!found.value) {
     return err([

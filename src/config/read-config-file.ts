@@ -52,13 +52,29 @@ export interface RawConfigFile {
   readonly value: unknown;
 }
 
-/** Finds the nearest config file from `cwd` upward (to the project root). */
-export async function findConfigFile(cwd: string): Promise<Result<RawConfigFile | undefined, Diagnostic>> {
+/**
+ * Finds the nearest config file from `cwd` upward (to the project root). When
+ * loading fails, the file is named from the search itself, not guessed from
+ * the error text.
+ */
+export async function findConfigFile(
+  cwd: string,
+  exists: (file: string) => Promise<boolean>,
+): Promise<Result<RawConfigFile | undefined, Diagnostic>> {
   try {
     const found = await explorer.search(cwd);
     return ok(found ? { file: found.filepath, value: found.config } : undefined);
   } catch (error) {
-    return err(loadError(error, undefined));
+    return err(loadError(error, await nearestCandidate(cwd, exists)));
+  }
+}
+
+async function nearestCandidate(cwd: string, exists: (file: string) => Promise<boolean>): Promise<string | undefined> {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const place of searchPlaces) {
+      if (place !== 'package.json' && (await exists(path.join(dir, place)))) return path.join(dir, place);
+    }
+    if (dir === path.dirname(dir) || (await exists(path.join(dir, 'package.json')))) return undefined;
   }
 }
 
