@@ -14,7 +14,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/e2e/**/*.test.tsx'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/e2e/**/*.test.tsx',
+            'test/faults/**/*.test.ts',
+            'test/faults/**/*.test.tsx',
+          ],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -47,8 +47,10 @@ export class LoopSupervisor {
   }
 
   /** Opens the session for `loaded` and runs the first pass (resolves when it is done). */
-  async start(loaded: LoadedConfig): Promise<boolean> {
-    const session = await openSession(this.#ctx, loaded.config, (m) => this.#output.notice(m));
+  async start(loaded: LoadedConfig, opened?: Session): Promise<boolean> {
+    const session = opened
+      ? { ok: true as const, value: opened }
+      : await openSession(this.#ctx, loaded.config, (m) => this.#output.notice(m));
     if (!session.ok) {
       this.#output.sessionFailed(session.error);
       return false;
@@ -107,7 +109,9 @@ export class LoopSupervisor {
 
   async #onBatch(changes: FileChange[]): Promise<void> {
     const configChanged = changes.some((c) => this.#configFiles.has(c.path) || path.basename(c.path).startsWith('devloop.local.config.'));
-    if (configChanged) {
+    // Manifests are read when a session opens: an edit opens a new one.
+    const manifestChanged = this.#session !== undefined && changes.some((c) => this.#session?.model.isManifest(c.path));
+    if (configChanged || manifestChanged) {
       await this.#reload();
       return;
     }
@@ -129,10 +133,16 @@ export class LoopSupervisor {
       this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
       return;
     }
+    // Opened before the running one stops: a broken manifest leaves the last good session running.
+    const session = await openSession(this.#ctx, loaded.value.config, (m) => this.#output.notice(m));
+    if (!session.ok) {
+      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: session.error.diagnostics });
+      return;
+    }
     this.#output.notice('configuration changed: reloading');
     await this.#stopCurrent();
     this.#store.dispatch({ type: 'config-reloaded', at: Date.now() });
-    await this.start(loaded.value);
+    await this.start(loaded.value, session.value);
   }
 
   /** A manual trigger for a resource. */

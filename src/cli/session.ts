@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../build/build-record.ts';
 import { DockerBuilder } from '../build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
+import { findSecrets } from '../build/lints/lint-image.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -112,7 +113,14 @@ export async function openSession(
   const contexts: BuildContext[] = [];
   for (const image of Object.values(config.images)) {
     const dockerignore = await ctx.fs.readText(path.join(image.context, '.dockerignore')).catch(() => undefined);
-    contexts.push(createBuildContext({ dir: image.context, dockerfile: image.dockerfile, dockerignore, extraIgnore: image.ignore }));
+    const buildContext = createBuildContext({ dir: image.context, dockerfile: image.dockerfile, dockerignore, extraIgnore: image.ignore });
+    contexts.push(buildContext);
+    for (const secret of await findSecrets(ctx.fs, buildContext).catch(() => [])) {
+      const shown = path.relative(config.rootDir, path.join(image.context, secret.path)) || secret.path;
+      notice(
+        `warning secrets-in-context: ${shown} (${secret.what}) is in the build context of ${image.name} and not ignored; add it to .dockerignore`,
+      );
+    }
   }
   const manifestMatchers = config.manifests.map((m) => globToRegExp(path.resolve(config.rootDir, m)));
   const model: LoopModel = {

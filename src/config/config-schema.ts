@@ -71,7 +71,14 @@ export const configSchema: Schema = {
         namespace: { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' },
         k3d: {
           type: 'object',
-          fields: { name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' }, registry: { type: 'string' } },
+          fields: {
+            name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' },
+            registry: {
+              type: 'string',
+              pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i,
+              patternText: 'a registry host[:port] (no scheme, path or credentials; credentials belong in `docker login`)',
+            },
+          },
         },
         delivery: { type: 'string', oneOf: ['auto', 'registry', 'import'] },
         allowContexts: stringList,

@@ -16,6 +16,11 @@ export type Schema =
   | { readonly type: 'object'; readonly fields: Readonly<Record<string, Schema>>; readonly required?: readonly string[] }
   | { readonly type: 'union'; readonly options: readonly Schema[]; readonly description: string };
 
+/** `user:pass@host` → `***@host`: a refused value is echoed, its credentials never are. */
+export function withoutCredentials(value: string): string {
+  return value.replace(/(^|\/\/)[^\s/@]+@/g, '$1***@');
+}
+
 /** Reports which file a key path came from, so diagnostics name the right file. */
 export type FileOf = (keyPath: string) => string;
 
@@ -40,7 +45,7 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
         return;
       }
       if (schema.pattern && !schema.pattern.test(value)) {
-        fail('config-invalid-value', `"${value}" is not ${schema.patternText ?? `matching ${schema.pattern}`}`);
+        fail('config-invalid-value', `"${withoutCredentials(value)}" is not ${schema.patternText ?? `matching ${schema.pattern}`}`);
         return;
       }
       return;

@@ -3,7 +3,7 @@ import { err, ok } from '../core/result.ts';
 import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
 import type { LoopResource } from './loop-model.ts';
-import type { BuiltImage, DeliveredImage, FileChange, ImagePlan, RolloutProgress } from './ports.ts';
+import type { BuiltImage, DeliveredImage, FileChange, ImagePlan, LiveChange, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Store } from './store.ts';
 
@@ -15,6 +15,7 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
   const buildFailures = new Map<string, Problem>();
   const rolloutFailures = new Map<string, Problem>();
   let buildGate: Promise<void> = Promise.resolve();
+  const live = new Map<string, (change: LiveChange) => void>();
   const store = new Store(0);
   const actions: string[] = [];
   store.subscribe((a) => actions.push(a.type));
@@ -81,6 +82,10 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
         const failure = rolloutFailures.get(resource);
         return failure ? err(failure) : ok<RolloutProgress>({ message: 'ready', podsReady: 1, podsWanted: 1 });
       },
+      watchLive: (resource, onChange) => {
+        live.set(resource, onChange);
+        return { stop: () => live.delete(resource) };
+      },
     },
     logFollower: { follow: () => undefined, stopAll: () => undefined },
     now: () => 1000,
@@ -96,6 +101,7 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
     buildFailures,
     rolloutFailures,
     change,
+    live,
     gate(promise: Promise<void>) {
       buildGate = promise;
     },
@@ -124,6 +130,23 @@ describe('DevLoop', () => {
     await r.loop.changes(r.change('/p/README.md'));
     expect(r.built).toEqual(['api:t1']);
     expect(r.deployed).toHaveLength(1);
+  });
+
+  it('reports changes made to a ready workload by hand, and the next change deploys devloop’s image again', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    await r.loop.start();
+    r.live.get('api')?.({ kind: 'pod-deleted', pod: 'api-1' });
+    r.live.get('api')?.({ kind: 'replicas', ready: 0, wanted: 1 });
+    expect(r.store.getState().resources.api?.rollout).toEqual({ message: '0 of 1 pods ready', podsReady: 0, podsWanted: 1 });
+    r.live.get('api')?.({ kind: 'replicas', ready: 1, wanted: 1 });
+    expect(r.actions.filter((a) => a === 'resource-ready')).toHaveLength(2);
+    r.live.get('api')?.({ kind: 'image-changed', container: 'app', expected: 'reg:5000/api:t1', actual: 'busybox' });
+    expect(r.store.getState().resources.api).toMatchObject({ phase: 'ready', problem: { reason: 'image-changed-outside-devloop' } });
+    await r.loop.changes(r.change('/p/README.md'));
+    expect(r.deployed.at(-1)).toEqual({ resource: 'api', mode: 'patch', refs: ['reg:5000/api:t1'] });
+    expect(r.store.getState().resources.api?.problem).toBeUndefined();
+    await r.loop.stop();
+    expect(r.live.size).toBe(0);
   });
 
   it('a new tag rebuilds and patches (not re-applies) the workload', async () => {

@@ -17,12 +17,21 @@ export class LogStore {
   #seq = 0;
   #listeners = new Set<(line: StoredLine) => void>();
   #dropped = new Map<string, number>();
+  /** Per container stream, `timestamp text` of its recent lines (insertion-ordered, bounded). */
+  #recent = new Map<string, Set<string>>();
 
   constructor(options: { perResource?: number } = {}) {
     this.#perResource = options.perResource ?? 5000;
   }
 
-  append(line: LogLine): StoredLine {
+  /**
+   * Keeps a line, or drops it (answering undefined) when the same container
+   * already delivered a line with this timestamp and text: a log stream opened
+   * again (after a reload, a broken connection, an apiserver restart) replays
+   * what was already kept.
+   */
+  append(line: LogLine): StoredLine | undefined {
+    if (line.pod && line.timestamp && this.#replayed(line)) return undefined;
     const stored: StoredLine = { ...line, seq: ++this.#seq };
     let buffer = this.#buffers.get(line.resource);
     if (!buffer) {
@@ -37,6 +46,21 @@ export class LogStore {
     }
     for (const listener of this.#listeners) listener(stored);
     return stored;
+  }
+
+  #replayed(line: LogLine): boolean {
+    const stream = `${line.resource}/${line.pod}/${line.container}`;
+    let seen = this.#recent.get(stream);
+    if (!seen) {
+      seen = new Set();
+      this.#recent.set(stream, seen);
+      if (this.#recent.size > 500) this.#recent.delete(this.#recent.keys().next().value as string);
+    }
+    const key = `${line.timestamp} ${line.text}`;
+    if (seen.has(key)) return true;
+    seen.add(key);
+    if (seen.size > this.#perResource) seen.delete(seen.values().next().value as string);
+    return false;
   }
 
   /** The last `limit` lines of one resource, or of all resources merged in arrival order. */

@@ -72,6 +72,12 @@ export interface RolloutProgress {
   readonly podsWanted: number;
 }
 
+/** Something done to a ready resource's workload outside devloop. */
+export type LiveChange =
+  | { readonly kind: 'image-changed'; readonly container: string; readonly expected: string; readonly actual: string }
+  | { readonly kind: 'pod-deleted'; readonly pod: string }
+  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number };
+
 export interface Deployer {
   /** Server-side applies the manifests of `resources` with the given images injected. */
   apply(resources: readonly string[], images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
@@ -82,6 +88,8 @@ export interface Deployer {
     resource: string,
     options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
   ): Promise<Result<RolloutProgress, Problem>>;
+  /** After ready: reports what is done to the workload outside devloop until stopped. */
+  watchLive?(resource: string, onChange: (change: LiveChange) => void): { stop(): void } | undefined;
 }
 
 /** A line of a container's log, already attributed. */

@@ -111,6 +111,45 @@ describe('LogStreamer', () => {
   });
 });
 
+describe('LogStreamer after a long outage', () => {
+  it('opens the stream again on the next pod event once its retries ran out, resuming after the last line', async () => {
+    const client = new FakeKubeClient();
+    const got: LogLine[] = [];
+    const streamer = new LogStreamer({
+      client,
+      namespace: 'dev',
+      resource: 'web',
+      labelSelector: 'app=web',
+      onLine: (l) => got.push(l),
+      retryDelayMs: 1,
+    }).start();
+    client.setLog('web-7d4b9c-x2x9z', 'app', [{ timestamp: '2026-11-23T10:00:00.1Z', text: 'one' }]);
+    const running = pod({ status: { state: { running: { startedAt: '2026-11-23T10:00:00Z' } } } });
+    const real = client.streamLog.bind(client);
+    let down = false;
+    let failures = 0;
+    client.streamLog = async (request, onLine) => {
+      if (!down) return real(request, onLine);
+      failures++;
+      return { ok: false, error: { reason: 'kube-unreachable', message: 'connection refused' } };
+    };
+    client.put(running);
+    await until(() => got.length === 1);
+    down = true;
+    await until(() => failures > 30, 5000);
+    await new Promise((r) => setTimeout(r, 30));
+    down = false;
+    client.setLog('web-7d4b9c-x2x9z', 'app', [
+      { timestamp: '2026-11-23T10:00:00.1Z', text: 'one' },
+      { timestamp: '2026-11-23T10:00:05Z', text: 'two' },
+    ]);
+    client.put(running); // the relist after the watch reconnected
+    await until(() => got.length === 2);
+    streamer.stop();
+    expect(got.map((l) => l.text)).toEqual(['one', 'two']);
+  });
+});
+
 describe('PortForwarder', () => {
   it('keeps its port and sends new connections to the newest ready pod', async () => {
     const client = new FakeKubeClient();

@@ -28,6 +28,8 @@ interface ContainerLog {
   attempts: number;
   timer: NodeJS.Timeout | undefined;
   init: boolean;
+  /** Retries ran out (e.g. the apiserver was down for long); the next pod event or relist tries again. */
+  gaveUp: boolean;
 }
 
 /**
@@ -103,10 +105,25 @@ export class LogStreamer {
       const key = `${pod.metadata.name}/${status.name}`;
       let log = this.#containers.get(key);
       if (!log) {
-        log = { streaming: false, openedFor: '', lastTimestamp: '', atLastTimestamp: 0, attempts: 0, timer: undefined, init };
+        log = {
+          streaming: false,
+          openedFor: '',
+          lastTimestamp: '',
+          atLastTimestamp: 0,
+          attempts: 0,
+          timer: undefined,
+          init,
+          gaveUp: false,
+        };
         this.#containers.set(key, log);
       }
-      if (!log.streaming && !log.timer && log.openedFor !== signature) this.#open(pod.metadata.name, status.name, log, signature);
+      if (log.streaming || log.timer) continue;
+      if (log.openedFor !== signature) this.#open(pod.metadata.name, status.name, log, signature);
+      else if (log.gaveUp && status.state?.running) {
+        log.gaveUp = false;
+        log.attempts = 0;
+        this.#open(pod.metadata.name, status.name, log, signature);
+      }
     }
   }
 
@@ -164,7 +181,10 @@ export class LogStreamer {
       return;
     }
     if (running || !cleanEnd) {
-      if (log.attempts > 30) return;
+      if (log.attempts > 30) {
+        log.gaveUp = true;
+        return;
+      }
       const delay = this.#options.retryDelayMs ?? 500;
       log.timer = setTimeout(() => {
         log.timer = undefined;

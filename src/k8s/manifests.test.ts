@@ -31,6 +31,12 @@ describe('parseManifests', () => {
     expect(diagnostics[1]?.line).toBeGreaterThanOrEqual(10);
   });
 
+  it('points a YAML syntax error at the line where it is, not where its document starts', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b: c\n  d: e\n';
+    const { diagnostics } = parseManifests(text, 'k8s/bad.yaml');
+    expect(diagnostics[0]).toMatchObject({ code: 'manifest-invalid-yaml', file: 'k8s/bad.yaml', line: 6 });
+  });
+
   it('expands a List', () => {
     const text =
       'apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n';

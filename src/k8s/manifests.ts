@@ -35,7 +35,7 @@ export function parseManifests(text: string, file: string): { objects: ManifestO
         severity: 'error',
         code: 'manifest-invalid-yaml',
         file,
-        line: first.linePos?.[0]?.line ?? line,
+        line: first.linePos?.[0]?.line ?? lineCounter.linePos(first.pos[0]).line,
         message: `document ${index + 1}: ${first.message.split('\n')[0]}`,
       });
       return;

@@ -1,13 +1,15 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import type { DeliveredImage, Deployer, RolloutProgress } from '../../engine/ports.ts';
+import type { DeliveredImage, Deployer, LiveChange, RolloutProgress } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import { summarizeFailure } from '../../k8s/diagnosis.ts';
 import { applyObjects } from '../../k8s/inventory.ts';
 import { type ContainerImagePatch, formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
 import type { KubeObject } from '../../k8s/kube-types.ts';
-import { defaultNamespace, type ImageInjection, injectImages } from '../../k8s/manifests.ts';
+import { defaultNamespace, type ImageInjection, type Injected, injectImages } from '../../k8s/manifests.ts';
 import { followRollout } from '../../k8s/rollout-watcher.ts';
+import { watchWorkload } from '../../k8s/workload-drift.ts';
+import { labelSelector } from './kube-log-follower.ts';
 
 /** Inputs of the Kubernetes deployer. */
 export interface KubeDeployerOptions {
@@ -29,6 +31,8 @@ export class KubeDeployer implements Deployer {
   readonly #o: KubeDeployerOptions;
   #sharedApplied = false;
   #namespaceReady = false;
+  /** Workload name → container → the image reference devloop last put there. */
+  #deployed = new Map<string, Map<string, string>>();
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
@@ -79,7 +83,7 @@ export class KubeDeployer implements Deployer {
         });
       }
     }
-    const { objects } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+    const { objects, injected } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
     const namespace = await this.#ensureNamespace();
     if (!namespace.ok) return namespace;
     const applied = await applyObjects(this.#o.client, { rootDir: this.#o.config.rootDir, namespace: this.#namespace(), objects });
@@ -95,6 +99,7 @@ export class KubeDeployer implements Deployer {
       });
     }
     this.#sharedApplied = true;
+    this.#record(injected);
     return ok(undefined);
   }
 
@@ -141,7 +146,32 @@ export class KubeDeployer implements Deployer {
       if (patched.error.reason === 'kube-not-found') return this.apply([resource], images);
       return err(kubeProblem('deploy', patched.error));
     }
+    this.#record(injected);
     return ok(undefined);
+  }
+
+  #record(injected: readonly Injected[]): void {
+    for (const i of injected) {
+      if (i.kind !== 'Deployment') continue;
+      const containers = this.#deployed.get(i.name) ?? new Map<string, string>();
+      containers.set(i.container, i.image);
+      this.#deployed.set(i.name, containers);
+    }
+  }
+
+  watchLive(resource: string, onChange: (change: LiveChange) => void): { stop(): void } | undefined {
+    const workload = this.#workloadOf(resource);
+    const selector = workload && labelSelector(workload);
+    const expected = workload && this.#deployed.get(workload.metadata.name);
+    if (workload?.kind !== 'Deployment' || !selector || !expected) return undefined;
+    return watchWorkload({
+      client: this.#o.client,
+      namespace: workload.metadata.namespace ?? this.#namespace(),
+      name: workload.metadata.name,
+      labelSelector: selector,
+      expected,
+      onChange,
+    });
   }
 
   async waitReady(

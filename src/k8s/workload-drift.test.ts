@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { FakeKubeClient } from './fake-kube-client.ts';
+import type { KubeObject } from './kube-types.ts';
+import { type WorkloadChange, watchWorkload } from './workload-drift.ts';
+
+const deployment = (image: string, ready: number): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'dev' },
+  spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'app', image }] } } },
+  status: { readyReplicas: ready },
+});
+const pod = (name: string, image: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'dev', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'app', image }] },
+});
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+describe('watchWorkload', () => {
+  const start = (client: FakeKubeClient) => {
+    const changes: WorkloadChange[] = [];
+    const handle = watchWorkload({
+      client,
+      namespace: 'dev',
+      name: 'web',
+      labelSelector: 'app=web',
+      expected: new Map([['app', 'reg/web:devloop-1']]),
+      onChange: (c) => changes.push(c),
+    });
+    return { changes, handle };
+  };
+
+  it('reports a pod of the deployed version deleted by hand and the ready count dropping and coming back', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    client.put(pod('web-a', 'reg/web:devloop-1'));
+    const { changes, handle } = start(client);
+    await tick();
+    expect(changes).toEqual([]);
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'web-a', namespace: 'dev' });
+    client.put(deployment('reg/web:devloop-1', 0));
+    client.put(deployment('reg/web:devloop-1', 1));
+    await tick();
+    expect(changes).toEqual([
+      { kind: 'pod-deleted', pod: 'web-a' },
+      { kind: 'replicas', ready: 0, wanted: 1 },
+      { kind: 'replicas', ready: 1, wanted: 1 },
+    ]);
+    handle.stop();
+  });
+
+  it('reports a deletion when it starts (deletionTimestamp), not after the grace period, and once', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    client.put(pod('web-a', 'reg/web:devloop-1'));
+    const { changes, handle } = start(client);
+    await tick();
+    const terminating = pod('web-a', 'reg/web:devloop-1');
+    client.put({ ...terminating, metadata: { ...terminating.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } });
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'web-a', namespace: 'dev' });
+    await tick();
+    expect(changes).toEqual([{ kind: 'pod-deleted', pod: 'web-a' }]);
+    handle.stop();
+  });
+
+  it('reports an image changed outside devloop once, and not the old pods its rollout removes', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    client.put(pod('web-a', 'reg/web:devloop-1'));
+    const { changes, handle } = start(client);
+    await tick();
+    client.put(deployment('busybox:1.36', 1));
+    client.put(deployment('busybox:1.36', 1));
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'web-a', namespace: 'dev' });
+    await tick();
+    expect(changes).toEqual([{ kind: 'image-changed', container: 'app', expected: 'reg/web:devloop-1', actual: 'busybox:1.36' }]);
+    handle.stop();
+  });
+
+  it('ignores old-version pods leaving after devloop’s own rollout', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    client.put(pod('web-old', 'reg/web:devloop-0'));
+    const { changes, handle } = start(client);
+    await tick();
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'web-old', namespace: 'dev' });
+    await tick();
+    expect(changes).toEqual([]);
+    handle.stop();
+  });
+});

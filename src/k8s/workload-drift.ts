@@ -1,0 +1,106 @@
+import type { KubeClient, WatchHandle } from './kube-client.ts';
+import type { Deployment, Pod } from './kube-types.ts';
+
+/** Something done to a ready workload outside devloop. */
+export type WorkloadChange =
+  /** A container's image in the pod template is no longer the one devloop deployed (e.g. `kubectl set image`). */
+  | { readonly kind: 'image-changed'; readonly container: string; readonly expected: string; readonly actual: string }
+  /** A pod of the workload was deleted (by hand, by eviction, …); the Deployment replaces it. */
+  | { readonly kind: 'pod-deleted'; readonly pod: string }
+  /** Ready replicas against wanted ones, whenever the pair changes. */
+  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number };
+
+/** What `watchWorkload` follows. */
+export interface WatchWorkloadOptions {
+  readonly client: KubeClient;
+  readonly namespace: string;
+  /** The Deployment's name. */
+  readonly name: string;
+  /** Its pods, e.g. `app=web`. */
+  readonly labelSelector: string;
+  /** Container name → image reference devloop deployed. */
+  readonly expected: ReadonlyMap<string, string>;
+  readonly onChange: (change: WorkloadChange) => void;
+}
+
+/**
+ * After a resource is ready, keeps watching its Deployment and pods so that
+ * what someone does to them by hand is reported instead of silently
+ * diverging from what devloop shows: an image changed in the pod template,
+ * a pod deleted, fewer ready pods than wanted. Watches reconnect by
+ * themselves (apiserver restarts); each distinct change is reported once.
+ */
+export function watchWorkload(options: WatchWorkloadOptions): WatchHandle {
+  const { client, namespace, name, labelSelector, onChange } = options;
+  let lastReplicas = '';
+  const reportedImages = new Set<string>();
+  const onDeployment = (deployment: Deployment) => {
+    if (deployment.metadata.name !== name) return;
+    for (const change of imageChanges(deployment, options.expected)) {
+      const key = `${change.container}=${change.actual}`;
+      if (reportedImages.has(key)) continue;
+      reportedImages.add(key);
+      onChange(change);
+    }
+    const replicas = replicaCounts(deployment);
+    const key = `${replicas.ready}/${replicas.wanted}`;
+    if (key !== lastReplicas) {
+      // The first reading only sets the baseline: the workload was just seen ready.
+      if (lastReplicas !== '') onChange({ kind: 'replicas', ...replicas });
+      lastReplicas = key;
+    }
+  };
+  const deployments = client.watch({ kind: 'Deployment', namespace, fieldSelector: `metadata.name=${name}` }, (event) => {
+    if (event.type === 'sync') for (const o of event.objects) onDeployment(o as Deployment);
+    else if (event.type === 'added' || event.type === 'modified') onDeployment(event.object as Deployment);
+  });
+  // Only pods of the deployed version count: old pods leaving after devloop's
+  // own rollout, or after someone else's image change, are not news.
+  // A deletion is news when it starts (the pod gets a deletionTimestamp), not
+  // after its grace period; each pod is reported once.
+  const deletedPods = new Set<string>();
+  const pods = client.watch({ kind: 'Pod', namespace, labelSelector }, (event) => {
+    if (event.type === 'sync' || event.type === 'reconnecting' || event.type === 'added' || reportedImages.size > 0) return;
+    const pod = event.object as Pod;
+    const name = pod.metadata.name;
+    if (event.type === 'modified' && !pod.metadata.deletionTimestamp) return;
+    if (deletedPods.has(name) || !runsExpectedImages(pod, options.expected)) return;
+    deletedPods.add(name);
+    onChange({ kind: 'pod-deleted', pod: name });
+  });
+  return {
+    stop: () => {
+      deployments.stop();
+      pods.stop();
+    },
+  };
+}
+
+/** Containers of the pod template whose image differs from the deployed one. */
+export function imageChanges(
+  deployment: Deployment,
+  expected: ReadonlyMap<string, string>,
+): Extract<WorkloadChange, { kind: 'image-changed' }>[] {
+  const spec = deployment.spec?.template?.spec;
+  const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+  const out: Extract<WorkloadChange, { kind: 'image-changed' }>[] = [];
+  for (const c of containers) {
+    const want = expected.get(c.name);
+    if (want !== undefined && c.image !== undefined && c.image !== want) {
+      out.push({ kind: 'image-changed', container: c.name, expected: want, actual: c.image });
+    }
+  }
+  return out;
+}
+
+/** True when every container the pod shares with `expected` runs the expected image. */
+function runsExpectedImages(pod: Pod, expected: ReadonlyMap<string, string>): boolean {
+  const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  const known = containers.filter((c) => expected.has(c.name));
+  return known.length > 0 && known.every((c) => c.image === expected.get(c.name));
+}
+
+/** Ready and wanted replicas of a Deployment (wanted defaults to 1, as the API does). */
+export function replicaCounts(deployment: Deployment): { ready: number; wanted: number } {
+  return { ready: deployment.status?.readyReplicas ?? 0, wanted: deployment.spec?.replicas ?? 1 };
+}
