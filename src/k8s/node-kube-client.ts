@@ -226,14 +226,28 @@ function header(ref: ObjectRef) {
   };
 }
 
-/** Runs one client-node call; its result as plain JSON, its ApiException as a `KubeError`. */
+/** How long one API call may take: an API server that is shutting down can leave a request hanging. */
+const callTimeoutMs = 15_000;
+
+/** Runs one client-node call; its result as plain JSON, its ApiException as a `KubeError`, a hang as `kube-unreachable`. */
 async function call<T>(fn: () => Promise<T>): Promise<Result<KubeObject, KubeError>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CallTimeout()), callTimeoutMs);
+  });
   try {
-    return ok(JSON.parse(JSON.stringify(await fn())) as KubeObject);
+    return ok(JSON.parse(JSON.stringify(await Promise.race([fn(), timeout]))) as KubeObject);
   } catch (error) {
+    if (error instanceof CallTimeout) {
+      return err({ reason: 'kube-unreachable', message: `the API server did not answer within ${callTimeoutMs / 1000} s` });
+    }
     return err(toKubeError(error));
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+class CallTimeout extends Error {}
 
 function toKubeError(error: unknown): KubeError {
   if (error instanceof ApiException) {
