@@ -1,4 +1,4 @@
-import { type LoadedConfig, loadConfig } from '../config/load-config.ts';
+import { type LoadConfigOptions, type LoadedConfig, loadConfig } from '../config/load-config.ts';
 import { ExitCode } from '../core/exit-code.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { printDiagnostics } from '../report/diagnostic-printer.ts';
@@ -9,17 +9,22 @@ import type { CliContext, GlobalOptions } from './cli-context.ts';
  * and answers exit code 2, so no command starts work on a bad config.
  */
 export async function loadCommandConfig(ctx: CliContext, options: GlobalOptions): Promise<Result<LoadedConfig, ExitCode>> {
-  const loaded = await loadConfig({
-    cwd: ctx.cwd,
-    ...(options.config ? { configPath: options.config } : {}),
-    env: ctx.env,
-    flags: { ...(options.context ? { context: options.context } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
-    fs: ctx.fs,
-  });
+  const loaded = await loadConfig(loadOptions(ctx, options));
   if (!loaded.ok) {
     printDiagnostics(ctx.stderr, loaded.error, { color: ctx.color, cwd: ctx.cwd });
     return err(ExitCode.usage);
   }
   if (loaded.value.warnings.length) printDiagnostics(ctx.stderr, loaded.value.warnings, { color: ctx.color, cwd: ctx.cwd });
   return ok(loaded.value);
+}
+
+/** How a command's options and context map onto configuration loading. */
+export function loadOptions(ctx: CliContext, options: GlobalOptions): LoadConfigOptions {
+  return {
+    cwd: ctx.cwd,
+    ...(options.config ? { configPath: options.config } : {}),
+    env: ctx.env,
+    flags: { ...(options.context ? { context: options.context } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
+    fs: ctx.fs,
+  };
 }

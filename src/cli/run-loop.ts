@@ -9,6 +9,7 @@ import { Batcher } from '../watch/batcher.ts';
 import { ChokidarWatcher } from '../watch/chokidar-watcher.ts';
 import { createWatchFilter, watchRoots } from '../watch/watch-filter.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
+import { loadOptions } from './load-command-config.ts';
 import { openSession, type Session, type SessionError } from './session.ts';
 
 /** What the supervisor reports besides actions: notices and fatal session errors. */
@@ -119,16 +120,7 @@ export class LoopSupervisor {
   }
 
   async #reload(): Promise<void> {
-    const loaded = await loadConfig({
-      cwd: this.#ctx.cwd,
-      ...(this.#globals.config ? { configPath: this.#globals.config } : {}),
-      env: this.#ctx.env,
-      flags: {
-        ...(this.#globals.context ? { context: this.#globals.context } : {}),
-        ...(this.#globals.namespace ? { namespace: this.#globals.namespace } : {}),
-      },
-      fs: this.#ctx.fs,
-    });
+    const loaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
     if (!loaded.ok) {
       this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
       return;

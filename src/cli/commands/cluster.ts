@@ -15,6 +15,7 @@ import { renderTemplate, templatesDir } from '../../onboard/templates.ts';
 import { colors } from '../../report/colors.ts';
 import { printDiagnostics } from '../../report/diagnostic-printer.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
+import { loadOptions } from '../load-command-config.ts';
 
 export interface ClusterOptions extends GlobalOptions {
   /** `--no-verify`: skip the readiness wait and the registry proof. */
@@ -67,13 +68,9 @@ type Settled =
   | { ok: false; code: ExitCode };
 
 async function settleTarget(ctx: CliContext, options: ClusterOptions): Promise<Settled> {
-  const loaded = await loadConfig({
-    cwd: ctx.cwd,
-    ...(options.config ? { configPath: options.config } : {}),
-    env: ctx.env,
-    flags: { ...(options.context ? { context: options.context } : {}) },
-    fs: ctx.fs,
-  });
+  const loaded = await loadConfig(
+    loadOptions(ctx, { ...(options.config ? { config: options.config } : {}), ...(options.context ? { context: options.context } : {}) }),
+  );
   let config: ResolvedConfig | undefined;
   if (loaded.ok) config = loaded.value.config;
   else if (!(loaded.error.length === 1 && loaded.error[0]?.code === 'config-not-found')) {

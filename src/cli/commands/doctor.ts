@@ -12,6 +12,7 @@ import { EnvRunner } from '../../onboard/env-runner.ts';
 import { kubeConnector, readKubeContexts } from '../../onboard/kube-connect.ts';
 import { colors } from '../../report/colors.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
+import { loadOptions } from '../load-command-config.ts';
 
 export interface DoctorOptions extends GlobalOptions {
   readonly json?: boolean;
@@ -63,13 +64,9 @@ export async function runDoctor(ctx: CliContext, options: DoctorOptions, probes?
 }
 
 async function doctorTarget(ctx: CliContext, options: DoctorOptions): Promise<DoctorTarget> {
-  const loaded = await loadConfig({
-    cwd: ctx.cwd,
-    ...(options.config ? { configPath: options.config } : {}),
-    env: ctx.env,
-    flags: { ...(options.context ? { context: options.context } : {}) },
-    fs: ctx.fs,
-  });
+  const loaded = await loadConfig(
+    loadOptions(ctx, { ...(options.config ? { config: options.config } : {}), ...(options.context ? { context: options.context } : {}) }),
+  );
   const config: ResolvedConfig | undefined = loaded.ok ? loaded.value.config : undefined;
   const configNote = loaded.ok
     ? undefined
