@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
+import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
 import type {
@@ -12,9 +12,7 @@ import type {
   ImageDeliverer,
   ImagePlan,
   ImagePlanner,
-  LiveChange,
   LogFollower,
-  RolloutProgress,
 } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Semaphore } from './semaphore.ts';
@@ -57,14 +55,13 @@ export class DevLoop {
   #manualTriggers = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
-  /** Watches of ready workloads for changes made outside devloop, by resource. */
-  #live = new Map<string, { stop(): void }>();
-  /** Resources whose image someone changed by hand: the next pass deploys devloop's image again. */
-  #drifted = new Set<string>();
+  /** Watches of ready workloads for changes made outside devloop. */
+  readonly #live: LiveWatches;
 
   constructor(options: DevLoopOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#live = new LiveWatches({ store: options.store, deployer: options.deployer, now: this.#now, stopped: () => this.#stopped });
   }
 
   #dispatch(action: Action): void {
@@ -107,7 +104,7 @@ export class DevLoop {
     this.#stopped = true;
     this.#current?.abort.abort(new Superseded('stopping'));
     await this.#current?.done.catch(() => undefined);
-    for (const name of [...this.#live.keys()]) this.#stopLive(name);
+    this.#live.stopAll();
     this.#o.logFollower.stopAll();
   }
 
@@ -170,7 +167,7 @@ export class DevLoop {
         !this.#applied.has(resource.name) ||
         manifestChanged ||
         current?.phase === 'failed' ||
-        this.#drifted.has(resource.name) ||
+        this.#live.drifted(resource.name) ||
         resource.images.some((image) => plans.get(image)?.tag !== current?.deployedTags[image]);
       const triggered = this.#manualTriggers.delete(resource.name);
       if (!stale && !triggered) continue;
@@ -180,7 +177,7 @@ export class DevLoop {
       }
       affected.push(resource);
     }
-    for (const r of affected) this.#stopLive(r.name);
+    for (const r of affected) this.#live.stop(r.name);
     this.#dispatch({ type: 'iteration-started', at: this.#now(), iteration, resources: affected.map((r) => r.name), changeSeenAt });
     this.#dispatch({ type: 'plan-completed', at: this.#now(), startedAt: plannedAt, plans: planned.value });
     if (affected.length === 0) {
@@ -351,68 +348,8 @@ export class DevLoop {
     if (signal.aborted) throw new Superseded('superseded');
     if (!rollout.ok) return this.#fail(resource.name, rollout.error);
     this.#dispatch({ type: 'resource-ready', at: this.#now(), resource: resource.name, progress: rollout.value, unchanged: false });
-    this.#drifted.delete(resource.name);
-    this.#watchLive(resource.name, rollout.value);
+    this.#live.watch(resource.name, rollout.value);
     return true;
-  }
-
-  #stopLive(resource: string): void {
-    this.#live.get(resource)?.stop();
-    this.#live.delete(resource);
-  }
-
-  /**
-   * Keeps watching a ready resource: a pod deleted or fewer ready pods shows
-   * as rollout progress until the Deployment has healed; an image changed by
-   * hand is a problem on the resource, left as it is until the next change
-   * or trigger deploys devloop's image again.
-   */
-  #watchLive(resource: string, progress: RolloutProgress): void {
-    this.#stopLive(resource);
-    let last = progress;
-    const onChange = (change: LiveChange) => {
-      const phase = this.#o.store.getState().resources[resource]?.phase;
-      if (this.#stopped || phase !== 'ready') return;
-      const report = (message: string, counts: { ready: number; wanted: number } = { ready: last.podsReady, wanted: last.podsWanted }) => {
-        last = { message, podsReady: counts.ready, podsWanted: counts.wanted };
-        this.#dispatch({ type: 'rollout-progress', at: this.#now(), resource, progress: last });
-      };
-      switch (change.kind) {
-        case 'image-changed':
-          this.#drifted.add(resource);
-          this.#dispatch({
-            type: 'resource-failed',
-            at: this.#now(),
-            resource,
-            problem: {
-              stage: 'rollout',
-              reason: 'image-changed-outside-devloop',
-              message: `container ${change.container} was set to ${change.actual} outside devloop; devloop deployed ${change.expected}`,
-              fix: 'devloop leaves it running; save a change or press t to deploy devloop’s image again',
-            },
-          });
-          return;
-        case 'pod-deleted':
-          report(`pod ${change.pod} was deleted outside devloop; the Deployment replaces it`);
-          return;
-        case 'replicas':
-          if (change.ready < change.wanted) report(`${change.ready} of ${change.wanted} pods ready`, change);
-          else if (this.#drifted.has(resource)) report('ready, running an image devloop did not deploy', change);
-          else
-            this.#dispatch({
-              type: 'resource-ready',
-              at: this.#now(),
-              resource,
-              progress: { message: 'ready', podsReady: change.ready, podsWanted: change.wanted },
-              unchanged: true,
-            });
-          return;
-        default:
-          unreachable(change);
-      }
-    };
-    const handle = this.#o.deployer.watchLive?.(resource, onChange);
-    if (handle) this.#live.set(resource, handle);
   }
 
   #fail(resource: string, problem: Problem): false {

@@ -1,0 +1,93 @@
+import { unreachable } from '../core/unreachable.ts';
+import type { Action } from './actions.ts';
+import type { Deployer, LiveChange, RolloutProgress } from './ports.ts';
+import type { Store } from './store.ts';
+
+/**
+ * Keeps watching ready resources for what happens to them outside devloop: a
+ * pod deleted or fewer ready pods shows as rollout progress until the
+ * Deployment has healed; an image changed by hand is a problem on the
+ * resource, left as it is until the next change or trigger deploys devloop's
+ * image again.
+ */
+export class LiveWatches {
+  readonly #store: Store;
+  readonly #deployer: Deployer;
+  readonly #now: () => number;
+  readonly #stopped: () => boolean;
+  #handles = new Map<string, { stop(): void }>();
+  /** Resources running an image devloop did not deploy. */
+  #drifted = new Set<string>();
+
+  constructor(options: { store: Store; deployer: Deployer; now: () => number; stopped: () => boolean }) {
+    this.#store = options.store;
+    this.#deployer = options.deployer;
+    this.#now = options.now;
+    this.#stopped = options.stopped;
+  }
+
+  /** True when the resource runs an image changed by hand: the next iteration must deploy it again. */
+  drifted(resource: string): boolean {
+    return this.#drifted.has(resource);
+  }
+
+  stop(resource: string): void {
+    this.#handles.get(resource)?.stop();
+    this.#handles.delete(resource);
+  }
+
+  stopAll(): void {
+    for (const name of [...this.#handles.keys()]) this.stop(name);
+  }
+
+  /** Starts watching a resource that just became ready (devloop's own image runs again). */
+  watch(resource: string, progress: RolloutProgress): void {
+    this.stop(resource);
+    this.#drifted.delete(resource);
+    let last = progress;
+    const dispatch = (action: Action) => this.#store.dispatch(action);
+    const onChange = (change: LiveChange) => {
+      const phase = this.#store.getState().resources[resource]?.phase;
+      if (this.#stopped() || phase !== 'ready') return;
+      const report = (message: string, counts: { ready: number; wanted: number } = { ready: last.podsReady, wanted: last.podsWanted }) => {
+        last = { message, podsReady: counts.ready, podsWanted: counts.wanted };
+        dispatch({ type: 'rollout-progress', at: this.#now(), resource, progress: last });
+      };
+      switch (change.kind) {
+        case 'image-changed':
+          this.#drifted.add(resource);
+          dispatch({
+            type: 'resource-failed',
+            at: this.#now(),
+            resource,
+            problem: {
+              stage: 'rollout',
+              reason: 'image-changed-outside-devloop',
+              message: `container ${change.container} was set to ${change.actual} outside devloop; devloop deployed ${change.expected}`,
+              fix: 'devloop leaves it running; save a change or press t to deploy devloop’s image again',
+            },
+          });
+          return;
+        case 'pod-deleted':
+          report(`pod ${change.pod} was deleted outside devloop; the Deployment replaces it`);
+          return;
+        case 'replicas':
+          if (change.ready < change.wanted) report(`${change.ready} of ${change.wanted} pods ready`, change);
+          else if (this.#drifted.has(resource)) report('ready, running an image devloop did not deploy', change);
+          else
+            dispatch({
+              type: 'resource-ready',
+              at: this.#now(),
+              resource,
+              progress: { message: 'ready', podsReady: change.ready, podsWanted: change.wanted },
+              unchanged: true,
+            });
+          return;
+        default:
+          unreachable(change);
+      }
+    };
+    const handle = this.#deployer.watchLive?.(resource, onChange);
+    if (handle) this.#handles.set(resource, handle);
+  }
+}
