@@ -7,7 +7,6 @@ import { printDiagnostics } from '../report/diagnostic-printer.ts';
 import { JsonReporter } from '../report/reporters/json-reporter.ts';
 import { PlainReporter } from '../report/reporters/plain-reporter.ts';
 import type { Reporter } from '../report/reporters/reporter.ts';
-import { renderUi } from '../ui/render-ui.tsx';
 import type { CliContext } from './cli-context.ts';
 
 /** `ui`: the Ink screen; `plain`: prefixed lines; `json`: one event per line. */
@@ -39,8 +38,8 @@ export interface Presenter {
   close(code: ExitCode, ending?: Ending): Promise<void>;
 }
 
-/** Opens the UI or a reporter over the store and log store. */
-export function openPresenter(
+/** Opens the UI or a reporter over the store and log store; the UI's modules load only when it is used. */
+export async function openPresenter(
   ctx: CliContext,
   options: {
     mode: OutputMode;
@@ -50,7 +49,7 @@ export function openPresenter(
     onTogglePause: () => void;
     onQuit: () => void;
   },
-): Presenter {
+): Promise<Presenter> {
   const { store, logs } = options;
   const finalWords = (ending: Ending | undefined, json: boolean) => {
     if (ending?.timedOutAfterMs !== undefined) {
@@ -69,6 +68,7 @@ export function openPresenter(
     }
   };
   if (options.mode === 'ui' && ctx.terminal) {
+    const { renderUi } = await import('../ui/render-ui.tsx');
     const ui = renderUi({
       store,
       logs,

@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../core/exit-code.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
-import { runBuild } from './commands/build.ts';
-import { runCi } from './commands/ci.ts';
-import { runCluster } from './commands/cluster.ts';
-import { runConfig } from './commands/config.ts';
-import { runDoctor } from './commands/doctor.ts';
-import { runDown } from './commands/down.ts';
-import { runInit } from './commands/init.ts';
-import { runLint } from './commands/lint.ts';
-import { runPlan } from './commands/plan.ts';
-import { runUp } from './commands/up.ts';
 import { loadCommandConfig } from './load-command-config.ts';
 import type { RunAction } from './program.ts';
 
@@ -26,7 +16,11 @@ function globalsOnly(options: GlobalOptions & Record<string, unknown>, program: 
   };
 }
 
-/** Every command devloop offers. Only commands that work are listed here. */
+/**
+ * Every command devloop offers. Only commands that work are listed here.
+ * Each command's module is loaded when it runs, so `--help`, `--version` and
+ * `config` do not pay for loading the Kubernetes client and the terminal UI.
+ */
 export function registerCommands(program: Command, ctx: CliContext, run: RunAction): void {
   /** Loads the config, or answers the exit code that ends the command. */
   const withConfig = async (globals: GlobalOptions) => {
@@ -38,14 +32,16 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
     .command('up')
     .description('watch, rebuild what changed, deliver, roll out and stream logs until Ctrl-C or q')
     .option('-o, --output <mode>', 'auto (the terminal UI on a terminal), ui, plain or json', 'auto')
-    .action(run((o) => runUp(ctx, { ...o, output: String(o.output) })));
+    .action(run(async (o) => (await import('./commands/up.ts')).runUp(ctx, { ...o, output: String(o.output) })));
 
   program
     .command('ci')
     .description('one full pass: build, deliver, deploy and wait until ready; exit 1 with the diagnosis otherwise')
     .option('-o, --output <mode>', 'plain or json', 'plain')
     .option('--timeout <duration>', 'give up after this long (90s, 5m, …)', '10m')
-    .action(run((o) => runCi(ctx, { ...o, output: String(o.output), timeout: String(o.timeout) })));
+    .action(
+      run(async (o) => (await import('./commands/ci.ts')).runCi(ctx, { ...o, output: String(o.output), timeout: String(o.timeout) })),
+    );
 
   program
     .command('plan')
@@ -59,7 +55,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
       run(async (o, _args, own) => {
         const source = typeof own.context === 'string' ? { context: own.context } : await withConfig(globalsOnly(o, program));
         if ('exit' in source) return source.exit ?? ExitCode.usage;
-        return runPlan(ctx, {
+        return (await import('./commands/plan.ts')).runPlan(ctx, {
           ...source,
           ...(typeof o.dockerfile === 'string' ? { dockerfile: o.dockerfile } : {}),
           ...(typeof o.target === 'string' ? { target: o.target } : {}),
@@ -79,7 +75,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
       run(async (o, _args, own) => {
         const source = typeof own.context === 'string' ? { context: own.context } : await withConfig(globalsOnly(o, program));
         if ('exit' in source) return source.exit ?? ExitCode.usage;
-        return runLint(ctx, {
+        return (await import('./commands/lint.ts')).runLint(ctx, {
           ...source,
           ...(typeof o.dockerfile === 'string' ? { dockerfile: o.dockerfile } : {}),
           json: Boolean(o.json),
@@ -96,7 +92,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
       run(async (o, args) => {
         const source = await withConfig(o);
         if ('exit' in source) return source.exit ?? ExitCode.usage;
-        return runBuild(ctx, { config: source.config, images: args, json: Boolean(o.json) });
+        return (await import('./commands/build.ts')).runBuild(ctx, { config: source.config, images: args, json: Boolean(o.json) });
       }),
     );
 
@@ -107,7 +103,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
       run(async (o) => {
         const source = await withConfig(o);
         if ('exit' in source) return source.exit ?? ExitCode.usage;
-        return runDown(ctx, { config: source.config });
+        return (await import('./commands/down.ts')).runDown(ctx, { config: source.config });
       }),
     );
 
@@ -115,7 +111,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
     .command('config')
     .description('print the resolved configuration and where each value came from')
     .option('--json', 'print the resolved configuration as JSON')
-    .action(run((o) => runConfig(ctx, { ...o, json: Boolean(o.json) })));
+    .action(run(async (o) => (await import('./commands/config.ts')).runConfig(ctx, { ...o, json: Boolean(o.json) })));
 
   program
     .command('init')
@@ -130,7 +126,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
     .option('--cluster <name>', 'k3d cluster name (default dev)')
     .option('--registry <host:port>', 'k3d registry (default k3d-registry.localhost:5000)')
     .option('--health-path <path>', 'HTTP path of the readiness and liveness probes (default /healthz)')
-    .action(run((o) => runInit(ctx, o)));
+    .action(run(async (o) => (await import('./commands/init.ts')).runInit(ctx, o)));
 
   program
     .command('cluster')
@@ -139,13 +135,13 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
     .option('--no-verify', 'create: do not wait for readiness nor prove the registry')
     .option('--probe-image <image>', 'create: small local image pushed and pulled to prove the registry (default busybox:1.36)')
     .option('--json', 'status: print JSON')
-    .action(run((o, args) => runCluster(ctx, args[0] ?? '', o)));
+    .action(run(async (o, args) => (await import('./commands/cluster.ts')).runCluster(ctx, args[0] ?? '', o)));
 
   program
     .command('doctor')
     .description('check Docker, k3d, the kube context, the registry, DNS, inotify, Node and the Dockerfiles')
     .option('--json', 'print {"checks":[{"id","ok","detail","fix"}]}')
-    .action(run((o) => runDoctor(ctx, { ...o, json: Boolean(o.json) })));
+    .action(run(async (o) => (await import('./commands/doctor.ts')).runDoctor(ctx, { ...o, json: Boolean(o.json) })));
 
   // Options may follow the command: every command takes --config, and those
   // that talk to a cluster take --context and --namespace (plan and lint use

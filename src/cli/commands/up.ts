@@ -59,7 +59,7 @@ export async function runLoop(
       },
     },
   });
-  const presenter = openPresenter(ctx, {
+  const presenter = await openPresenter(ctx, {
     mode: options.mode,
     store,
     logs,
