@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { doctorCheckIds } from '../../src/onboard/doctor-check.ts';
 import { runDevloop } from '../support/cli-harness.ts';
 import { describeWithCluster } from '../support/environment.ts';
 
@@ -64,18 +65,8 @@ describeWithCluster('devloop doctor and devloop cluster against the test environ
     const dir = await project(['--cluster', env.cluster]);
     const run = await runDevloop(['doctor', '--json'], { cwd: dir, env: variables() });
     const checks = byId(run.stdout);
-    for (const id of [
-      'docker',
-      'builder',
-      'k3d',
-      'kube-context',
-      'kube-api',
-      'registry-host',
-      'registry-cluster',
-      'localhost-dns',
-      'node',
-      'dockerfile-lint',
-    ]) {
+    // inotify depends on the machine's limits, not on the environment under test: its verdict decides the exit code below.
+    for (const id of doctorCheckIds.filter((check) => check !== 'inotify')) {
       expect(checks[id]?.ok, `${id}: ${checks[id]?.detail}`).toBe(true);
     }
     expect(checks['kube-context']?.detail).toContain(`${env.context} → `);
