@@ -67,7 +67,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
 
   program
     .command('lint')
-    .description("check Dockerfiles and build contexts against the seeds' advice")
+    .description('check Dockerfiles and build contexts against Dockerfile layering and build-context advice')
     .option('--context <dir>', 'lint one build context, without a config')
     .option('--dockerfile <file>', 'with --context: the Dockerfile')
     .option('--json', 'print JSON')

@@ -46,8 +46,8 @@ export async function readK3dConfig(fs: FileSystem, file: string): Promise<K3dCo
 /**
  * The cluster and registry `devloop cluster` works on: the cluster name from
  * devloop.config.ts (`cluster.k3d.name`, default `dev`); the registry from
- * `cluster.k3d.registry`, else the project's k3d-cluster.yaml, else the
- * seeds' `k3d-registry.localhost:5000`. Notes say where names disagree.
+ * `cluster.k3d.registry`, else the project's k3d-cluster.yaml, else k3d's
+ * usual `k3d-registry.localhost:5000`. Notes say where names disagree.
  */
 export function clusterTarget(options: { readonly config: ResolvedConfig | undefined; readonly k3dConfig: K3dConfigFacts | undefined }): {
   readonly target: ClusterTarget;

@@ -28,7 +28,7 @@ export interface InvalidAnswer {
 /**
  * Settles every answer: a flag wins, else the question is asked (only when
  * `ask` is given, i.e. on a terminal without `--yes`), else the default from
- * detection and the seeds. Validates each so init never writes a config
+ * detection and the onboarding defaults. Validates each so init never writes a config
  * `devloop config` would reject.
  */
 export async function resolveInitAnswers(options: {

@@ -98,7 +98,7 @@ function dockerfileValues(project: DetectedProject, answers: InitAnswers): Templ
   }
 }
 
-/** `fastapi run` for FastAPI apps (the seeds' choice), plain `python` otherwise. */
+/** `fastapi run` for FastAPI apps (FastAPI's own production command), plain `python` otherwise. */
 function pythonCommand(entry: string, fastapi: boolean, port: number): string[] {
   if (fastapi) return ['fastapi', 'run', entry, '--port', String(port)];
   return ['python', entry];

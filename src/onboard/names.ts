@@ -1,6 +1,6 @@
-/** Defaults onboarding writes and `devloop cluster` falls back to, from the seeds. */
+/** Defaults onboarding writes and `devloop cluster` falls back to: k3d's usual local registry set-up. */
 export const onboardDefaults = {
-  /** The k3d registry the seeds push to and pull from. */
+  /** The k3d registry a new project pushes to and its nodes pull from. */
   registry: 'k3d-registry.localhost:5000',
   port: 8080,
   healthPath: '/healthz',

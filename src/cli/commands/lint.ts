@@ -14,7 +14,7 @@ export interface LintOptions extends ImageSource {
 }
 
 /**
- * `devloop lint`: the seeds' Dockerfile and build-context advice, each
+ * `devloop lint`: Dockerfile layering and build-context advice, each
  * finding with file:line, the reason and the fix. Exits 1 when any warning
  * or error is found (info findings do not count), so CI can gate on it.
  */
