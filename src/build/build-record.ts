@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FileChange } from '../graph/invalidation.ts';
+import type { FileChange } from '../core/file-change.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { InputFile } from './input-digest.ts';
 
@@ -51,11 +51,11 @@ export function diffInputs(before: readonly InputFile[], after: readonly InputFi
   const changes: FileChange[] = [];
   for (const f of after) {
     const previous = old.get(f.path);
-    if (!previous) changes.push({ path: f.path, kind: 'added' });
+    if (!previous) changes.push({ path: f.path, kind: 'add' });
     else if (previous.hash !== f.hash || previous.mode !== f.mode || previous.kind !== f.kind)
-      changes.push({ path: f.path, kind: 'modified' });
+      changes.push({ path: f.path, kind: 'change' });
     old.delete(f.path);
   }
-  for (const f of old.values()) changes.push({ path: f.path, kind: 'deleted' });
+  for (const f of old.values()) changes.push({ path: f.path, kind: 'unlink' });
   return changes;
 }

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import type { ResolvedImage } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { FileChange } from '../core/file-change.ts';
 import { createBuildContext, dockerignoreName } from '../graph/build-context.ts';
 import { type DockerfileModel, parseDockerfile, targetStage } from '../graph/dockerfile-model.ts';
-import { computeInvalidation, type FileChange, type Invalidation, repositoryOf, type StepRef } from '../graph/invalidation.ts';
+import { computeInvalidation, type Invalidation, repositoryOf, type StepRef } from '../graph/invalidation.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { buildLayers } from './build-order.ts';
 import { type BuildRecordStore, diffInputs } from './build-record.ts';
@@ -227,7 +228,7 @@ async function planOne(input: {
     const changes: FileChange[] = [];
     for (const p of options.changedPaths) {
       const absolute = path.resolve(image.context, p);
-      changes.push({ path: absolute, kind: (await options.fs.stat(absolute)) ? 'modified' : 'deleted' });
+      changes.push({ path: absolute, kind: (await options.fs.stat(absolute)) ? 'change' : 'unlink' });
     }
     return decide(computeInvalidation({ model, target: image.target, context, changes, rebuiltImages }), {
       kind: 'fresh',
@@ -244,7 +245,7 @@ async function planOne(input: {
   }
   const changes = diffInputs(record.files, files);
   const dockerfileChanged = record.dockerfileText !== dockerfileText;
-  if (dockerfileChanged) changes.push({ path: image.dockerfile, kind: 'modified' });
+  if (dockerfileChanged) changes.push({ path: image.dockerfile, kind: 'change' });
   const previousModel = dockerfileChanged
     ? parseDockerfile({ text: record.dockerfileText, file: model.file, buildArgs: image.buildArgs })
     : undefined;

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/exit-code.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
-import { registerCommands } from './register-commands.ts';
+import { type RunAction, registerCommands } from './register-commands.ts';
 
 /** Runs one devloop invocation and answers its exit code; never calls process.exit. */
 export async function runCli(argv: readonly string[], ctx: CliContext, version: string): Promise<ExitCode> {
@@ -44,12 +44,3 @@ export async function runCli(argv: readonly string[], ctx: CliContext, version: 
   }
   return exitCode;
 }
-
-/**
- * Wraps a command's task as a commander action: the task gets the command's
- * options merged with the global ones and its positional arguments, and its
- * answer becomes the exit code.
- */
-export type RunAction = (
-  task: (options: GlobalOptions & Record<string, unknown>, args: readonly string[], own: Record<string, unknown>) => Promise<ExitCode>,
-) => (...args: unknown[]) => Promise<void>;

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { ExitCode } from '../core/exit-code.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadCommandConfig } from './load-command-config.ts';
-import type { RunAction } from './program.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -15,6 +14,15 @@ function globalsOnly(options: GlobalOptions & Record<string, unknown>, program: 
     ...(globals.namespace ? { namespace: globals.namespace } : {}),
   };
 }
+
+/**
+ * Wraps a command's task as a commander action: the task gets the command's
+ * options merged with the global ones and its positional arguments, and its
+ * answer becomes the exit code.
+ */
+export type RunAction = (
+  task: (options: GlobalOptions & Record<string, unknown>, args: readonly string[], own: Record<string, unknown>) => Promise<ExitCode>,
+) => (...args: unknown[]) => Promise<void>;
 
 /**
  * Every command devloop offers. Only commands that work are listed here.

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { loadConfig } from '../config/load-config.ts';
+import type { SeenFileChange } from '../core/file-change.ts';
 import { DevLoop } from '../engine/dev-loop.ts';
 import type { LogStore } from '../engine/log-store.ts';
-import type { FileChange } from '../engine/ports.ts';
 import type { Store } from '../engine/store.ts';
 import { Batcher } from '../watch/batcher.ts';
 import { ChokidarWatcher } from '../watch/chokidar-watcher.ts';
@@ -108,7 +108,7 @@ export class LoopSupervisor {
     this.#store.dispatch({ type: 'watch-ready', at: Date.now(), files });
   }
 
-  async #onBatch(changes: FileChange[]): Promise<void> {
+  async #onBatch(changes: SeenFileChange[]): Promise<void> {
     const configChanged = changes.some((c) => this.#configFiles.has(c.path) || path.basename(c.path).startsWith('devloop.local.config.'));
     // Manifests are read when a session opens: an edit opens a new one.
     const manifestChanged = this.#session !== undefined && changes.some((c) => this.#session?.model.isManifest(c.path));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { SeenFileChange } from '../core/file-change.ts';
 import { err, ok } from '../core/result.ts';
 import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
 import type { LoopResource } from './loop-model.ts';
-import type { BuiltImage, DeliveredImage, FileChange, ImagePlan, LiveChange, RolloutProgress } from './ports.ts';
+import type { BuiltImage, DeliveredImage, ImagePlan, LiveChange, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Store } from './store.ts';
 
@@ -90,7 +91,7 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
     logFollower: { follow: () => undefined, stopAll: () => undefined },
     now: () => 1000,
   });
-  const change = (path: string): FileChange[] => [{ path, kind: 'change', at: 900 }];
+  const change = (path: string): SeenFileChange[] => [{ path, kind: 'change', at: 900 }];
   return {
     loop,
     store,

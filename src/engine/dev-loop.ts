@@ -1,19 +1,10 @@
 import * as path from 'node:path';
+import type { SeenFileChange } from '../core/file-change.ts';
 import type { Action } from './actions.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
-import type {
-  BuiltImage,
-  DeliveredImage,
-  Deployer,
-  FileChange,
-  ImageBuilder,
-  ImageDeliverer,
-  ImagePlan,
-  ImagePlanner,
-  LogFollower,
-} from './ports.ts';
+import type { BuiltImage, DeliveredImage, Deployer, ImageBuilder, ImageDeliverer, ImagePlan, ImagePlanner, LogFollower } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Semaphore } from './semaphore.ts';
 import type { Store } from './store.ts';
@@ -50,7 +41,7 @@ export class DevLoop {
   readonly #now: () => number;
   #iteration = 0;
   #current: { abort: AbortController; done: Promise<boolean>; tags: Map<string, string> } | undefined;
-  #pending: FileChange[] = [];
+  #pending: SeenFileChange[] = [];
   #applied = new Set<string>();
   #manualTriggers = new Set<string>();
   #queue: Promise<void> = Promise.resolve();
@@ -82,7 +73,7 @@ export class DevLoop {
   }
 
   /** A batch from the watcher. */
-  changes(batch: readonly FileChange[]): Promise<void> {
+  changes(batch: readonly SeenFileChange[]): Promise<void> {
     this.#dispatch({
       type: 'changes-detected',
       at: this.#now(),
@@ -113,7 +104,7 @@ export class DevLoop {
     return this.#queue;
   }
 
-  #enqueue(batch: readonly FileChange[], firstPass: boolean): Promise<void> {
+  #enqueue(batch: readonly SeenFileChange[], firstPass: boolean): Promise<void> {
     this.#pending.push(...batch);
     const previous = this.#queue;
     const next = previous.then(async () => {
@@ -138,7 +129,7 @@ export class DevLoop {
     if (differs && this.#current === current) current.abort.abort(new Superseded('newer changes'));
   }
 
-  async #runIteration(changes: readonly FileChange[], firstPass: boolean): Promise<void> {
+  async #runIteration(changes: readonly SeenFileChange[], firstPass: boolean): Promise<void> {
     const { store, planner, model } = this.#o;
     const iteration = ++this.#iteration;
     const plannedAt = this.#now();

@@ -1,3 +1,4 @@
+import type { FileChange } from '../core/file-change.ts';
 import type { Result } from '../core/result.ts';
 import type { Problem } from './problem.ts';
 
@@ -8,12 +9,6 @@ import type { Problem } from './problem.ts';
  */
 
 /** One file event, path absolute. */
-export interface FileChange {
-  readonly path: string;
-  readonly kind: 'add' | 'change' | 'unlink';
-  /** Epoch ms when the watcher saw it. */
-  readonly at: number;
-}
 
 /** A plan answer for one image. */
 export interface ImagePlan {

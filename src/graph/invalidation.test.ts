@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { FileChange } from '../core/file-change.ts';
 import { createBuildContext } from './build-context.ts';
 import { parseDockerfile } from './dockerfile-model.ts';
-import { computeInvalidation, type FileChange, repositoryOf } from './invalidation.ts';
+import { computeInvalidation, repositoryOf } from './invalidation.ts';
 
 const dir = '/p/api';
 const python = `FROM python:3.12-slim
@@ -23,7 +24,7 @@ function plan(
   return computeInvalidation({ model, target: extra.target, context, changes });
 }
 
-const modified = (path: string): FileChange => ({ path, kind: 'modified' });
+const modified = (path: string): FileChange => ({ path, kind: 'change' });
 
 describe('computeInvalidation', () => {
   it('breaks at the COPY that selects a changed file, naming it', () => {
@@ -41,9 +42,9 @@ describe('computeInvalidation', () => {
   });
 
   it('sees new and deleted files matched by wildcards', () => {
-    expect(plan(python, [{ path: 'extra.toml', kind: 'added' }]).firstInvalidated?.index).toBe(6);
-    expect(plan(python, [{ path: 'pyproject.toml', kind: 'deleted' }]).firstInvalidated?.index).toBe(6);
-    expect(plan(python, [{ path: 'app', kind: 'deleted' }]).firstInvalidated?.index).toBe(5);
+    expect(plan(python, [{ path: 'extra.toml', kind: 'add' }]).firstInvalidated?.index).toBe(6);
+    expect(plan(python, [{ path: 'pyproject.toml', kind: 'unlink' }]).firstInvalidated?.index).toBe(6);
+    expect(plan(python, [{ path: 'app', kind: 'unlink' }]).firstInvalidated?.index).toBe(5);
   });
 
   it('does not rebuild for files no COPY selects, ignored files, or paths outside the context', () => {

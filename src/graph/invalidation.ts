@@ -1,14 +1,9 @@
 import * as path from 'node:path';
+import type { FileChange } from '../core/file-change.ts';
 import { imageName } from '../core/image-ref.ts';
 import { type BuildContext, dockerignoreName, toContextPath } from './build-context.ts';
 import { compileSource, isRemoteSource, sourceTouches } from './copy-sources.ts';
 import { type DockerfileModel, type DockerInstruction, neededStages, type Stage, stepCount, targetStage } from './dockerfile-model.ts';
-
-/** A changed path as the watcher reports it: relative to the context, or absolute. */
-export interface FileChange {
-  readonly path: string;
-  readonly kind: 'added' | 'modified' | 'deleted';
-}
 
 /** An instruction named the way people read it: `step 5/7 COPY ./app ./app` at line 9. */
 export interface StepRef {

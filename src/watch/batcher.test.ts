@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FileChange } from '../engine/ports.ts';
+import type { FileChange } from '../core/file-change.ts';
 import { Batcher, type Timers } from './batcher.ts';
 
 function manualTimers() {

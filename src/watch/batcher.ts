@@ -1,4 +1,4 @@
-import type { FileChange } from '../engine/ports.ts';
+import type { SeenFileChange } from '../core/file-change.ts';
 
 /** Timer functions, injectable so tests control time. */
 export interface Timers {
@@ -21,20 +21,20 @@ export const realTimers: Timers = {
  * events accumulate and flush on resume.
  */
 export class Batcher {
-  #pending = new Map<string, FileChange>();
+  #pending = new Map<string, SeenFileChange>();
   #timer: unknown;
   #paused = false;
   readonly #quietMs: number;
   readonly #timers: Timers;
-  readonly #onBatch: (changes: FileChange[]) => void;
+  readonly #onBatch: (changes: SeenFileChange[]) => void;
 
-  constructor(options: { quietMs: number; onBatch: (changes: FileChange[]) => void; timers?: Timers }) {
+  constructor(options: { quietMs: number; onBatch: (changes: SeenFileChange[]) => void; timers?: Timers }) {
     this.#quietMs = options.quietMs;
     this.#onBatch = options.onBatch;
     this.#timers = options.timers ?? realTimers;
   }
 
-  add(path: string, kind: FileChange['kind']): void {
+  add(path: string, kind: SeenFileChange['kind']): void {
     const previous = this.#pending.get(path);
     this.#pending.set(path, { path, kind, at: previous?.at ?? this.#timers.now() });
     if (this.#paused) return;

@@ -5,8 +5,9 @@ import type { HashIndex } from '../../build/hash-index.ts';
 import { type ImagePlan as BuildPlan, planImages } from '../../build/plan-images.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
+import type { FileChange } from '../../core/file-change.ts';
 import { err, ok, type Result } from '../../core/result.ts';
-import type { BuiltImage, FileChange, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
+import type { BuiltImage, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import type { FileSystem } from '../../system/file-system.ts';
 
