@@ -3,8 +3,6 @@ import { ExitCode } from '../core/exit-code.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadCommandConfig } from './load-command-config.ts';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 /** The program-level options only: for plan and lint, `--context` after the command is a build context. */
 function globalsOnly(options: GlobalOptions & Record<string, unknown>, program: Command): GlobalOptions {
   const globals = program.opts<GlobalOptions>();
@@ -54,7 +52,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
   program
     .command('plan')
     .description('say, per image, whether it must rebuild and from which Dockerfile step, without building')
-    .option('--changed <path>', 'answer as if exactly these paths changed since the last build (repeatable)', collect)
+    .option('--changed <paths...>', 'answer as if exactly these paths changed since the last build')
     .option('--context <dir>', 'plan one image from this build context, without a config')
     .option('--dockerfile <file>', 'with --context: the Dockerfile')
     .option('--target <stage>', 'with --context: the build stage')
