@@ -120,7 +120,7 @@ describe('diagnosePod: containers that do not run', () => {
       [],
     );
     expect(f).toMatchObject({ reason: 'crash-loop', exitCode: 3, restartCount: 2, container: 'app', lastLines: [] });
-    expect(f && summarizeFailure(f)).toBe('crash-loop: container app of pod web-7d4b9c-x2x9z exited with code 3 (2 restarts)');
+    expect(f && summarizeFailure(f)).toBe('container app of pod web-7d4b9c-x2x9z exited with code 3 (2 restarts)');
   });
 
   it('names the missing ConfigMap', () => {

@@ -295,7 +295,10 @@ function eventTime(e: KubeEvent): string {
   return e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp ?? '';
 }
 
-/** One line a person reads first, e.g. `crash-loop: pod web-7d4 container app exited with code 1`. */
+/**
+ * One line a person reads first, after the reason that the UI and reporters
+ * already show: for `crash-loop`, `container app of pod web-7d4 exited with code 1 (2 restarts)`.
+ */
 export function summarizeFailure(f: RolloutFailure): string {
   switch (f.reason) {
     case 'image-pull-not-found':
@@ -306,19 +309,19 @@ export function summarizeFailure(f: RolloutFailure): string {
     case 'image-pull-failed':
     case 'image-pull-policy-forces-pull':
     case 'invalid-image-name':
-      return `${f.reason}: ${f.image} (pod ${f.pod}, container ${f.container ?? '?'})`;
+      return `${f.image} (pod ${f.pod}, container ${f.container ?? '?'})`;
     case 'crash-loop':
-      return `crash-loop: container ${f.container ?? '?'} of pod ${f.pod} exited${f.exitCode === undefined ? '' : ` with code ${f.exitCode}`} (${f.restartCount} restarts)`;
+      return `container ${f.container ?? '?'} of pod ${f.pod} exited${f.exitCode === undefined ? '' : ` with code ${f.exitCode}`} (${f.restartCount} restarts)`;
     case 'create-container-config-error':
-      return `create-container-config-error: ${f.missing ? `${f.missing.kind} ${f.missing.name}${f.missing.key ? ` key ${f.missing.key}` : ''} is missing` : f.message} (pod ${f.pod})`;
+      return `${f.missing ? `${f.missing.kind} ${f.missing.name}${f.missing.key ? ` key ${f.missing.key}` : ''} is missing` : f.message} (pod ${f.pod})`;
     case 'container-start-error':
-      return `container-start-error: container ${f.container ?? '?'} of pod ${f.pod}: ${f.message}`;
+      return `container ${f.container ?? '?'} of pod ${f.pod}: ${f.message}`;
     case 'readiness-probe-failing':
-      return `readiness-probe-failing: ${f.message} (pod ${f.pod}, ${f.failures} failures)`;
+      return `${f.message} (pod ${f.pod}, ${f.failures} failures)`;
     case 'unschedulable':
-      return `unschedulable: pod ${f.pod}: ${f.message}`;
+      return `pod ${f.pod}: ${f.message}`;
     case 'rollout-deadline':
-      return `rollout-deadline: ${f.workload}: ${f.message}`;
+      return `${f.workload}: ${f.message}`;
     default:
       return unreachable(f);
   }
