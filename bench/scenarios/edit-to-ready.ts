@@ -98,7 +98,7 @@ export function phasesOf(
   const quiet = Math.min(debounceMs, detected.at - detected.firstSeenAt);
   const dockerBuild = ran.filter((p) => p.command === 'docker' && p.args[0] === 'build');
   return {
-    route: delivered.delivered.map((d) => d.label).join('+'),
+    route: delivered.delivered.map((d) => d.stage).join('+'),
     dockerProcesses: ran.filter((p) => p.command === 'docker').length,
     commands: ran.map((p) => `${p.command} ${p.args.slice(0, p.args[0] === 'image' ? 2 : 1).join(' ')}`).join(', '),
     values: {

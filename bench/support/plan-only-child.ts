@@ -47,7 +47,7 @@ const builder: ImageBuilder = { build: async (plan) => ok({ image: plan.image, r
 const deliverer: ImageDeliverer = {
   preflight: async () => ok(undefined),
   deliver: async (built) =>
-    ok(built.map((b) => ({ image: b.image, deployRef: b.ref, imagePullPolicy: 'IfNotPresent', label: 'skipped: plan-only' }))),
+    ok(built.map((b) => ({ image: b.image, deployRef: b.ref, imagePullPolicy: 'IfNotPresent', stage: 'skipped', why: 'plan-only' }))),
 };
 const deployer: Deployer = {
   apply: async () => ok(undefined),

@@ -65,7 +65,7 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
               image: i.image,
               deployRef: `reg:5000/${i.ref}`,
               imagePullPolicy: 'IfNotPresent',
-              label: 'registry-push',
+              stage: 'registry-push',
             }),
           ),
         ),

@@ -47,8 +47,15 @@ export interface DeliveredImage {
   /** What manifests get. */
   readonly deployRef: string;
   readonly imagePullPolicy: string;
-  /** `registry-push`, `cluster-import` or `skipped: <why>`. */
-  readonly label: string;
+  /** How it got there; `skipped` when the cluster already had it. */
+  readonly stage: 'registry-push' | 'cluster-import' | 'skipped';
+  /** Why nothing moved (skipped only), e.g. `registry already has localhost:5000/web:devloop-3f9a`. */
+  readonly why?: string;
+}
+
+/** The words the UI and the reports use for a delivery: its stage, or why nothing moved. */
+export function describeDelivery(d: Pick<DeliveredImage, 'stage' | 'why'>): string {
+  return d.stage === 'skipped' ? (d.why ?? 'already in the cluster') : d.stage;
 }
 
 export interface ImageDeliverer {

@@ -1,6 +1,7 @@
 import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
 import { type Phase, transition } from './phase.ts';
+import { describeDelivery } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
 
 /** The one place state changes. Pure: no I/O, no clock (times come in actions). */
@@ -106,8 +107,10 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'delivery-completed': {
       let next = state;
       for (const d of action.delivered) {
-        next = forImage(updateImage(next, d.image, { status: 'delivered', deployRef: d.deployRef, delivery: d.label }), d.image, (r) =>
-          endPhase(r, 'deliver', action.at),
+        next = forImage(
+          updateImage(next, d.image, { status: 'delivered', deployRef: d.deployRef, delivery: describeDelivery(d) }),
+          d.image,
+          (r) => endPhase(r, 'deliver', action.at),
         );
       }
       return next;

@@ -39,7 +39,7 @@ function impliedByEvent(event: Record<string, unknown> & { event: string }, chan
     case 'delivery-started':
       return action.images.map((image) => `delivering ${image}`);
     case 'delivery-completed':
-      return action.delivered.map((d) => `delivered by ${d.label}`);
+      return action.delivered.map((d) => `delivered by ${d.stage}`);
     case 'deploy-started':
       return [action.mode === 'patch' ? 'patching image' : 'applying manifests'];
     case 'deploy-completed':

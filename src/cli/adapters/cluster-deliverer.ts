@@ -97,7 +97,13 @@ export class ClusterDeliverer implements ImageDeliverer {
       if (!item.result.ok) return err(deliveryProblem(item.result.error));
       const record = item.result.value;
       if (plan.value.route.mode === 'import') this.#o.importedImages.add(record.deployRef);
-      out.push({ image: record.image, deployRef: record.deployRef, imagePullPolicy: record.imagePullPolicy, label: record.label });
+      out.push({
+        image: record.image,
+        deployRef: record.deployRef,
+        imagePullPolicy: record.imagePullPolicy,
+        stage: record.stage,
+        ...(record.why ? { why: record.why } : {}),
+      });
     }
     return ok(out);
   }

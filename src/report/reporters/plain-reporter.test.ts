@@ -52,6 +52,28 @@ describe('PlainReporter', () => {
     ]);
   });
 
+  it('says why nothing was delivered when the registry already had the image', () => {
+    const { store, sink } = setup();
+    store.dispatch({ type: 'delivery-started', at: t0, images: ['hello'] });
+    store.dispatch({
+      type: 'delivery-completed',
+      at: t0 + 5,
+      delivered: [
+        {
+          image: 'hello',
+          deployRef: 'k3d-registry.localhost:5000/hello:dl-3f9a',
+          imagePullPolicy: 'IfNotPresent',
+          stage: 'skipped',
+          why: 'registry already has localhost:5000/hello:dl-3f9a',
+        },
+      ],
+    });
+    expect(sink.text()).toContain(
+      '[hello] delivered: registry already has localhost:5000/hello:dl-3f9a (k3d-registry.localhost:5000/hello:dl-3f9a)',
+    );
+    expect(sink.text()).not.toContain('skipped');
+  });
+
   it('writes a failure with its fix and details indented under it', () => {
     const { store, sink } = setup();
     for (const action of successScript) store.dispatch(action);

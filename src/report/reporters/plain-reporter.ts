@@ -1,7 +1,7 @@
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
-import type { LogLine } from '../../engine/ports.ts';
+import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import type { EngineState } from '../../engine/state.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
@@ -139,7 +139,12 @@ export class PlainReporter implements Reporter {
         for (const d of action.delivered) {
           const started = this.#deliveryStarted.get(d.image);
           const took = started === undefined ? '' : ` in ${formatDuration(action.at - started)}`;
-          this.#line(d.image, `delivered by ${d.label}${took} (${d.deployRef})`);
+          this.#line(
+            d.image,
+            d.stage === 'skipped'
+              ? `delivered: ${describeDelivery(d)} (${d.deployRef})`
+              : `delivered by ${describeDelivery(d)}${took} (${d.deployRef})`,
+          );
         }
         return;
       case 'delivery-failed':
