@@ -156,11 +156,6 @@ export async function checkContext(options: {
   return err({ reason: 'context-not-local', context: context.name, remote });
 }
 
-/** True when the verdict is "local" rather than "allowed though remote". */
-export function isLocalVerdict(verdict: ContextVerdict): boolean {
-  return verdict.kind === 'local';
-}
-
 /** One sentence on why a URL of a context may lead off this machine (host names only). */
 export function describeRemoteEndpoint(remote: RemoteEndpoint): string {
   const what = remote.role === 'server' ? 'API server' : 'proxy-url';
