@@ -67,7 +67,7 @@ describeWithCluster('deliver: k3d image import into the test cluster', (env) => 
     const record = first.ok ? first.value[0]?.result : undefined;
     if (!record?.ok) throw new Error(`delivery failed: ${JSON.stringify(first)}`);
     expect(record.value).toMatchObject({ stage: 'cluster-import', deployRef: built.localRef, imagePullPolicy: 'IfNotPresent' });
-    expect(runner.calls).toContain(`k3d image import -m direct -c ${env.cluster} ${built.localRef}`);
+    expect(runner.calls).toContain(`k3d image import --mode=direct --cluster=${env.cluster} -- ${built.localRef}`);
     await annotate(`cluster-import: ${record.value.endedAt - record.value.startedAt} ms, ${record.value.bytes} bytes (whole image)`);
 
     const pod = await runPod({
