@@ -6,12 +6,11 @@ import { chooseDelivery } from '../../src/deliver/choose-delivery.ts';
 import { discoverCluster } from '../../src/deliver/cluster-discovery.ts';
 import { type DeliveryRecord, deliverImages } from '../../src/deliver/deliver-images.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
-import { checkContext } from '../../src/deliver/local-context.ts';
 import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
-import { loadKubeconfig, selectContext } from '../../src/k8s/kubeconfig.ts';
-import { NodeKubeClient } from '../../src/k8s/node-kube-client.ts';
+import { openContextDiagnostic, openKubeContext } from '../../src/onboard/kube-connect.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
+import { dnsLookup } from '../../src/system/host-lookup.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { succeeded } from '../../src/system/process-runner.ts';
 import { CountingRunner } from '../support/counting-runner.ts';
@@ -50,20 +49,17 @@ async function ensureBaseImage(log: (line: string) => void): Promise<void> {
 }
 
 async function deliveryTarget(env: BenchEnvironment, runner: CountingRunner) {
-  const fs = new NodeFileSystem();
-  const kube = await loadKubeconfig({ env: process.env, fs });
-  if (!kube.ok) throw new Error(`kubeconfig: ${kube.error.message}`);
-  const selected = selectContext(kube.value, env.context);
-  if (!selected.ok) throw new Error(`context: ${selected.error.message}`);
-  const context = { name: env.context, server: selected.value.contexts.find((c) => c.name === env.context)?.server };
-  const verdict = checkContext({ context, allowContexts: [] });
-  if (!verdict.ok) throw new Error(`context ${env.context} is not local`);
-  const cluster = await discoverCluster({
-    context,
-    configMaps: new NodeKubeClient({ config: selected.value.config }),
-    k3d: new K3dCli({ runner }),
+  const opened = await openKubeContext({
+    fs: new NodeFileSystem(),
+    env: process.env,
+    context: env.context,
+    allowContexts: [],
+    lookup: dnsLookup(),
   });
-  return { verdict: verdict.value, cluster };
+  if (!opened.ok) throw new Error(`context ${env.context}: ${openContextDiagnostic(opened.error).message}`);
+  const { context, client, verdict } = opened.value;
+  const cluster = await discoverCluster({ context, configMaps: client, k3d: new K3dCli({ runner }) });
+  return { verdict, cluster };
 }
 
 /**

@@ -59,7 +59,7 @@ export class LoopSupervisor {
     const preflight = await session.value.deliverer.preflight();
     if (!preflight.ok) {
       this.#output.sessionFailed({
-        kind: preflight.error.reason === 'context-not-local' ? 'usage' : 'failure',
+        kind: 'failure',
         diagnostics: [
           {
             severity: 'error',

@@ -14,15 +14,14 @@ import type { BuildContext } from '../graph/build-context.ts';
 import { createBuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
-import { loadKubeconfig, selectContext } from '../k8s/kubeconfig.ts';
 import { injectImages, loadManifests } from '../k8s/manifests.ts';
-import { NodeKubeClient } from '../k8s/node-kube-client.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
 import { DockerImages } from './adapters/docker-images.ts';
 import { KubeDeployer } from './adapters/kube-deployer.ts';
 import { KubeLogFollower } from './adapters/kube-log-follower.ts';
 import type { CliContext } from './cli-context.ts';
+import { openConfiguredContext } from './configured-context.ts';
 
 /** Everything one configuration needs to run the loop: the real adapters, wired. */
 export interface Session {
@@ -55,32 +54,9 @@ export async function openSession(
   notice: (message: string) => void,
 ): Promise<Result<Session, SessionError>> {
   const usage = (diagnostics: Diagnostic[]) => err<SessionError>({ kind: 'usage', diagnostics });
-  const kube = await loadKubeconfig({ env: ctx.env, fs: ctx.fs });
-  if (!kube.ok) {
-    return usage([
-      {
-        severity: 'error',
-        code: kube.error.reason,
-        message: kube.error.message,
-        hint: 'create a cluster (`k3d cluster create dev`) or set KUBECONFIG',
-      },
-    ]);
-  }
-  const selected = selectContext(kube.value, config.cluster.context);
-  if (!selected.ok) {
-    return usage([
-      {
-        severity: 'error',
-        code: selected.error.reason,
-        keyPath: 'cluster.context',
-        file: config.configFile,
-        message: selected.error.message,
-        hint: 'set cluster.context (or cluster.k3d.name) in devloop.config.ts, DEVLOOP_CONTEXT or --context',
-      },
-    ]);
-  }
-  const context = selected.value.contexts.find((c) => c.name === config.cluster.context);
-  const client = new NodeKubeClient({ config: selected.value.config });
+  const opened = await openConfiguredContext(ctx, config);
+  if (!opened.ok) return usage([opened.error]);
+  const { client, context, verdict } = opened.value;
 
   const manifests = await loadManifests(ctx.fs, { rootDir: config.rootDir, patterns: config.manifests });
   const manifestErrors = manifests.diagnostics.filter((d) => d.severity === 'error');
@@ -99,7 +75,8 @@ export async function openSession(
     : new DockerExecNodeImageLister({ runner: ctx.runner });
   const deliverer = new ClusterDeliverer({
     config,
-    context: { name: config.cluster.context, server: context?.server },
+    context,
+    verdict,
     runner: ctx.runner,
     registry: new FetchRegistryClient(),
     lister,

@@ -1,3 +1,4 @@
+import { k3dClusterNamePattern, k3dClusterNameText } from '../core/k3d-name.ts';
 import type { Schema } from './schema.ts';
 
 const nameRule = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -72,7 +73,7 @@ export const configSchema: Schema = {
         k3d: {
           type: 'object',
           fields: {
-            name: { type: 'string', pattern: nameRule, patternText: 'a valid k3d cluster name' },
+            name: { type: 'string', pattern: k3dClusterNamePattern, patternText: k3dClusterNameText },
             registry: {
               type: 'string',
               pattern: /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i,

@@ -3,7 +3,7 @@ import { chooseDelivery, type ImageToDeliver } from './choose-delivery.ts';
 import type { ClusterInfo, RegistryInfo } from './cluster-discovery.ts';
 import type { ContextVerdict } from './local-context.ts';
 
-const local: ContextVerdict = { kind: 'local-name', tool: 'k3d' };
+const local: ContextVerdict = { kind: 'local', endpoints: [{ role: 'server', kind: 'loopback-address', host: '127.0.0.1' }] };
 const api: ImageToDeliver = { name: 'api', localRef: 'api:3f9a1c2e', repository: 'api', tag: '3f9a1c2e' };
 const registry: RegistryInfo = {
   pushHost: 'localhost:5000',
@@ -122,7 +122,7 @@ describe('chooseDelivery', () => {
 
   it('a non-local allowed context only takes a configured registry', () => {
     const remote = cluster({ context: { name: 'staging', server: 'https://10.0.0.1' }, clusterName: undefined, cluster: undefined });
-    const allowed: ContextVerdict = { kind: 'allowed' };
+    const allowed: ContextVerdict = { kind: 'allowed', remote: { role: 'server', kind: 'remote-address', host: '10.0.0.1' } };
     expect(chooseDelivery({ mode: 'auto', verdict: allowed, cluster: remote, images: [api] })).toEqual({
       ok: false,
       error: { reason: 'remote-registry-missing', context: 'staging' },

@@ -23,7 +23,7 @@ describe('importImage', () => {
     });
     const result = await importImage({ runner, lister, plan, cluster: 'dev', nodes });
     expect(result).toEqual({ ok: true, value: { kind: 'imported', nodes, bytes: 4200000 } });
-    expect(runner.calls[1]?.args).toEqual(['image', 'import', '-m', 'direct', '-c', 'dev', 'api:3f9a']);
+    expect(runner.calls[1]?.args).toEqual(['image', 'import', '--mode=direct', '--cluster=dev', '--', 'api:3f9a']);
   });
 
   it('skips when every node already has the same image', async () => {

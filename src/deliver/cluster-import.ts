@@ -49,7 +49,8 @@ export async function importImage(options: {
   if (nodes.length > 0 && before.value.missingOn.length === 0)
     return ok({ kind: 'skipped', why: `every node has ${plan.deployRef}`, nodes });
 
-  const run = await runner.run(options.k3dCommand ?? 'k3d', ['image', 'import', '-m', 'direct', '-c', cluster, localRef], {
+  // Flags first, then `--`: nothing after it can be read as a flag by k3d.
+  const run = await runner.run(options.k3dCommand ?? 'k3d', ['image', 'import', '--mode=direct', `--cluster=${cluster}`, '--', localRef], {
     signal,
     onLine: options.onLine ? (line) => options.onLine?.(line) : undefined,
   });

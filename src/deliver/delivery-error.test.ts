@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DeliveryError, deliveryDiagnostic } from './delivery-error.ts';
 
 const examples: DeliveryError[] = [
-  { reason: 'context-not-local', context: 'prod', server: 'https://10.0.0.1' },
+  { reason: 'context-not-local', context: 'prod', remote: { role: 'server', kind: 'remote-address', host: '10.0.0.1' } },
   { reason: 'registry-unreachable', host: 'localhost:5999', detail: 'connection refused (nothing listens there)' },
   { reason: 'registry-name-unresolvable', host: 'k3d-registry.localhost:5000', suggestion: 'localhost:5000' },
   { reason: 'registry-name-unresolvable', host: 'nope.invalid:5000', suggestion: undefined },

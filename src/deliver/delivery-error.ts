@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { unreachable } from '../core/unreachable.ts';
+import { describeRemoteEndpoint, type RemoteEndpoint } from './local-context.ts';
 
 /**
  * Every expected way getting images into a cluster can fail. Each member
@@ -8,9 +9,10 @@ import { unreachable } from '../core/unreachable.ts';
  */
 export type DeliveryError =
   | {
+      /** The context's requests may leave this machine and it is not in `cluster.allowContexts`. */
       readonly reason: 'context-not-local';
       readonly context: string;
-      readonly server: string | undefined;
+      readonly remote: RemoteEndpoint;
     }
   | {
       /** Nothing answers at the registry's host-side address. */
@@ -101,8 +103,8 @@ export function deliveryDiagnostic(error: DeliveryError): Diagnostic {
   switch (error.reason) {
     case 'context-not-local':
       return d(
-        `refusing to deliver to kube context "${error.context}"${error.server ? ` (${error.server})` : ''}: it is not a local cluster`,
-        `if this cluster is meant for development, allow it in devloop.config.ts: cluster: { allowContexts: ['${error.context}'] }`,
+        `refusing to use kube context "${error.context}": ${describeRemoteEndpoint(error.remote)}, so it is not a local cluster`,
+        `a context is local when its API server (and proxy-url) is a loopback address, a unix socket or a *.localhost name resolving to loopback; if this cluster is meant for development, allow it in devloop.config.ts: cluster: { allowContexts: ['${error.context}'] }`,
       );
     case 'registry-unreachable':
       return d(

@@ -1,8 +1,12 @@
+import { BlockList, isIP } from 'node:net';
+import { isK3dClusterName } from '../core/k3d-name.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { unreachable } from '../core/unreachable.ts';
+import type { HostLookup } from '../system/host-lookup.ts';
 import type { DeliveryError } from './delivery-error.ts';
 
 /**
- * A kube context as delivery needs it: its name and its API server URL.
+ * A kube context as delivery needs it: its name and where its requests go.
  * The k8s adapter lists these from the kubeconfig; delivery never reads
  * kubeconfig files itself.
  */
@@ -10,76 +14,185 @@ export interface KubeContextDescription {
   readonly name: string;
   /** API server URL of the context's cluster, e.g. `https://127.0.0.1:6443`. */
   readonly server: string | undefined;
+  /** The cluster's `proxy-url`: when set, every request (and its credentials) goes there first. */
+  readonly proxyUrl?: string | undefined;
 }
 
-/** Why a context counts as local (or was allowed), so doctor can show it. */
+/** Which URL of a context a finding is about. */
+export type EndpointRole = 'server' | 'proxy-url';
+
+/** Why one URL of a context leads to this machine. */
+export type LocalEndpoint =
+  | { readonly role: EndpointRole; readonly kind: 'loopback-address'; readonly host: string }
+  /** `0.0.0.0` / `::` (k3d writes `https://0.0.0.0:<port>`): connecting to it reaches this machine. */
+  | { readonly role: EndpointRole; readonly kind: 'unspecified-address'; readonly host: string }
+  | { readonly role: EndpointRole; readonly kind: 'unix-socket'; readonly path: string }
+  | { readonly role: EndpointRole; readonly kind: 'loopback-name'; readonly host: string; readonly addresses: readonly string[] };
+
+/** Why one URL of a context may lead off this machine. Carries host names only, never a whole URL. */
+export type RemoteEndpoint =
+  | { readonly role: 'server'; readonly kind: 'missing' }
+  | { readonly role: EndpointRole; readonly kind: 'not-a-url' }
+  | { readonly role: EndpointRole; readonly kind: 'unsupported-scheme'; readonly scheme: string }
+  | { readonly role: EndpointRole; readonly kind: 'remote-address'; readonly host: string }
+  /** A name outside the `localhost` family: whatever it resolves to now, it may resolve elsewhere later. */
+  | { readonly role: EndpointRole; readonly kind: 'remote-name'; readonly host: string }
+  | { readonly role: EndpointRole; readonly kind: 'name-not-loopback'; readonly host: string; readonly addresses: readonly string[] }
+  | { readonly role: EndpointRole; readonly kind: 'name-unresolved'; readonly host: string; readonly detail: string };
+
+/** Why devloop may use a context, so doctor and delivery can say so. */
 export type ContextVerdict =
-  | { readonly kind: 'local-name'; readonly tool: LocalTool }
-  | { readonly kind: 'loopback-server'; readonly host: string }
-  | { readonly kind: 'allowed' };
+  | { readonly kind: 'local'; readonly endpoints: readonly LocalEndpoint[] }
+  | { readonly kind: 'allowed'; readonly remote: RemoteEndpoint };
 
-/** The local-cluster tools recognised by their context names. */
-export type LocalTool = 'k3d' | 'kind' | 'minikube' | 'docker-desktop' | 'rancher-desktop' | 'colima' | 'orbstack';
+/** The refusal: the context is not local and not in `cluster.allowContexts`. */
+export type ContextNotLocal = Extract<DeliveryError, { reason: 'context-not-local' }>;
 
-const LOCAL_NAMES: readonly { readonly tool: LocalTool; readonly test: RegExp }[] = [
-  { tool: 'k3d', test: /^k3d-.+/ },
-  { tool: 'kind', test: /^kind-.+/ },
-  { tool: 'minikube', test: /^minikube$/ },
-  { tool: 'docker-desktop', test: /^docker-(desktop|for-desktop)$/ },
-  { tool: 'rancher-desktop', test: /^rancher-desktop$/ },
-  { tool: 'colima', test: /^colima(-.+)?$/ },
-  { tool: 'orbstack', test: /^orbstack$/ },
-];
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+/** True for an IP address on the loopback interface (127.0.0.0/8, ::1, and IPv4-mapped forms). */
+export function isLoopbackAddress(address: string): boolean {
+  const a = bare(address);
+  const family = isIP(a);
+  return family !== 0 && loopback.check(a, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+function isUnspecifiedAddress(address: string): boolean {
+  const a = bare(address);
+  return a === '0.0.0.0' || a === '::' || a === '0:0:0:0:0:0:0:0';
+}
 
 /**
- * Host names that always mean "this machine": loopback, `localhost` and its
- * subdomains (RFC 6761), the unspecified addresses k3d sometimes writes into
- * kubeconfigs, and Docker Desktop's names for the host.
+ * Names that are meant to mean this machine: `localhost` and its subdomains
+ * (RFC 6761) and Docker Desktop's `*.docker.internal`. They count as local
+ * only once a lookup shows they resolve to loopback alone.
+ */
+export function isLocalhostName(host: string): boolean {
+  const h = bare(host);
+  return h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.docker.internal');
+}
+
+/**
+ * By its spelling alone, does `host` look like this machine? A guess for
+ * choosing between http and https, never a safety decision: kube contexts go
+ * through `checkContext`, which resolves names.
  */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === 'host.docker.internal' || h === 'kubernetes.docker.internal') return true;
-  if (h === '::1' || h === '::' || h === '0:0:0:0:0:0:0:1' || h === '0.0.0.0') return true;
-  if (h.startsWith('::ffff:')) return isLoopbackHost(h.slice('::ffff:'.length));
-  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return octets !== null && octets[1] === '127';
+  return isLoopbackAddress(host) || isUnspecifiedAddress(host) || isLocalhostName(host);
+}
+
+const schemes = new Set(['http:', 'https:', 'socks:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:']);
+
+/**
+ * The part of the decision that needs no network: a URL is on this machine,
+ * off it, or a localhost-style name whose addresses decide.
+ */
+export function placeUrl(
+  role: EndpointRole,
+  url: string,
+): { readonly local: LocalEndpoint } | { readonly remote: RemoteEndpoint } | { readonly lookup: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { remote: { role, kind: 'not-a-url' } };
+  }
+  if (parsed.protocol === 'unix:') return { local: { role, kind: 'unix-socket', path: parsed.pathname } };
+  if (!schemes.has(parsed.protocol)) return { remote: { role, kind: 'unsupported-scheme', scheme: parsed.protocol.replace(/:$/, '') } };
+  const host = bare(parsed.hostname);
+  if (host === '') return { remote: { role, kind: 'not-a-url' } };
+  if (isIP(host) !== 0) {
+    if (isLoopbackAddress(host)) return { local: { role, kind: 'loopback-address', host } };
+    if (isUnspecifiedAddress(host)) return { local: { role, kind: 'unspecified-address', host } };
+    return { remote: { role, kind: 'remote-address', host } };
+  }
+  return isLocalhostName(host) ? { lookup: host } : { remote: { role, kind: 'remote-name', host } };
+}
+
+/** Places one URL, resolving a localhost-style name now: it is local only when every address is loopback. */
+async function placeEndpoint(role: EndpointRole, url: string, lookup: HostLookup): Promise<Result<LocalEndpoint, RemoteEndpoint>> {
+  const placed = placeUrl(role, url);
+  if ('local' in placed) return ok(placed.local);
+  if ('remote' in placed) return err(placed.remote);
+  const host = placed.lookup;
+  const looked = await lookup(host);
+  if (!looked.ok) return err({ role, kind: 'name-unresolved', host, detail: looked.error });
+  const addresses = looked.value;
+  if (addresses.length === 0 || !addresses.every(isLoopbackAddress)) return err({ role, kind: 'name-not-loopback', host, addresses });
+  return ok({ role, kind: 'loopback-name', host, addresses });
 }
 
 /**
- * Decides whether devloop may push to and deploy on `context`. A context is
- * local when its name is one local tools write (`k3d-*`, `kind-*`,
- * `minikube`, …) or its API server is on this machine; anything else must be
- * named in `cluster.allowContexts`. Pure, so callers check it before any
- * build or push.
+ * Decides whether devloop may talk to `context` at all. A context is local
+ * only by where its requests go, never by its name: its API server (and its
+ * `proxy-url`, when set) must be a loopback address, a unix socket, or a
+ * `*.localhost`-style name that resolves only to loopback right now.
+ * Anything else must be named in `cluster.allowContexts`. Callers check this
+ * before any request that carries the context's credentials, and before
+ * anything is built.
  */
-export function checkContext(options: {
+export async function checkContext(options: {
   readonly context: KubeContextDescription;
   readonly allowContexts: readonly string[];
-}): Result<ContextVerdict, Extract<DeliveryError, { reason: 'context-not-local' }>> {
-  const { context, allowContexts } = options;
-  for (const { tool, test } of LOCAL_NAMES) if (test.test(context.name)) return ok({ kind: 'local-name', tool });
-  const host = serverHost(context.server);
-  if (host !== undefined && isLoopbackHost(host)) return ok({ kind: 'loopback-server', host });
-  if (allowContexts.includes(context.name)) return ok({ kind: 'allowed' });
-  return err({ reason: 'context-not-local', context: context.name, server: context.server });
-}
-
-/** True when the verdict is "local" rather than "allowed though remote". */
-export function isLocalVerdict(verdict: ContextVerdict): boolean {
-  return verdict.kind !== 'allowed';
-}
-
-/** The k3d cluster name of a `k3d-<cluster>` context, else undefined. */
-export function k3dClusterOfContext(contextName: string): string | undefined {
-  return contextName.startsWith('k3d-') && contextName.length > 4 ? contextName.slice(4) : undefined;
-}
-
-function serverHost(server: string | undefined): string | undefined {
-  if (!server) return undefined;
-  try {
-    return new URL(server).hostname;
-  } catch {
-    return undefined;
+  readonly lookup: HostLookup;
+}): Promise<Result<ContextVerdict, ContextNotLocal>> {
+  const { context, allowContexts, lookup } = options;
+  const urls: [EndpointRole, string | undefined][] = [['server', context.server]];
+  if (context.proxyUrl) urls.push(['proxy-url', context.proxyUrl]);
+  const endpoints: LocalEndpoint[] = [];
+  let remote: RemoteEndpoint | undefined;
+  for (const [role, url] of urls) {
+    const placed = url ? await placeEndpoint(role, url, lookup) : err<RemoteEndpoint>({ role: 'server', kind: 'missing' });
+    if (!placed.ok) {
+      remote = placed.error;
+      break;
+    }
+    endpoints.push(placed.value);
   }
+  if (!remote) return ok({ kind: 'local', endpoints });
+  if (allowContexts.includes(context.name)) return ok({ kind: 'allowed', remote });
+  return err({ reason: 'context-not-local', context: context.name, remote });
+}
+
+/** One sentence on why a URL of a context may lead off this machine (host names only). */
+export function describeRemoteEndpoint(remote: RemoteEndpoint): string {
+  const what = remote.role === 'server' ? 'API server' : 'proxy-url';
+  switch (remote.kind) {
+    case 'missing':
+      return 'its cluster names no API server';
+    case 'not-a-url':
+      return `its ${what} is not a URL with a host`;
+    case 'unsupported-scheme':
+      return `its ${what} uses "${remote.scheme}:", which devloop cannot place on this machine`;
+    case 'remote-address':
+      return `its ${what} ${remote.host} is not a loopback address`;
+    case 'remote-name':
+      return `its ${what} ${remote.host} is neither a loopback address nor a localhost name`;
+    case 'name-not-loopback':
+      return `its ${what} ${remote.host} resolves to ${remote.addresses.join(', ') || 'no address'}, not only to loopback`;
+    case 'name-unresolved':
+      return `its ${what} ${remote.host} does not resolve (${remote.detail})`;
+    default:
+      return unreachable(remote);
+  }
+}
+
+/**
+ * The k3d cluster a `k3d-<cluster>` context is named after, when that is a
+ * valid k3d cluster name. Naming only: it says which k3d cluster to ask
+ * about, never whether the context is local.
+ */
+export function k3dClusterOfContext(contextName: string): string | undefined {
+  const cluster = contextName.startsWith('k3d-') ? contextName.slice(4) : undefined;
+  return cluster !== undefined && isK3dClusterName(cluster) ? cluster : undefined;
+}
+
+/** `[::1]` → `::1`, `Api.Localhost.` → `api.localhost`. */
+function bare(host: string): string {
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }

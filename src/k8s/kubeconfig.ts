@@ -7,7 +7,7 @@ import type { FileSystem } from '../system/file-system.ts';
  * Loading the kubeconfig and choosing a context. This is one of the two files
  * that import @kubernetes/client-node: the loaded `KubeConfig` is handed
  * unopened to `node-kube-client.ts`. Nothing here exposes credentials: the
- * context list carries names and server URLs only.
+ * context list carries names, server and proxy URLs only.
  */
 
 /** A context as devloop shows it: no user, no credentials. */
@@ -15,6 +15,8 @@ export interface KubeContextInfo {
   readonly name: string;
   readonly cluster: string;
   readonly server: string | undefined;
+  /** The cluster's `proxy-url`: requests, credentials included, go there first. */
+  readonly proxyUrl: string | undefined;
   readonly namespace: string | undefined;
 }
 
@@ -77,6 +79,7 @@ function describeContexts(config: KubeConfig): KubeContextInfo[] {
     name: c.name,
     cluster: c.cluster,
     server: config.getCluster(c.cluster)?.server,
+    proxyUrl: config.getCluster(c.cluster)?.proxyUrl || undefined,
     namespace: c.namespace,
   }));
 }

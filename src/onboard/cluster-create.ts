@@ -10,7 +10,14 @@ import {
   type VerifyEvent,
   waitForCluster,
 } from './cluster-verify.ts';
-import { type ClusterTarget, clusterRunning, type K3dClusterDriver, type K3dCommandError } from './k3d-cluster.ts';
+import {
+  type ClusterTarget,
+  clusterRunning,
+  createClusterArgs,
+  type K3dClusterDriver,
+  type K3dCommandError,
+  startClusterArgs,
+} from './k3d-cluster.ts';
 
 /** What `devloop cluster create` reports as it goes. */
 export type CreateEvent =
@@ -67,13 +74,13 @@ export async function createCluster(options: {
     emit({ type: 'cluster-exists', name: target.name, running });
     if (running) action = 'already-running';
     else {
-      emit({ type: 'k3d-started', command: ['k3d', 'cluster', 'start', target.name] });
+      emit({ type: 'k3d-started', command: ['k3d', ...startClusterArgs(target)] });
       const started = await driver.start(target, hooks);
       if (!started.ok) return started;
       action = 'started';
     }
   } else {
-    emit({ type: 'k3d-started', command: ['k3d', 'cluster', 'create', target.name, '--config', options.configFile] });
+    emit({ type: 'k3d-started', command: ['k3d', ...createClusterArgs(target, options.configFile)] });
     const created = await driver.create(target, options.configFile, hooks);
     if (!created.ok) return created;
     action = 'created';

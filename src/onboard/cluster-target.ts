@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { isK3dClusterName, isK3dHostname, k3dClusterNameText } from '../core/k3d-name.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ClusterTarget } from './k3d-cluster.ts';
 import { onboardDefaults, parseRegistryAddress } from './names.ts';
@@ -17,7 +18,10 @@ export interface K3dConfigFacts {
   readonly registryPort: number | undefined;
 }
 
-/** Reads `metadata.name` and `registries.create` of a k3d config; undefined when there is no such file. */
+/**
+ * Reads `metadata.name` and `registries.create` of a k3d config, refusing
+ * names k3d would refuse; undefined when there is no such file.
+ */
 export async function readK3dConfig(fs: FileSystem, file: string): Promise<K3dConfigFacts | Diagnostic | undefined> {
   if ((await fs.stat(file))?.kind !== 'file') return undefined;
   let value: unknown;
@@ -35,11 +39,35 @@ export async function readK3dConfig(fs: FileSystem, file: string): Promise<K3dCo
   const root = record(value);
   const create = record(record(root.registries).create);
   const port = Number(create.hostPort);
+  // Both names reach the k3d command line: k3d's own rules, checked here, keep them names.
+  const clusterName = k3dName(file, 'metadata.name', record(root.metadata).name, isK3dClusterName, k3dClusterNameText);
+  if (clusterName && typeof clusterName !== 'string') return clusterName;
+  const registryName = k3dName(file, 'registries.create.name', create.name, isK3dHostname, 'a k3d registry name (a host name)');
+  if (registryName && typeof registryName !== 'string') return registryName;
   return {
     file,
-    clusterName: typeof record(root.metadata).name === 'string' ? (record(root.metadata).name as string) : undefined,
-    registryName: typeof create.name === 'string' ? create.name : undefined,
+    clusterName,
+    registryName,
     registryPort: Number.isInteger(port) && port > 0 ? port : undefined,
+  };
+}
+
+/** A name from the k3d config: absent, valid, or a diagnostic naming the file and key. */
+function k3dName(
+  file: string,
+  keyPath: string,
+  value: unknown,
+  valid: (name: string) => boolean,
+  rule: string,
+): string | Diagnostic | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && valid(value)) return value;
+  return {
+    severity: 'error',
+    code: 'k3d-config-invalid',
+    file,
+    keyPath,
+    message: `${JSON.stringify(value)} is not ${rule}`,
   };
 }
 

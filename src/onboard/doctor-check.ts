@@ -2,6 +2,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Result } from '../core/result.ts';
 import type { RegistryClient } from '../deliver/registry-client.ts';
 import type { FileSystem } from '../system/file-system.ts';
+import type { HostLookup } from '../system/host-lookup.ts';
 import type { ProcessRunner } from '../system/process-runner.ts';
 import type { KubeConnect } from './cluster-verify.ts';
 import type { KubeContexts } from './kube-connect.ts';
@@ -55,8 +56,8 @@ export interface DoctorProbes {
   readonly fs: FileSystem;
   /** `process.version` of the running Node. */
   readonly nodeVersion: string;
-  /** Resolves a host name to addresses (dns.lookup). */
-  readonly lookup: (host: string) => Promise<Result<readonly string[], string>>;
+  /** Resolves a host name to addresses (dns.lookup): the localhost-dns check and the local-context rule. */
+  readonly lookup: HostLookup;
   readonly registryClient: RegistryClient;
   readonly kubeContexts: () => Promise<Result<KubeContexts, string>>;
   readonly connect: KubeConnect;

@@ -1,5 +1,5 @@
 import { lastLines } from '../deliver/k3d-cli.ts';
-import { checkContext, isLoopbackHost } from '../deliver/local-context.ts';
+import { checkContext, describeRemoteEndpoint, isLoopbackAddress } from '../deliver/local-context.ts';
 import { LOCAL_REGISTRY_HOSTING, type LocalRegistryHosting, parseLocalRegistryHosting } from '../deliver/registry-hosting.ts';
 import { succeeded } from '../system/process-runner.ts';
 import type { DoctorCheck, DoctorCheckId, DoctorProbes, DoctorTarget } from './doctor-check.ts';
@@ -118,7 +118,7 @@ async function checkInotify(probes: DoctorProbes): Promise<DoctorCheck> {
 
 async function checkLocalhostDns(probes: DoctorProbes, host: string): Promise<DoctorCheck> {
   const looked = await probes.lookup(host);
-  if (looked.ok && looked.value.length > 0 && looked.value.every((a) => isLoopbackHost(a))) {
+  if (looked.ok && looked.value.length > 0 && looked.value.every((a) => isLoopbackAddress(a))) {
     return pass('localhost-dns', `${host} resolves to ${looked.value.join(', ')}`);
   }
   const seen = looked.ok ? `resolves to ${looked.value.join(', ') || 'nothing'}, not loopback` : `does not resolve (${looked.error})`;
@@ -177,15 +177,27 @@ async function checkKube(probes: DoctorProbes, target: DoctorTarget, timeoutMs: 
       ...skipped(`context ${name} missing`),
     };
   }
-  const verdict = checkContext({ context: { name, server: info.server }, allowContexts: target.allowContexts });
+  const verdict = await checkContext({
+    context: { name, server: info.server, proxyUrl: info.proxyUrl },
+    allowContexts: target.allowContexts,
+    lookup: probes.lookup,
+  });
   const where = `${name} → ${info.server ?? 'no server'}`;
-  const context = verdict.ok
-    ? pass('kube-context', `${where} (${verdict.value.kind === 'allowed' ? 'remote, allowed by cluster.allowContexts' : 'local'})`)
-    : fail(
+  if (!verdict.ok) {
+    // Never connect to a refused context: the request would carry its credentials.
+    return {
+      context: fail(
         'kube-context',
-        `${where} is not a local cluster; devloop refuses to deploy there`,
+        `${where} is not a local cluster (${describeRemoteEndpoint(verdict.error.remote)}); devloop refuses to use it`,
         `use a local context (${create}) or add "${name}" to cluster.allowContexts`,
-      );
+      ),
+      ...skipped(`context ${name} is not local`),
+    };
+  }
+  const context = pass(
+    'kube-context',
+    `${where} (${verdict.value.kind === 'allowed' ? 'remote, allowed by cluster.allowContexts' : 'local'})`,
+  );
 
   const connected = await probes.connect(name);
   if (!connected.ok)

@@ -24,19 +24,31 @@ export interface K3dState {
   readonly otherClusters: readonly string[];
 }
 
+/*
+ * Every k3d command line below puts its flags first and `--` before the
+ * names: k3d (cobra) then reads a name as a name even if it looked like a
+ * flag (`--all`). The names are validated too (`core/k3d-name.ts`); this is
+ * the second lock.
+ */
+
 /** The exact k3d command line that creates the target from a k3d config file. */
 export function createClusterArgs(target: ClusterTarget, configFile: string): string[] {
-  return ['cluster', 'create', target.name, '--config', configFile];
+  return ['cluster', 'create', '--config', configFile, '--', target.name];
 }
 
 /** The k3d command line that starts a stopped cluster and waits for it. */
 export function startClusterArgs(target: ClusterTarget): string[] {
-  return ['cluster', 'start', target.name, '--wait'];
+  return ['cluster', 'start', '--wait', '--', target.name];
 }
 
 /** The k3d command line that deletes the cluster. */
 export function deleteClusterArgs(target: ClusterTarget): string[] {
-  return ['cluster', 'delete', target.name];
+  return ['cluster', 'delete', '--', target.name];
+}
+
+/** The k3d command line that deletes a registry k3d left behind. */
+export function deleteRegistryArgs(name: string): string[] {
+  return ['registry', 'delete', '--', name];
 }
 
 /** True when every server (and agent) node of the cluster runs. */
@@ -89,7 +101,7 @@ export class K3dClusterDriver {
     const registries = await this.#cli.registries();
     const left = registries.ok ? registries.value.find((r) => r.name === target.registry.name) : undefined;
     if (left && (left.cluster === undefined || left.cluster === target.name)) {
-      return this.#run(['registry', 'delete', left.name], options, 120_000);
+      return this.#run(deleteRegistryArgs(left.name), options, 120_000);
     }
     return ok(undefined);
   }

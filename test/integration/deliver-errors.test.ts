@@ -6,6 +6,7 @@ import { discoverCluster } from '../../src/deliver/cluster-discovery.ts';
 import { deliverImages } from '../../src/deliver/deliver-images.ts';
 import { deliveryDiagnostic } from '../../src/deliver/delivery-error.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
+import type { ContextVerdict } from '../../src/deliver/local-context.ts';
 import { HostContainerdNodeImageLister, type NodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
@@ -14,7 +15,7 @@ import { KubectlConfigMapReader, k3dPaths, RecordingRunner } from '../fixtures/d
 import { describeWithCluster } from '../support/environment.ts';
 
 const containerdSocket = process.env.DEVLOOP_TEST_CONTAINERD_SOCK ?? '/run/devloop-test-env/containerd.sock';
-const local = { kind: 'local-name', tool: 'k3d' } as const;
+const local: ContextVerdict = { kind: 'local', endpoints: [{ role: 'server', kind: 'loopback-address', host: '127.0.0.1' }] };
 
 /** A TCP port with nothing listening on it. */
 async function closedPort(): Promise<number> {

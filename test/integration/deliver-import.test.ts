@@ -7,6 +7,7 @@ import { checkContext } from '../../src/deliver/local-context.ts';
 import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
+import { dnsLookup } from '../../src/system/host-lookup.ts';
 import {
   buildUniqueImage,
   contextServer,
@@ -42,7 +43,7 @@ describeWithCluster('deliver: k3d image import into the test cluster', (env) => 
   it('imports with k3d, verifies the node, runs a pod without pulling, and does no work the second time', async ({ annotate }) => {
     if (!built) throw new Error('image was not built');
     const context = { name: env.context, server: await contextServer(real, env) };
-    const verdict = checkContext({ context, allowContexts: [] });
+    const verdict = await checkContext({ context, allowContexts: [], lookup: dnsLookup() });
     if (!verdict.ok) throw new Error('test context should be local');
 
     const cluster = await discoverCluster({
@@ -66,7 +67,7 @@ describeWithCluster('deliver: k3d image import into the test cluster', (env) => 
     const record = first.ok ? first.value[0]?.result : undefined;
     if (!record?.ok) throw new Error(`delivery failed: ${JSON.stringify(first)}`);
     expect(record.value).toMatchObject({ stage: 'cluster-import', deployRef: built.localRef, imagePullPolicy: 'IfNotPresent' });
-    expect(runner.calls).toContain(`k3d image import -m direct -c ${env.cluster} ${built.localRef}`);
+    expect(runner.calls).toContain(`k3d image import --mode=direct --cluster=${env.cluster} -- ${built.localRef}`);
     await annotate(`cluster-import: ${record.value.endedAt - record.value.startedAt} ms, ${record.value.bytes} bytes (whole image)`);
 
     const pod = await runPod({

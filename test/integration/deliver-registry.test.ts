@@ -7,6 +7,7 @@ import { checkContext } from '../../src/deliver/local-context.ts';
 import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
+import { dnsLookup } from '../../src/system/host-lookup.ts';
 import {
   buildUniqueImage,
   contextServer,
@@ -41,7 +42,7 @@ describeWithCluster('deliver: registry push into the test cluster', (env) => {
   it('discovers the registry, pushes, runs a pod from it, and does no work the second time', async ({ annotate }) => {
     if (!built) throw new Error('image was not built');
     const context = { name: env.context, server: await contextServer(real, env) };
-    const verdict = checkContext({ context, allowContexts: [] });
+    const verdict = await checkContext({ context, allowContexts: [], lookup: dnsLookup() });
     expect(verdict.ok).toBe(true);
     if (!verdict.ok) return;
 

@@ -5,7 +5,7 @@ import { type ClusterInfo, type ConfigMapReader, discoverCluster } from '../../d
 import { deliverImages } from '../../deliver/deliver-images.ts';
 import { type DeliveryError, deliveryDiagnostic } from '../../deliver/delivery-error.ts';
 import type { K3dCli } from '../../deliver/k3d-cli.ts';
-import { type ContextVerdict, checkContext, type KubeContextDescription } from '../../deliver/local-context.ts';
+import type { ContextVerdict, KubeContextDescription } from '../../deliver/local-context.ts';
 import type { NodeImageLister } from '../../deliver/node-image-lister.ts';
 import type { RegistryClient } from '../../deliver/registry-client.ts';
 import type { BuiltImage, DeliveredImage, ImageDeliverer } from '../../engine/ports.ts';
@@ -16,6 +16,8 @@ import type { ProcessRunner } from '../../system/process-runner.ts';
 export interface ClusterDelivererOptions {
   readonly config: ResolvedConfig;
   readonly context: KubeContextDescription;
+  /** The local-context rule's answer, settled before this deliverer was made. */
+  readonly verdict: ContextVerdict;
   readonly runner: ProcessRunner;
   readonly registry: RegistryClient;
   readonly lister: NodeImageLister;
@@ -26,14 +28,14 @@ export interface ClusterDelivererOptions {
 }
 
 /**
- * The engine's `ImageDeliverer` over the deliver module: the local-context
- * check and cluster discovery happen once, in `preflight`, before anything is
- * built; each delivery then chooses registry push or cluster import.
+ * The engine's `ImageDeliverer` over the deliver module. The session checks
+ * the context before making it; cluster discovery happens once, in
+ * `preflight`, before anything is built; each delivery then chooses registry
+ * push or cluster import.
  */
 export class ClusterDeliverer implements ImageDeliverer {
   readonly #o: ClusterDelivererOptions;
   #cluster: ClusterInfo | undefined;
-  #verdict: ContextVerdict | undefined;
 
   constructor(options: ClusterDelivererOptions) {
     this.#o = options;
@@ -45,9 +47,6 @@ export class ClusterDeliverer implements ImageDeliverer {
   }
 
   async preflight(): Promise<Result<void, Problem>> {
-    const verdict = checkContext({ context: this.#o.context, allowContexts: this.#o.config.cluster.allowContexts });
-    if (!verdict.ok) return err(deliveryProblem(verdict.error));
-    this.#verdict = verdict.value;
     this.#cluster = await discoverCluster({
       context: this.#o.context,
       k3dName: this.#o.config.cluster.k3d.name,
@@ -55,7 +54,7 @@ export class ClusterDeliverer implements ImageDeliverer {
       configMaps: this.#o.configMaps,
       k3d: this.#o.k3d,
     });
-    const trial = chooseDelivery({ mode: this.#o.config.cluster.delivery, verdict: verdict.value, cluster: this.#cluster, images: [] });
+    const trial = chooseDelivery({ mode: this.#o.config.cluster.delivery, verdict: this.#o.verdict, cluster: this.#cluster, images: [] });
     if (!trial.ok) return err(deliveryProblem(trial.error));
     return ok(undefined);
   }
@@ -64,14 +63,14 @@ export class ClusterDeliverer implements ImageDeliverer {
     images: readonly BuiltImage[],
     options: { signal: AbortSignal; onLine: (image: string, line: string) => void },
   ): Promise<Result<DeliveredImage[], Problem>> {
-    if (!this.#cluster || !this.#verdict) {
+    if (!this.#cluster) {
       const pre = await this.preflight();
       if (!pre.ok) return pre;
     }
     const cluster = this.#cluster as ClusterInfo;
     const plan = chooseDelivery({
       mode: this.#o.config.cluster.delivery,
-      verdict: this.#verdict as ContextVerdict,
+      verdict: this.#o.verdict,
       cluster,
       images: images.map((b) => ({
         name: b.image,

@@ -7,6 +7,7 @@ import { unreachable } from '../../core/unreachable.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
 import { type CreateError, type CreateEvent, createCluster } from '../../onboard/cluster-create.ts';
 import { clusterTarget, k3dConfigFileName, readK3dConfig } from '../../onboard/cluster-target.ts';
+import type { KubeConnect } from '../../onboard/cluster-verify.ts';
 import { EnvRunner } from '../../onboard/env-runner.ts';
 import { type ClusterTarget, clusterRunning, K3dClusterDriver, type K3dCommandError } from '../../onboard/k3d-cluster.ts';
 import { k3dInstallHelp } from '../../onboard/k3d-install-help.ts';
@@ -14,6 +15,7 @@ import { kubeConnector } from '../../onboard/kube-connect.ts';
 import { renderTemplate, templatesDir } from '../../onboard/templates.ts';
 import { colors } from '../../report/colors.ts';
 import { printDiagnostics } from '../../report/diagnostic-printer.ts';
+import { dnsLookup } from '../../system/host-lookup.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadOptions } from '../load-command-config.ts';
 
@@ -45,10 +47,12 @@ export async function runCluster(ctx: CliContext, sub: string, options: ClusterO
   for (const note of notes) ctx.stderr.write(`${c.yellow('note:')} ${note}\n`);
   const runner = new EnvRunner({ inner: ctx.runner, env: ctx.env, cwd: ctx.cwd });
   const driver = new K3dClusterDriver({ runner });
+  // Talking to the cluster's API follows the same local-context rule as `up`.
+  const connect = kubeConnector(ctx.fs, ctx.env, { allowContexts: settled.allowContexts, lookup: dnsLookup() });
 
   switch (sub as ClusterSubcommand) {
     case 'create':
-      return create(ctx, { driver, runner, target, rootDir, k3dConfigFile, options });
+      return create(ctx, { driver, runner, connect, target, rootDir, k3dConfigFile, options });
     case 'delete': {
       ctx.stdout.write(`deleting k3d cluster ${target.name} and registry ${target.registry.name}\n`);
       const deleted = await driver.delete(target, { onLine: (line) => ctx.stdout.write(c.dim(`  │ ${line}\n`)), signal: ctx.signal });
@@ -57,14 +61,21 @@ export async function runCluster(ctx: CliContext, sub: string, options: ClusterO
       return ExitCode.ok;
     }
     case 'status':
-      return status(ctx, { driver, target, options });
+      return status(ctx, { driver, connect, target, options });
     default:
       return unreachable(sub as never);
   }
 }
 
 type Settled =
-  | { ok: true; target: ClusterTarget; notes: readonly string[]; rootDir: string; k3dConfigFile: string | undefined }
+  | {
+      ok: true;
+      target: ClusterTarget;
+      notes: readonly string[];
+      rootDir: string;
+      k3dConfigFile: string | undefined;
+      allowContexts: readonly string[];
+    }
   | { ok: false; code: ExitCode };
 
 async function settleTarget(ctx: CliContext, options: ClusterOptions): Promise<Settled> {
@@ -90,6 +101,7 @@ async function settleTarget(ctx: CliContext, options: ClusterOptions): Promise<S
     notes: config ? notes : [...notes, 'no devloop.config.ts: using the defaults'],
     rootDir,
     k3dConfigFile: facts?.file,
+    allowContexts: config?.cluster.allowContexts ?? [],
   };
 }
 
@@ -98,6 +110,7 @@ async function create(
   deps: {
     driver: K3dClusterDriver;
     runner: EnvRunner;
+    connect: KubeConnect;
     target: ClusterTarget;
     rootDir: string;
     k3dConfigFile: string | undefined;
@@ -128,7 +141,7 @@ async function create(
       runner: deps.runner,
       target,
       configFile: temporary ? configFile : path.relative(ctx.cwd, configFile) || configFile,
-      connect: kubeConnector(ctx.fs, ctx.env),
+      connect: deps.connect,
       probeImage: deps.options.probeImage ?? 'busybox:1.36',
       verify: deps.options.verify !== false,
       signal: ctx.signal,
@@ -243,7 +256,7 @@ function reportCreateError(ctx: CliContext, error: CreateError): ExitCode {
 
 async function status(
   ctx: CliContext,
-  deps: { driver: K3dClusterDriver; target: ClusterTarget; options: ClusterOptions },
+  deps: { driver: K3dClusterDriver; connect: KubeConnect; target: ClusterTarget; options: ClusterOptions },
 ): Promise<ExitCode> {
   const c = colors(ctx.color);
   const { target } = deps;
@@ -253,7 +266,7 @@ async function status(
   const context = `k3d-${target.name}`;
   let api: { ok: boolean; detail: string } = { ok: false, detail: 'not checked' };
   if (cluster && clusterRunning(cluster)) {
-    const connected = await kubeConnector(ctx.fs, ctx.env)(context);
+    const connected = await deps.connect(context);
     if (!connected.ok) api = { ok: false, detail: connected.error };
     else {
       const nodes = await connected.value.list({ apiVersion: 'v1', kind: 'Node' });

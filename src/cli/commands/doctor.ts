@@ -1,9 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import * as path from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
-import { err, ok } from '../../core/result.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
 import { runDoctorChecks } from '../../onboard/doctor.ts';
 import type { DoctorProbes, DoctorTarget } from '../../onboard/doctor-check.ts';
@@ -11,6 +9,7 @@ import { buildModuleLinter } from '../../onboard/doctor-lint.ts';
 import { EnvRunner } from '../../onboard/env-runner.ts';
 import { kubeConnector, readKubeContexts } from '../../onboard/kube-connect.ts';
 import { colors } from '../../report/colors.ts';
+import { dnsLookup } from '../../system/host-lookup.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadOptions } from '../load-command-config.ts';
 
@@ -25,21 +24,16 @@ export interface DoctorOptions extends GlobalOptions {
  */
 export async function runDoctor(ctx: CliContext, options: DoctorOptions, probes?: Partial<DoctorProbes>): Promise<ExitCode> {
   const target = await doctorTarget(ctx, options);
+  const lookup = probes?.lookup ?? dnsLookup();
   const checks = await runDoctorChecks(
     {
       runner: new EnvRunner({ inner: ctx.runner, env: ctx.env, cwd: ctx.cwd }),
       fs: ctx.fs,
       nodeVersion: process.version,
-      lookup: async (host) => {
-        try {
-          return ok((await lookup(host, { all: true })).map((a) => a.address));
-        } catch (error) {
-          return err(String((error as { code?: string }).code ?? (error as Error).message));
-        }
-      },
+      lookup,
       registryClient: new FetchRegistryClient({ timeoutMs: 3000 }),
       kubeContexts: () => readKubeContexts(ctx.fs, ctx.env),
-      connect: kubeConnector(ctx.fs, ctx.env),
+      connect: kubeConnector(ctx.fs, ctx.env, { allowContexts: target.allowContexts, lookup }),
       lint: buildModuleLinter(ctx.fs, (file) => path.relative(ctx.cwd, file) || file),
       ...probes,
     },

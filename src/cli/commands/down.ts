@@ -4,8 +4,8 @@ import { ExitCode } from '../../core/exit-code.ts';
 import { teardown } from '../../k8s/inventory.ts';
 import { formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
 import { describeRef } from '../../k8s/kube-types.ts';
-import { loadKubeconfig, selectContext } from '../../k8s/kubeconfig.ts';
-import { NodeKubeClient } from '../../k8s/node-kube-client.ts';
+import { printDiagnostics } from '../../report/diagnostic-printer.ts';
+import { openConfiguredContext } from '../configured-context.ts';
 
 export interface RunDownOptions {
   readonly config: ResolvedConfig;
@@ -14,21 +14,22 @@ export interface RunDownOptions {
 }
 
 /**
- * `devloop down`: deletes what devloop applied for this project and nothing
- * else (see `k8s/inventory.ts` for how that is recorded), and says what it
- * deleted, what was already gone and what it left alone.
+ * `devloop down`: under the same local-context rule as `up`, deletes what
+ * devloop applied for this project and nothing else (see `k8s/inventory.ts`
+ * for how that is recorded), and says what it deleted, what was already gone
+ * and what it left alone.
  */
 export async function runDown(ctx: CliContext, options: RunDownOptions): Promise<ExitCode> {
   const { config } = options;
   let client = options.client;
   if (!client) {
-    const loaded = await loadKubeconfig({ env: ctx.env, fs: ctx.fs });
-    const selected = loaded.ok ? selectContext(loaded.value, config.cluster.context) : loaded;
-    if (!selected.ok) {
-      ctx.stderr.write(`devloop down: ${selected.error.message}\n`);
+    // The same rule as `up` and `ci`, before any request: a refused context never sees a DELETE.
+    const opened = await openConfiguredContext(ctx, config);
+    if (!opened.ok) {
+      printDiagnostics(ctx.stderr, [opened.error], { color: ctx.color, cwd: ctx.cwd });
       return ExitCode.usage;
     }
-    client = new NodeKubeClient({ config: selected.value.config });
+    client = opened.value.client;
   }
   const result = await teardown(client, { rootDir: config.rootDir, namespace: config.cluster.namespace });
   if (!result.ok) {

@@ -42,9 +42,9 @@ describe('devloop cluster, against a recording k3d stand-in', () => {
       ['version'],
       ['cluster', 'list', '-o', 'json'],
       ['registry', 'list', '-o', 'json'],
-      ['cluster', 'create', 'shop', '--config', 'k3d-cluster.yaml'],
+      ['cluster', 'create', '--config', 'k3d-cluster.yaml', '--', 'shop'],
     ]);
-    expect(run.stdout).toContain('$ k3d cluster create shop --config k3d-cluster.yaml');
+    expect(run.stdout).toContain('$ k3d cluster create --config k3d-cluster.yaml -- shop');
     expect(run.stdout).toContain('✓ cluster shop created; kube context k3d-shop');
   });
 
@@ -55,8 +55,9 @@ describe('devloop cluster, against a recording k3d stand-in', () => {
     const run = await runDevloop(['cluster', 'create', '--no-verify'], { cwd: w.project, env: w.env });
     expect(run.code).toBe(0);
     const create = w.calls().at(-1) ?? [];
-    expect(create.slice(0, 4)).toEqual(['cluster', 'create', 'team', '--config']);
-    const rendered = create[4] ?? '';
+    expect(create.slice(0, 3)).toEqual(['cluster', 'create', '--config']);
+    expect(create.slice(4)).toEqual(['--', 'team']);
+    const rendered = create[3] ?? '';
     expect(path.isAbsolute(rendered)).toBe(true);
     expect(existsSync(rendered)).toBe(false);
     expect(parse(readFileSync(`${w.record}.k3d-config.yaml`, 'utf8'))).toMatchObject({
@@ -75,7 +76,7 @@ describe('devloop cluster, against a recording k3d stand-in', () => {
     const run = await runDevloop(['cluster', 'create', '--no-verify'], { cwd: w.project, env: w.env });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('no devloop.config.ts: using the defaults');
-    expect(w.calls().at(-1)?.slice(0, 3)).toEqual(['cluster', 'create', 'dev']);
+    expect(w.calls().at(-1)?.slice(-2)).toEqual(['--', 'dev']);
     expect(parse(readFileSync(`${w.record}.k3d-config.yaml`, 'utf8')).registries.create).toEqual({
       name: 'k3d-registry.localhost',
       host: '0.0.0.0',
@@ -89,7 +90,7 @@ describe('devloop cluster, against a recording k3d stand-in', () => {
     const deleted = await runDevloop(['cluster', 'delete'], { cwd: w.project, env: w.env });
     expect(deleted.code).toBe(0);
     expect(w.calls()).toEqual([
-      ['cluster', 'delete', 'dev'],
+      ['cluster', 'delete', '--', 'dev'],
       ['registry', 'list', '-o', 'json'],
     ]);
     const status = await runDevloop(['cluster', 'status'], { cwd: w.project, env: w.env });

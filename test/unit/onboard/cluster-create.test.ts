@@ -103,7 +103,7 @@ describe('createCluster', () => {
       'k3d version',
       'k3d cluster list -o json',
       'k3d registry list -o json',
-      'k3d cluster create dev --config k3d-cluster.yaml',
+      'k3d cluster create --config k3d-cluster.yaml -- dev',
       'docker image inspect --format {{.Id}} busybox:1.36',
       'docker tag busybox:1.36 localhost:5000/devloop-probe:abc',
       'docker push localhost:5000/devloop-probe:abc',
@@ -144,7 +144,7 @@ describe('createCluster', () => {
       verify: false,
     };
     expect(await createCluster({ ...base, driver: driverOf(stopped) })).toMatchObject({ ok: true, value: { action: 'started' } });
-    expect(stopped.calls.at(-1)?.args).toEqual(['cluster', 'start', 'dev', '--wait']);
+    expect(stopped.calls.at(-1)?.args).toEqual(['cluster', 'start', '--wait', '--', 'dev']);
     const running = runner({ exists: true, running: true });
     expect(await createCluster({ ...base, runner: running, driver: driverOf(running) })).toMatchObject({
       ok: true,

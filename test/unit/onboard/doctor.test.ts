@@ -148,7 +148,7 @@ describe('devloop doctor', () => {
         lookup: async () => err('ENOTFOUND'),
         registryClient,
         kubeContexts: () => readKubeContexts(fs, env),
-        connect: kubeConnector(fs, env),
+        connect: kubeConnector(fs, env, { allowContexts: [], lookup: async () => err('ENOTFOUND') }),
         lint: undefined,
       },
       target,
@@ -179,6 +179,30 @@ describe('devloop doctor', () => {
     const missing = await runDoctorChecks(probes, { ...target, context: 'k3d-other' });
     expect(missing.find((c) => c.id === 'kube-context')?.detail).toBe('context k3d-other is not in the kubeconfig (available: k3d-dev)');
     expect(missing.find((c) => c.id === 'kube-api')?.detail).toBe('not checked: context k3d-other missing');
+  });
+
+  it('never calls a context local by its name, and never connects to one it refuses', async () => {
+    const probes = healthyProbes();
+    const connected: string[] = [];
+    const connect: DoctorProbes['connect'] = async (name) => {
+      connected.push(name);
+      return ok(healthyKube());
+    };
+    const check = async (file: string, lookup: DoctorProbes['lookup'] = probes.lookup) => {
+      const checks = await runDoctorChecks(
+        { ...probes, lookup, connect, kubeContexts: () => readKubeContexts(probes.fs, { KUBECONFIG: file }) },
+        target,
+      );
+      return Object.fromEntries(checks.map((c) => [c.id, c]));
+    };
+    const remote = await check(kubeconfig('https://10.87.0.1:6443', 'k3d-dev'));
+    expect(remote['kube-context']).toMatchObject({ ok: false, fix: expect.stringContaining('cluster.allowContexts') });
+    expect(remote['kube-context']?.detail).toContain('API server 10.87.0.1 is not a loopback address');
+    expect(remote['kube-context']?.detail).not.toContain('(local)');
+    expect(remote['kube-api']?.detail).toBe('not checked: context k3d-dev is not local');
+    const rebound = await check(kubeconfig('https://api.localhost:6443', 'k3d-dev'), async () => ok(['127.0.0.1', '10.87.0.1']));
+    expect(rebound['kube-context']?.detail).toContain('api.localhost resolves to 127.0.0.1, 10.87.0.1, not only to loopback');
+    expect(connected).toEqual([]);
   });
 
   it('reports lint findings of the configured Dockerfiles', async () => {
