@@ -29,7 +29,6 @@ async function lint(text: string, options: { dockerignore?: string; files?: Reco
     model,
     target: undefined,
     context,
-    hasDockerignore: options.dockerignore !== undefined,
     devloopRepositories: new Set(options.devloop ?? []),
   });
 }

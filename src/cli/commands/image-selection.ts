@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../../build/build-record.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../build/hash-index.ts';
 import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
+import { isOutside } from '../../graph/build-context.ts';
 import type { CliContext } from '../cli-context.ts';
 
 /** Where plan, lint and build find their images: the loaded config, or one image given on the command line. */
@@ -55,5 +56,5 @@ export async function openCaches(ctx: CliContext, projectRoot: string): Promise<
 /** A path as the user would type it from the working directory. */
 export function displayPath(ctx: CliContext, absolute: string): string {
   const relative = path.relative(ctx.cwd, absolute);
-  return relative === '' ? '.' : relative.startsWith('..') ? absolute : relative;
+  return relative === '' ? '.' : isOutside(relative) ? absolute : relative;
 }
