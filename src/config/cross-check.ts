@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
+import { isOutside } from '../graph/build-context.ts';
 import type { FileSystem } from '../system/file-system.ts';
-import type { ResolvedConfig } from './resolved-config.ts';
+import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
 
 /**
@@ -31,19 +32,46 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
         error(`images.${image.name}.dependsOn[${i}]`, 'config-unknown-image', u.message, u.hint);
       }
     });
-    const contextStat = await fs.stat(image.context);
+    const outside = image.allowOutsideProject ? undefined : await outsideProject(config.rootDir, image, fs);
+    if (outside) {
+      const written = relative(config.rootDir, outside.key === 'context' ? image.context : image.dockerfile);
+      error(
+        `images.${image.name}.${outside.key}`,
+        'config-outside-project',
+        `${written} ${outside.throughLink ? 'leads through a symlink to' : 'is'} ${outside.path}, outside the project (${config.rootDir})`,
+        `keep build inputs inside the directory of the config file, or set images.${image.name}.allowOutsideProject: true`,
+      );
+      continue;
+    }
+    if ((await fs.realPath(image.context)) === path.parse(image.context).root) {
+      error(
+        `images.${image.name}.context`,
+        'config-outside-project',
+        `the context is the root of the file system`,
+        'no build needs the whole disk',
+      );
+      continue;
+    }
+    const realContext = await fs.realPath(image.context);
+    const contextStat = realContext === undefined ? undefined : await fs.stat(realContext);
+    const realDockerfile = await fs.realPath(image.dockerfile);
+    const dockerfileStat = realDockerfile === undefined ? undefined : await fs.stat(realDockerfile);
     if (contextStat?.kind !== 'directory') {
       error(
         `images.${image.name}.context`,
         'config-missing-context',
-        `directory ${relative(config.rootDir, image.context)} does not exist`,
+        contextStat
+          ? `${relative(config.rootDir, image.context)} is not a directory`
+          : `directory ${relative(config.rootDir, image.context)} does not exist`,
         'context is relative to the directory of the config file',
       );
-    } else if ((await fs.stat(image.dockerfile))?.kind !== 'file') {
+    } else if (dockerfileStat?.kind !== 'file') {
       error(
         `images.${image.name}.dockerfile`,
         'config-missing-dockerfile',
-        `file ${relative(config.rootDir, image.dockerfile)} does not exist`,
+        dockerfileStat
+          ? `${relative(config.rootDir, image.dockerfile)} is not a regular file`
+          : `file ${relative(config.rootDir, image.dockerfile)} does not exist`,
         'dockerfile is relative to the image context',
       );
     }
@@ -78,6 +106,49 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
     error(`resources.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `resources depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
   return out;
+}
+
+/**
+ * The first build input of an image (context, then Dockerfile) that lies
+ * outside the project root, by its written path or by where its symlinks
+ * lead: a context of `../../..` would otherwise send (and make devloop walk)
+ * the whole disk.
+ */
+async function outsideProject(
+  rootDir: string,
+  image: ResolvedImage,
+  fs: FileSystem,
+): Promise<{ key: 'context' | 'dockerfile'; path: string; throughLink: boolean } | undefined> {
+  const realRoot = (await fs.realPath(rootDir)) ?? rootDir;
+  for (const [key, file] of [
+    ['context', image.context],
+    ['dockerfile', image.dockerfile],
+  ] as const) {
+    if (isOutside(path.relative(rootDir, file))) return { key, path: file, throughLink: false };
+    const real = await fs.realPath(file);
+    if (real !== undefined && isOutside(path.relative(realRoot, real))) return { key, path: real, throughLink: true };
+  }
+  return undefined;
+}
+
+/**
+ * The config with each image context replaced by its real path, so that a
+ * context reached through a symlink is walked, digested, watched and sent to
+ * Docker as the directory it leads to. A Dockerfile inside the context moves
+ * with it. Call after `crossCheck` found no error.
+ */
+export async function followContextLinks(config: ResolvedConfig, fs: FileSystem): Promise<ResolvedConfig> {
+  const images: Record<string, ResolvedImage> = {};
+  for (const image of Object.values(config.images)) {
+    const real = (await fs.realPath(image.context)) ?? image.context;
+    const inside = path.relative(image.context, image.dockerfile);
+    images[image.name] = {
+      ...image,
+      context: real,
+      dockerfile: real !== image.context && !isOutside(inside) ? path.join(real, inside) : image.dockerfile,
+    };
+  }
+  return { ...config, images };
 }
 
 /** Each cycle once, as a closed path `a → b → a`. */

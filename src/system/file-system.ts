@@ -7,6 +7,8 @@ export interface FileSystem {
   readBytes(path: string): Promise<Uint8Array>;
   /** Undefined when nothing is at `path`. Follows no symlinks (lstat). */
   stat(path: string): Promise<FileStat | undefined>;
+  /** The path with every symlink followed (realpath); undefined when it leads nowhere. */
+  realPath(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;
   /** Writes through a temporary file and a rename, so readers never see half a file. */
   writeTextAtomic(path: string, text: string): Promise<void>;

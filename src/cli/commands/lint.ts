@@ -18,7 +18,7 @@ export interface LintOptions extends ImageSource {
  * or error is found (info findings do not count), so CI can gate on it.
  */
 export async function runLint(ctx: CliContext, options: LintOptions): Promise<ExitCode> {
-  const selection = selectImages(ctx, options);
+  const selection = await selectImages(ctx, options);
   if ('usage' in selection) {
     ctx.stderr.write(`${selection.usage}\n`);
     return ExitCode.usage;
