@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
-import { isOutside } from '../graph/build-context.ts';
+import { isOutside, unreadableBuildFile } from '../graph/build-context.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
@@ -74,6 +74,16 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
           : `file ${relative(config.rootDir, image.dockerfile)} does not exist`,
         'dockerfile is relative to the image context',
       );
+    } else {
+      const unreadable = await unreadableBuildFile(fs, image.context, image.dockerfile);
+      if (unreadable) {
+        error(
+          `images.${image.name}.${unreadable === image.dockerfile ? 'dockerfile' : 'context'}`,
+          'config-unreadable',
+          `cannot read ${relative(config.rootDir, unreadable)} (permission denied)`,
+          'Docker must read it to build; fix its permissions',
+        );
+      }
     }
   }
 

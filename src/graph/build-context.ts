@@ -91,6 +91,28 @@ export async function readIgnoreFile(fs: FileSystem, dir: string, dockerfile: st
   return undefined;
 }
 
+/**
+ * The first file Docker must read before a build that this user may not
+ * (permission denied): the Dockerfile, then the ignore file in effect.
+ * Checked up front so that a config or usage error names it, instead of a
+ * read failing deep inside plan or lint.
+ */
+export async function unreadableBuildFile(fs: FileSystem, dir: string, dockerfile: string): Promise<string | undefined> {
+  const [specific, contextWide] = ignoreFileCandidates(dir, dockerfile);
+  const ignoreInEffect = (await fs.stat(specific))?.kind === 'file' ? specific : contextWide;
+  for (const file of [path.resolve(dir, dockerfile), ignoreInEffect]) {
+    if ((await fs.stat(file))?.kind !== 'file') continue;
+    try {
+      await fs.readBytes(file);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'EACCES' || code === 'EPERM') return file;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
 /** Reads the ignore file in effect and builds the context matcher. */
 export async function loadBuildContext(
   fs: FileSystem,

@@ -116,7 +116,8 @@ export async function loadManifests(
       try {
         text = await fs.readText(absolute);
       } catch (error) {
-        problem(`cannot read ${file}: ${(error as { code?: string }).code ?? (error as Error).message}`);
+        const code = (error as { code?: string }).code;
+        problem(`cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
         continue;
       }
       files.push(file);

@@ -112,6 +112,22 @@ describe('bad input files', () => {
     expectClean(lint, 0, /no findings/, 'stdout');
   });
 
+  it('an unreadable Dockerfile, ignore file or manifest: exit 2 naming the key and file', async () => {
+    const p = project();
+    p.write('app/Dockerfile.dockerignore', '.git\n');
+    const cases: [string, string[], RegExp][] = [
+      ['app/Dockerfile', ['plan'], /devloop\.config\.json: images\.web\.dockerfile: cannot read app\/Dockerfile \(permission denied\)/],
+      ['app/Dockerfile', ['lint', '--context', 'app'], /^cannot read app\/Dockerfile \(permission denied\)$/],
+      ['app/Dockerfile.dockerignore', ['lint'], /images\.web\.context: cannot read app\/Dockerfile\.dockerignore \(permission denied\)/],
+      ['k8s/web.yaml', ['ci', '--output', 'plain', '--timeout', '20s'], /manifests\[0\]: cannot read k8s\/web\.yaml: permission denied/],
+    ];
+    for (const [file, args, first] of cases) {
+      chmodSync(path.join(p.dir, file), 0o000);
+      expectClean(await devloop(p.dir, args, { unprivileged: true }), 2, first);
+      chmodSync(path.join(p.dir, file), 0o644);
+    }
+  });
+
   it('a FIFO, a device node and a link to a device in a context are skipped, never read (no hang)', async () => {
     const p = project();
     execFileSync('mkfifo', [path.join(p.dir, 'app/pipe')]);

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../../build/build-record.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../build/hash-index.ts';
 import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
-import { isOutside } from '../../graph/build-context.ts';
+import { isOutside, unreadableBuildFile } from '../../graph/build-context.ts';
 import type { CliContext } from '../cli-context.ts';
 
 /** Where plan, lint and build find their images: the loaded config, or one image given on the command line. */
@@ -39,6 +39,8 @@ export async function selectImages(
         usage: `${flag}: ${realDockerfile === undefined ? `no Dockerfile at ${dockerfile}` : `${dockerfile} is not a regular file`}`,
       };
     }
+    const unreadable = await unreadableBuildFile(ctx.fs, context, dockerfile);
+    if (unreadable) return { usage: `cannot read ${displayPath(ctx, unreadable)} (permission denied)` };
     const name = path.basename(given) || 'image';
     return {
       projectRoot: context,
