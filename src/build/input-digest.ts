@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
-import type { FileSystem } from '../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import type { HashIndex } from './hash-index.ts';
 
 /** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
@@ -136,14 +136,20 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
       const entries = await permitted(() => fs.readDir(absolute));
-      if (!entries) return void (included && onUnreadable?.(relative || '.'));
+      if (!entries) {
+        if (included) onUnreadable?.(relative || '.');
+        return;
+      }
       for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
       const hash = await permitted(() => index.hash(absolute, stat));
-      if (hash === undefined) return void onUnreadable?.(relative);
+      if (hash === undefined) {
+        onUnreadable?.(relative);
+        return;
+      }
       found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
     } else if (stat.kind === 'symlink') {
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
@@ -165,8 +171,7 @@ async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'EACCES' || code === 'EPERM') return undefined;
+    if (isPermissionDenied(error)) return undefined;
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
-import type { FileSystem } from '../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 
 // The package is CommonJS (`module.exports = factory`) but its types declare an ES default export.
 const ignore = dockerignore as unknown as typeof dockerignore.default;
@@ -105,8 +105,7 @@ export async function unreadableBuildFile(fs: FileSystem, dir: string, dockerfil
     try {
       await fs.readBytes(file);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'EACCES' || code === 'EPERM') return file;
+      if (isPermissionDenied(error)) return file;
       throw error;
     }
   }

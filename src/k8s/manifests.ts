@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { FileSystem } from '../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import { sameRepository } from './image-ref.ts';
 import type { ContainerSpec, KubeObject, PodSpec } from './kube-types.ts';
 
@@ -116,8 +116,7 @@ export async function loadManifests(
       try {
         text = await fs.readText(absolute);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        problem(`cannot read ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}`);
+        problem(`cannot read ${file}: ${isPermissionDenied(error) ? 'permission denied' : (error as Error).message}`);
         continue;
       }
       files.push(file);

@@ -20,6 +20,16 @@ export interface FileSystem {
   remove(path: string): Promise<void>;
 }
 
+/**
+ * True for the error a read throws when this user may not read the path
+ * (EACCES, EPERM): an expected condition of the user's files that callers
+ * turn into a message naming the path, never a crash.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}
+
 export interface FileStat {
   readonly kind: 'file' | 'directory' | 'symlink' | 'other';
   readonly size: number;

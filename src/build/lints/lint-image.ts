@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { BuildContext } from '../../graph/build-context.ts';
 import type { DockerfileModel } from '../../graph/dockerfile-model.ts';
-import type { FileSystem } from '../../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../../system/file-system.ts';
 import { dockerfileRules, type LintFinding } from './rules.ts';
 
 /** What `lintImage` looks at. */
@@ -78,7 +78,7 @@ export async function findSecrets(fs: FileSystem, context: BuildContext): Promis
       entries = await fs.readDir(relative === '' ? context.dir : path.join(context.dir, relative));
     } catch (error) {
       // A folder this user may not list holds nothing devloop can name; `plan` reports it as unreadable.
-      if (['EACCES', 'EPERM'].includes((error as { code?: string }).code ?? '')) return;
+      if (isPermissionDenied(error)) return;
       throw error;
     }
     for (const entry of entries) {
