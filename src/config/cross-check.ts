@@ -32,59 +32,8 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
         error(`images.${image.name}.dependsOn[${i}]`, 'config-unknown-image', u.message, u.hint);
       }
     });
-    const outside = image.allowOutsideProject ? undefined : await outsideProject(config.rootDir, image, fs);
-    if (outside) {
-      const written = relative(config.rootDir, outside.key === 'context' ? image.context : image.dockerfile);
-      error(
-        `images.${image.name}.${outside.key}`,
-        'config-outside-project',
-        `${written} ${outside.throughLink ? 'leads through a symlink to' : 'is'} ${outside.path}, outside the project (${config.rootDir})`,
-        `keep build inputs inside the directory of the config file, or set images.${image.name}.allowOutsideProject: true`,
-      );
-      continue;
-    }
-    if ((await fs.realPath(image.context)) === path.parse(image.context).root) {
-      error(
-        `images.${image.name}.context`,
-        'config-outside-project',
-        `the context is the root of the file system`,
-        'no build needs the whole disk',
-      );
-      continue;
-    }
-    const realContext = await fs.realPath(image.context);
-    const contextStat = realContext === undefined ? undefined : await fs.stat(realContext);
-    const realDockerfile = await fs.realPath(image.dockerfile);
-    const dockerfileStat = realDockerfile === undefined ? undefined : await fs.stat(realDockerfile);
-    if (contextStat?.kind !== 'directory') {
-      error(
-        `images.${image.name}.context`,
-        'config-missing-context',
-        contextStat
-          ? `${relative(config.rootDir, image.context)} is not a directory`
-          : `directory ${relative(config.rootDir, image.context)} does not exist`,
-        'context is relative to the directory of the config file',
-      );
-    } else if (dockerfileStat?.kind !== 'file') {
-      error(
-        `images.${image.name}.dockerfile`,
-        'config-missing-dockerfile',
-        dockerfileStat
-          ? `${relative(config.rootDir, image.dockerfile)} is not a regular file`
-          : `file ${relative(config.rootDir, image.dockerfile)} does not exist`,
-        'dockerfile is relative to the image context',
-      );
-    } else {
-      const unreadable = await unreadableBuildFile(fs, image.context, image.dockerfile);
-      if (unreadable) {
-        error(
-          `images.${image.name}.${unreadable === image.dockerfile ? 'dockerfile' : 'context'}`,
-          'config-unreadable',
-          `cannot read ${relative(config.rootDir, unreadable)} (permission denied)`,
-          'Docker must read it to build; fix its permissions',
-        );
-      }
-    }
+    const problem = await buildInputProblem(config.rootDir, image, fs);
+    if (problem) error(`images.${image.name}.${problem.key}`, problem.code, problem.message, problem.hint);
   }
 
   const usedPorts = new Map<number, string>();
@@ -116,6 +65,68 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
     error(`resources.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `resources depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
   return out;
+}
+
+/**
+ * What is wrong with an image's context and Dockerfile on disk, first
+ * problem only: outside the project (unless allowed), the file system root,
+ * missing or of the wrong kind (symlinks followed), or unreadable.
+ */
+async function buildInputProblem(
+  rootDir: string,
+  image: ResolvedImage,
+  fs: FileSystem,
+): Promise<{ key: 'context' | 'dockerfile'; code: string; message: string; hint: string } | undefined> {
+  const outside = image.allowOutsideProject ? undefined : await outsideProject(rootDir, image, fs);
+  if (outside) {
+    const written = relative(rootDir, outside.key === 'context' ? image.context : image.dockerfile);
+    return {
+      key: outside.key,
+      code: 'config-outside-project',
+      message: `${written} ${outside.throughLink ? 'leads through a symlink to' : 'is'} ${outside.path}, outside the project (${rootDir})`,
+      hint: `keep build inputs inside the directory of the config file, or set images.${image.name}.allowOutsideProject: true`,
+    };
+  }
+  const realContext = await fs.realPath(image.context);
+  if (realContext === path.parse(image.context).root) {
+    return {
+      key: 'context',
+      code: 'config-outside-project',
+      message: 'the context is the root of the file system',
+      hint: 'no build needs the whole disk',
+    };
+  }
+  const contextStat = realContext === undefined ? undefined : await fs.stat(realContext);
+  if (contextStat?.kind !== 'directory') {
+    const shown = relative(rootDir, image.context);
+    return {
+      key: 'context',
+      code: 'config-missing-context',
+      message: contextStat ? `${shown} is not a directory` : `directory ${shown} does not exist`,
+      hint: 'context is relative to the directory of the config file',
+    };
+  }
+  const realDockerfile = await fs.realPath(image.dockerfile);
+  const dockerfileStat = realDockerfile === undefined ? undefined : await fs.stat(realDockerfile);
+  if (dockerfileStat?.kind !== 'file') {
+    const shown = relative(rootDir, image.dockerfile);
+    return {
+      key: 'dockerfile',
+      code: 'config-missing-dockerfile',
+      message: dockerfileStat ? `${shown} is not a regular file` : `file ${shown} does not exist`,
+      hint: 'dockerfile is relative to the image context',
+    };
+  }
+  const unreadable = await unreadableBuildFile(fs, image.context, image.dockerfile);
+  if (unreadable) {
+    return {
+      key: unreadable === image.dockerfile ? 'dockerfile' : 'context',
+      code: 'config-unreadable',
+      message: `cannot read ${relative(rootDir, unreadable)} (permission denied)`,
+      hint: 'Docker must read it to build; fix its permissions',
+    };
+  }
+  return undefined;
 }
 
 /**
