@@ -1,4 +1,5 @@
-import type { Result } from '../core/result.ts';
+import * as path from 'node:path';
+import { err, type Result } from '../core/result.ts';
 import { baseImageBuildArgs } from './base-image-args.ts';
 import { runInOrder } from './build-order.ts';
 import type { BuildProgress } from './build-output.ts';
@@ -105,6 +106,17 @@ export async function buildOne(options: BuildOneOptions): Promise<Result<BuildSu
   for (const d of plan.dependencies) {
     const dep = options.plans.get(d);
     if (dep) references[dep.repository] = dep.reference;
+  }
+  if (plan.inputs.classicIgnoreDiffers && (await options.builder.builderKind()) === 'classic') {
+    // devloop's view of the context is BuildKit's; the classic builder would send what the Dockerfile's own ignore file excludes.
+    const ignoreFile = plan.inputs.dockerignoreFile ?? '';
+    return err({
+      reason: 'build-failed',
+      step: undefined,
+      exitCode: undefined,
+      message: `${ignoreFile} is only read by BuildKit, but this docker has no buildx and builds with the classic builder, which reads ${path.join(image.context, '.dockerignore')} instead and would send what ${path.basename(ignoreFile)} excludes; install docker buildx, or put the same patterns in .dockerignore`,
+      outputTail: [],
+    });
   }
   const buildArgs = { ...image.buildArgs, ...baseImageBuildArgs({ text: dockerfileText, file: image.dockerfile, references }) };
   const built = await options.builder.build({

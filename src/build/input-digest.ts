@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { BuildContext } from '../graph/build-context.ts';
+import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
-import type { FileSystem } from '../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import type { HashIndex } from './hash-index.ts';
 
 /** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
@@ -24,6 +24,12 @@ export interface CollectOptions {
   readonly context: BuildContext;
   readonly model: DockerfileModel;
   readonly target: string | undefined;
+  /**
+   * Told of each entry the build would read but this user may not
+   * (permission denied), which is skipped: Docker fails on it, so callers
+   * report it instead of a digest.
+   */
+  readonly onUnreadable?: (relative: string) => void;
 }
 
 /**
@@ -52,8 +58,8 @@ export async function updateInputFiles(
   const touched: string[] = [];
   const directoryEntries: string[] = [];
   for (const changed of options.changed) {
-    const relative = path.relative(options.context.dir, changed).split(path.sep).join('/');
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    const relative = toContextPath(options.context.dir, changed);
+    if (relative === undefined || relative === '') continue;
     if (
       !walker.roots.some((root) => root === '' || relative === root || relative.startsWith(`${root}/`) || root.startsWith(`${relative}/`))
     )
@@ -98,7 +104,7 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
 }
 
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
-function inputWalker({ fs, index, context, model, target }: CollectOptions) {
+function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
   const stage = targetStage(model, target);
   if (!stage) return undefined;
   const needed = neededStages(model, stage);
@@ -129,16 +135,26 @@ function inputWalker({ fs, index, context, model, target }: CollectOptions) {
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      for (const entry of await fs.readDir(absolute)) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
+      const entries = await permitted(() => fs.readDir(absolute));
+      if (!entries) {
+        if (included) onUnreadable?.(relative || '.');
+        return;
+      }
+      for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
-      const hash = (await index.hash(absolute, stat)) ?? '';
+      const hash = await permitted(() => index.hash(absolute, stat));
+      if (hash === undefined) {
+        onUnreadable?.(relative);
+        return;
+      }
       found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
     } else if (stat.kind === 'symlink') {
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
     }
+    // FIFOs, sockets and device nodes are never read: reading a FIFO would wait for a writer forever.
   };
   /** Re-reads one directory's own entry (not its content). */
   const visitDirectoryEntry = async (relative: string): Promise<void> => {
@@ -148,6 +164,16 @@ function inputWalker({ fs, index, context, model, target }: CollectOptions) {
     }
   };
   return { roots, found, visit, visitDirectoryEntry };
+}
+
+/** The answer of `read`, or undefined when the system said permission denied. */
+async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isPermissionDenied(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Everything an image's digest covers. */

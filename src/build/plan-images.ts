@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import type { ResolvedImage } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { FileChange } from '../core/file-change.ts';
-import { createBuildContext, dockerignoreName } from '../graph/build-context.ts';
-import { type DockerfileModel, parseDockerfile, targetStage } from '../graph/dockerfile-model.ts';
+import { classicBuilderDisagrees, createBuildContext, type IgnoreFile, readIgnoreFile } from '../graph/build-context.ts';
+import { type DockerfileModel, notADockerfile, parseDockerfile, targetStage } from '../graph/dockerfile-model.ts';
 import { computeInvalidation, type Invalidation, repositoryOf, type StepRef } from '../graph/invalidation.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { buildLayers } from './build-order.ts';
@@ -54,6 +54,10 @@ export interface PlanInputs {
   readonly image: ResolvedImage;
   readonly dockerfileText: string;
   readonly dockerignoreText: string | undefined;
+  /** The ignore file in effect (`readIgnoreFile`), absolute. */
+  readonly dockerignoreFile: string | undefined;
+  /** True when the classic builder, reading only `.dockerignore`, would send another context (`classicBuilderDisagrees`). */
+  readonly classicIgnoreDiffers?: boolean;
   readonly files: readonly InputFile[];
   /** Digests of devloop images this one builds FROM, by image name. */
   readonly baseDigests: Readonly<Record<string, string>>;
@@ -116,15 +120,16 @@ interface Loaded {
   readonly image: ResolvedImage;
   readonly dockerfileText: string | undefined;
   readonly dockerignoreText: string | undefined;
+  readonly ignoreFile: IgnoreFile | undefined;
   readonly model: DockerfileModel | undefined;
 }
 
 async function load(image: ResolvedImage, fs: FileSystem): Promise<Loaded> {
   const dockerfileText = await readIfFile(fs, image.dockerfile);
-  const dockerignoreText = await readIfFile(fs, path.join(image.context, dockerignoreName));
+  const ignoreFile = await readIgnoreFile(fs, image.context, image.dockerfile);
   const file = path.relative(process.cwd(), image.dockerfile) || image.dockerfile;
   const model = dockerfileText === undefined ? undefined : parseDockerfile({ text: dockerfileText, file, buildArgs: image.buildArgs });
-  return { image, dockerfileText, dockerignoreText, model };
+  return { image, dockerfileText, dockerignoreText: ignoreFile?.text, ignoreFile, model };
 }
 
 async function planOne(input: {
@@ -134,7 +139,7 @@ async function planOne(input: {
   options: PlanImagesOptions;
 }): Promise<ImagePlan> {
   const { loaded, dependencies, plans, options } = input;
-  const { image, dockerfileText, dockerignoreText, model } = loaded;
+  const { image, dockerfileText, dockerignoreText, ignoreFile, model } = loaded;
   const baseDigests: Record<string, string> = {};
   for (const d of dependencies) baseDigests[d] = plans.get(d)?.digest ?? '';
   const rebuiltImages = new Set(dependencies.filter((d) => plans.get(d)?.rebuild).map((d) => plans.get(d)?.repository ?? d));
@@ -151,7 +156,15 @@ async function planOne(input: {
     decision: { kind: 'invalid', diagnostics },
     dependencies,
     diagnostics,
-    inputs: { image, dockerfileText: dockerfileText ?? '', dockerignoreText, files: [], baseDigests, model },
+    inputs: {
+      image,
+      dockerfileText: dockerfileText ?? '',
+      dockerignoreText,
+      dockerignoreFile: ignoreFile?.path,
+      files: [],
+      baseDigests,
+      model,
+    },
   });
   if (dockerfileText === undefined || !model) {
     return invalid([
@@ -160,6 +173,17 @@ async function planOne(input: {
         code: 'dockerfile-missing',
         message: `image "${image.name}": no Dockerfile at ${image.dockerfile}`,
         file: image.dockerfile,
+      },
+    ]);
+  }
+  const notDockerfile = notADockerfile(dockerfileText, model);
+  if (notDockerfile) {
+    return invalid([
+      {
+        severity: 'error',
+        code: 'dockerfile-invalid',
+        message: `image "${image.name}": ${model.file} is not a Dockerfile (${notDockerfile})`,
+        file: model.file,
       },
     ]);
   }
@@ -180,18 +204,40 @@ async function planOne(input: {
     dir: image.context,
     dockerfile: image.dockerfile,
     dockerignore: dockerignoreText,
+    ...(ignoreFile ? { dockerignoreFile: ignoreFile.path } : {}),
     extraIgnore: image.ignore,
   });
-  const collect = { fs: options.fs, index: options.index, context, model, target: image.target };
+  const unreadable: string[] = [];
+  const collect = {
+    fs: options.fs,
+    index: options.index,
+    context,
+    model,
+    target: image.target,
+    onUnreadable: (p: string) => unreadable.push(p),
+  };
   const before = options.incremental?.previous.get(image.name)?.inputs;
   const files =
     options.incremental &&
     before &&
     before.dockerfileText === dockerfileText &&
     before.dockerignoreText === dockerignoreText &&
+    before.dockerignoreFile === ignoreFile?.path &&
     before.image.target === image.target
       ? await updateInputFiles({ ...collect, previous: before.files, changed: options.incremental.changed })
       : await collectInputFiles(collect);
+  if (unreadable.length > 0) {
+    const shown = unreadable.slice(0, 3).join(', ') + (unreadable.length > 3 ? ` +${unreadable.length - 3} more` : '');
+    return invalid([
+      {
+        severity: 'error',
+        code: 'context-unreadable',
+        message: `image "${image.name}": cannot read ${shown} in context ${image.context} (permission denied), so Docker cannot send it`,
+        file: path.join(image.context, unreadable[0] ?? ''),
+        hint: `fix its permissions, or exclude it in ${path.basename(context.ignoreFile ?? '.dockerignore')}`,
+      },
+    ]);
+  }
   const digest = computeInputDigest({ dockerfileText, buildArgs: image.buildArgs, target: image.target, files, baseDigests });
   const tag = tagForDigest(digest);
   const base = {
@@ -202,7 +248,16 @@ async function planOne(input: {
     reference: `${image.repository}:${tag}`,
     dependencies,
     diagnostics: model.diagnostics,
-    inputs: { image, dockerfileText, dockerignoreText, files, baseDigests, model },
+    inputs: {
+      image,
+      dockerfileText,
+      dockerignoreText,
+      dockerignoreFile: ignoreFile?.path,
+      classicIgnoreDiffers: await classicBuilderDisagrees(options.fs, context),
+      files,
+      baseDigests,
+      model,
+    },
   };
   const decide = (invalidation: Invalidation, reasonIfNone: CacheDecision): ImagePlan => {
     const step = invalidation.firstInvalidated ?? null;

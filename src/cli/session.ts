@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../build/build-record.ts';
 import { DockerBuilder } from '../build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
-import { findSecrets } from '../build/lints/lint-image.ts';
+import { findSecrets, ignoreFileName } from '../build/lints/lint-image.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
@@ -11,7 +11,7 @@ import { DockerExecNodeImageLister, HostContainerdNodeImageLister, type NodeImag
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
 import type { BuildContext } from '../graph/build-context.ts';
-import { createBuildContext } from '../graph/build-context.ts';
+import { loadBuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { injectImages, loadManifests } from '../k8s/manifests.ts';
@@ -89,13 +89,13 @@ export async function openSession(
 
   const contexts: BuildContext[] = [];
   for (const image of Object.values(config.images)) {
-    const dockerignore = await ctx.fs.readText(path.join(image.context, '.dockerignore')).catch(() => undefined);
-    const buildContext = createBuildContext({ dir: image.context, dockerfile: image.dockerfile, dockerignore, extraIgnore: image.ignore });
+    const buildContext = await loadBuildContext(ctx.fs, { dir: image.context, dockerfile: image.dockerfile, extraIgnore: image.ignore });
     contexts.push(buildContext);
+    const ignoreFile = path.relative(config.rootDir, buildContext.ignoreFile ?? path.join(image.context, ignoreFileName(buildContext)));
     for (const secret of await findSecrets(ctx.fs, buildContext).catch(() => [])) {
       const shown = path.relative(config.rootDir, path.join(image.context, secret.path)) || secret.path;
       notice(
-        `warning secrets-in-context: ${shown} (${secret.what}) is in the build context of ${image.name} and not ignored; add it to .dockerignore`,
+        `warning secrets-in-context: ${shown} (${secret.what}) is in the build context of ${image.name} and not ignored; add it to ${ignoreFile}`,
       );
     }
   }

@@ -24,6 +24,7 @@ export const configSchema: Schema = {
           buildArgs: { type: 'record', values: { type: 'string' } },
           dependsOn: stringList,
           ignore: stringList,
+          allowOutsideProject: { type: 'boolean' },
           repository: {
             type: 'string',
             pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
+import { isOutside, unreadableBuildFile } from '../graph/build-context.ts';
 import type { FileSystem } from '../system/file-system.ts';
-import type { ResolvedConfig } from './resolved-config.ts';
+import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
 
 /**
@@ -31,22 +32,8 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
         error(`images.${image.name}.dependsOn[${i}]`, 'config-unknown-image', u.message, u.hint);
       }
     });
-    const contextStat = await fs.stat(image.context);
-    if (contextStat?.kind !== 'directory') {
-      error(
-        `images.${image.name}.context`,
-        'config-missing-context',
-        `directory ${relative(config.rootDir, image.context)} does not exist`,
-        'context is relative to the directory of the config file',
-      );
-    } else if ((await fs.stat(image.dockerfile))?.kind !== 'file') {
-      error(
-        `images.${image.name}.dockerfile`,
-        'config-missing-dockerfile',
-        `file ${relative(config.rootDir, image.dockerfile)} does not exist`,
-        'dockerfile is relative to the image context',
-      );
-    }
+    const problem = await buildInputProblem(config.rootDir, image, fs);
+    if (problem) error(`images.${image.name}.${problem.key}`, problem.code, problem.message, problem.hint);
   }
 
   const usedPorts = new Map<number, string>();
@@ -78,6 +65,111 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
     error(`resources.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `resources depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
   return out;
+}
+
+/**
+ * What is wrong with an image's context and Dockerfile on disk, first
+ * problem only: outside the project (unless allowed), the file system root,
+ * missing or of the wrong kind (symlinks followed), or unreadable.
+ */
+async function buildInputProblem(
+  rootDir: string,
+  image: ResolvedImage,
+  fs: FileSystem,
+): Promise<{ key: 'context' | 'dockerfile'; code: string; message: string; hint: string } | undefined> {
+  const outside = image.allowOutsideProject ? undefined : await outsideProject(rootDir, image, fs);
+  if (outside) {
+    const written = relative(rootDir, outside.key === 'context' ? image.context : image.dockerfile);
+    return {
+      key: outside.key,
+      code: 'config-outside-project',
+      message: `${written} ${outside.throughLink ? 'leads through a symlink to' : 'is'} ${outside.path}, outside the project (${rootDir})`,
+      hint: `keep build inputs inside the directory of the config file, or set images.${image.name}.allowOutsideProject: true`,
+    };
+  }
+  const realContext = await fs.realPath(image.context);
+  if (realContext === path.parse(image.context).root) {
+    return {
+      key: 'context',
+      code: 'config-outside-project',
+      message: 'the context is the root of the file system',
+      hint: 'no build needs the whole disk',
+    };
+  }
+  const contextStat = realContext === undefined ? undefined : await fs.stat(realContext);
+  if (contextStat?.kind !== 'directory') {
+    const shown = relative(rootDir, image.context);
+    return {
+      key: 'context',
+      code: 'config-missing-context',
+      message: contextStat ? `${shown} is not a directory` : `directory ${shown} does not exist`,
+      hint: 'context is relative to the directory of the config file',
+    };
+  }
+  const realDockerfile = await fs.realPath(image.dockerfile);
+  const dockerfileStat = realDockerfile === undefined ? undefined : await fs.stat(realDockerfile);
+  if (dockerfileStat?.kind !== 'file') {
+    const shown = relative(rootDir, image.dockerfile);
+    return {
+      key: 'dockerfile',
+      code: 'config-missing-dockerfile',
+      message: dockerfileStat ? `${shown} is not a regular file` : `file ${shown} does not exist`,
+      hint: 'dockerfile is relative to the image context',
+    };
+  }
+  const unreadable = await unreadableBuildFile(fs, image.context, image.dockerfile);
+  if (unreadable) {
+    return {
+      key: unreadable === image.dockerfile ? 'dockerfile' : 'context',
+      code: 'config-unreadable',
+      message: `cannot read ${relative(rootDir, unreadable)} (permission denied)`,
+      hint: 'Docker must read it to build; fix its permissions',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The first build input of an image (context, then Dockerfile) that lies
+ * outside the project root, by its written path or by where its symlinks
+ * lead: a context of `../../..` would otherwise send (and make devloop walk)
+ * the whole disk.
+ */
+async function outsideProject(
+  rootDir: string,
+  image: ResolvedImage,
+  fs: FileSystem,
+): Promise<{ key: 'context' | 'dockerfile'; path: string; throughLink: boolean } | undefined> {
+  const realRoot = (await fs.realPath(rootDir)) ?? rootDir;
+  for (const [key, file] of [
+    ['context', image.context],
+    ['dockerfile', image.dockerfile],
+  ] as const) {
+    if (isOutside(path.relative(rootDir, file))) return { key, path: file, throughLink: false };
+    const real = await fs.realPath(file);
+    if (real !== undefined && isOutside(path.relative(realRoot, real))) return { key, path: real, throughLink: true };
+  }
+  return undefined;
+}
+
+/**
+ * The config with each image context replaced by its real path, so that a
+ * context reached through a symlink is walked, digested, watched and sent to
+ * Docker as the directory it leads to. A Dockerfile inside the context moves
+ * with it. Call after `crossCheck` found no error.
+ */
+export async function followContextLinks(config: ResolvedConfig, fs: FileSystem): Promise<ResolvedConfig> {
+  const images: Record<string, ResolvedImage> = {};
+  for (const image of Object.values(config.images)) {
+    const real = (await fs.realPath(image.context)) ?? image.context;
+    const inside = path.relative(image.context, image.dockerfile);
+    images[image.name] = {
+      ...image,
+      context: real,
+      dockerfile: real !== image.context && !isOutside(inside) ? path.join(real, inside) : image.dockerfile,
+    };
+  }
+  return { ...config, images };
 }
 
 /** Each cycle once, as a closed path `a → b → a`. */

@@ -4,7 +4,7 @@ import { hasErrors } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { configSchema } from './config-schema.ts';
-import { crossCheck } from './cross-check.ts';
+import { crossCheck, followContextLinks } from './cross-check.ts';
 import { type Layer, mergeLayers, type Origin, originOf } from './layers.ts';
 import { findConfigFile, localPlaces, readConfigFile } from './read-config-file.ts';
 import { resolveConfig } from './resolve-config.ts';
@@ -90,7 +90,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Result<Loa
   const config = resolveConfig({ raw: merged.value as DevloopConfig, configFile: team.file, localFile });
   const crossDiagnostics = await crossCheck(config, fileOf, options.fs);
   if (hasErrors(crossDiagnostics)) return err(crossDiagnostics);
-  return ok({ config, origins: merged.origins, warnings: crossDiagnostics });
+  return ok({ config: await followContextLinks(config, options.fs), origins: merged.origins, warnings: crossDiagnostics });
 }
 
 async function findLocalFile(dir: string, fs: FileSystem): Promise<string | undefined> {

@@ -59,6 +59,7 @@ function resolveImage(name: string, image: ImageConfig, rootDir: string): Resolv
     dependsOn: image.dependsOn ?? [],
     ignore: image.ignore ?? [],
     repository: image.repository ?? name,
+    allowOutsideProject: image.allowOutsideProject ?? false,
   };
 }
 

@@ -28,6 +28,8 @@ export interface ResolvedImage {
   readonly dependsOn: readonly string[];
   readonly ignore: readonly string[];
   readonly repository: string;
+  /** True when the config allows the context or Dockerfile to lie outside the project root. */
+  readonly allowOutsideProject?: boolean;
 }
 
 export interface ResolvedResource {

@@ -28,6 +28,12 @@ export interface ImageConfig {
   ignore?: string[];
   /** Repository name used in manifests and pushes. Default: the image's key. */
   repository?: string;
+  /**
+   * Allow `context` or `dockerfile` to lie outside the project (the config
+   * file's directory), also through symlinks. Default false: such a path is a
+   * config error, since the whole context is sent to Docker and walked.
+   */
+  allowOutsideProject?: boolean;
 }
 
 /** Workloads devloop follows; rollout rules are implemented for Deployments. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createBuildContext, parseDockerignore, toContextPath } from './build-context.ts';
+import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
+import {
+  classicBuilderDisagrees,
+  createBuildContext,
+  ignoreFileCandidates,
+  isOutside,
+  loadBuildContext,
+  parseDockerignore,
+  toContextPath,
+} from './build-context.ts';
 
 describe('createBuildContext', () => {
   const context = createBuildContext({
@@ -44,5 +53,51 @@ describe('createBuildContext', () => {
     expect(toContextPath('/p/svc', '/p/svc/a/b.txt')).toBe('a/b.txt');
     expect(toContextPath('/p/svc', 'a/b.txt')).toBe('a/b.txt');
     expect(toContextPath('/p/svc', '/p/other/x')).toBeUndefined();
+  });
+});
+
+describe('the ignore file of an image (BuildKit rule)', () => {
+  it('prefers <Dockerfile>.dockerignore beside the Dockerfile over the context .dockerignore', async () => {
+    const fs = new MemoryFileSystem()
+      .put('/p/app/Dockerfile', 'FROM x')
+      .put('/p/app/.dockerignore', 'nothing-here')
+      .put('/p/app/Dockerfile.dockerignore', '.env\n');
+    const context = await loadBuildContext(fs, { dir: '/p/app', dockerfile: '/p/app/Dockerfile' });
+    expect(context.ignoreFile).toBe('/p/app/Dockerfile.dockerignore');
+    expect(context.inContext('.env')).toBe(false);
+    expect(context.inContext('nothing-here')).toBe(true);
+    expect(await classicBuilderDisagrees(fs, context)).toBe(true);
+  });
+
+  it('names the file after a custom Dockerfile, in its folder, and falls back to .dockerignore', async () => {
+    expect(ignoreFileCandidates('/p/app', 'docker/api.Dockerfile')).toEqual([
+      '/p/app/docker/api.Dockerfile.dockerignore',
+      '/p/app/.dockerignore',
+    ]);
+    const fs = new MemoryFileSystem().put('/p/app/docker/api.Dockerfile', 'FROM x').put('/p/app/.dockerignore', 'secret\n');
+    const fallback = await loadBuildContext(fs, { dir: '/p/app', dockerfile: '/p/app/docker/api.Dockerfile' });
+    expect(fallback.ignoreFile).toBe('/p/app/.dockerignore');
+    expect(fallback.inContext('secret')).toBe(false);
+    expect(await classicBuilderDisagrees(fs, fallback)).toBe(false);
+    fs.put('/p/app/docker/api.Dockerfile.dockerignore', 'secret\n');
+    const same = await loadBuildContext(fs, { dir: '/p/app', dockerfile: '/p/app/docker/api.Dockerfile' });
+    expect(same.ignoreFile).toBe('/p/app/docker/api.Dockerfile.dockerignore');
+    expect(await classicBuilderDisagrees(fs, same)).toBe(false);
+  });
+
+  it('watches the Dockerfile and both candidate ignore files, present or not', () => {
+    const context = createBuildContext({ dir: '/p/app', dockerfile: '/p/app/Dockerfile', dockerignore: 'Dockerfile*\n.dockerignore\n' });
+    expect(context.controlFiles).toEqual(['/p/app/Dockerfile', '/p/app/Dockerfile.dockerignore', '/p/app/.dockerignore']);
+    expect(context.watches('Dockerfile.dockerignore')).toBe(true);
+    expect(context.watches('.dockerignore')).toBe(true);
+    expect(context.ignoreFile).toBe('/p/app/.dockerignore');
+  });
+
+  it('treats names that start with two dots (..data) as inside', () => {
+    expect(toContextPath('/p/svc', '/p/svc/..data')).toBe('..data');
+    expect(toContextPath('/p/svc', '/p/svc/config/..data/x')).toBe('config/..data/x');
+    expect(isOutside('..')).toBe(true);
+    expect(isOutside('../x')).toBe(true);
+    expect(isOutside('..data')).toBe(false);
   });
 });

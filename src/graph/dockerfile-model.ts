@@ -205,6 +205,17 @@ export function parseDockerfile({ text, file, buildArgs = {} }: ParseOptions): D
   };
 }
 
+/**
+ * Why a file given as a Dockerfile cannot be one (binary content, or no
+ * FROM at all), so that callers say "not a Dockerfile" instead of failing
+ * later on a stage that does not exist; undefined for a real Dockerfile.
+ */
+export function notADockerfile(text: string, model: DockerfileModel): string | undefined {
+  if (text.includes('\u0000') || text.includes('\uFFFD')) return 'it is binary, not text';
+  if (model.stages.length === 0) return 'it has no FROM instruction';
+  return undefined;
+}
+
 /** The stage a `--target` names, or the last stage. Undefined when no stage has that name. */
 export function targetStage(model: DockerfileModel, target: string | undefined): Stage | undefined {
   if (target === undefined) return model.stages.at(-1);

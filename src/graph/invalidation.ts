@@ -74,15 +74,18 @@ export function computeInvalidation(input: InvalidationInput): Invalidation {
   const files = new Set<string>();
   let dockerfileChanged = false;
   let dockerignoreChanged = false;
+  const ignoreFiles = new Set(context.controlFiles.filter((f) => f !== context.dockerfilePath));
   for (const change of input.changes) {
+    const absolute = path.resolve(context.dir, change.path);
+    const isIgnoreFile = ignoreFiles.has(absolute);
+    if (isIgnoreFile) dockerignoreChanged = true;
     const relative = toContextPath(context.dir, change.path);
     if (relative === undefined) {
-      if (path.resolve(context.dir, change.path) === context.dockerfilePath) dockerfileChanged = true;
+      if (absolute === context.dockerfilePath) dockerfileChanged = true;
       continue;
     }
     if (relative === context.dockerfile) dockerfileChanged = true;
-    if (relative === dockerignoreName) dockerignoreChanged = true;
-    if (context.inContext(relative) || (relative === dockerignoreName && input.previousContext?.context.inContext(relative))) {
+    if (context.inContext(relative) || (isIgnoreFile && input.previousContext?.context.inContext(relative))) {
       files.add(relative);
     }
   }
@@ -146,7 +149,7 @@ export function computeInvalidation(input: InvalidationInput): Invalidation {
           }
           if (ignoreUnknown) {
             consider(instruction, { kind: 'dockerignore', step: stepOf(instruction), known: false });
-            changedInputs.add(dockerignoreName);
+            changedInputs.add(toContextPath(context.dir, context.ignoreFile ?? dockerignoreName) ?? dockerignoreName);
           }
           break;
         }

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NodeFileSystem } from '../system/node-file-system.ts';
 import type { KubeObject } from './kube-types.ts';
-import { defaultNamespace, injectImages, orderForApply, parseManifests, podSpecOf } from './manifests.ts';
+import { defaultNamespace, injectImages, loadManifests, orderForApply, parseManifests, podSpecOf } from './manifests.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/k8s/${name}`, import.meta.url), 'utf8');
 
@@ -88,5 +92,37 @@ describe('namespaces and order', () => {
       { kind: 'Namespace' },
     ]);
     expect(kinds.map((k) => k.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'ConfigMap']);
+  });
+});
+
+describe('loadManifests on a real disk', () => {
+  const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\n`;
+
+  it('skips folders a glob matches, reads absolute paths, and names a folder or a FIFO given as a manifest', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'devloop-manifests-'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'devloop-manifests-out-'));
+    try {
+      mkdirSync(path.join(root, 'k8s/sub'), { recursive: true });
+      writeFileSync(path.join(root, 'k8s/a.yaml'), configMap('a'));
+      writeFileSync(path.join(outside, 'b.yaml'), configMap('b'));
+      const fs = new NodeFileSystem();
+      const ok = await loadManifests(fs, { rootDir: root, patterns: ['k8s/*', path.join(outside, 'b.yaml')] });
+      expect(ok.diagnostics).toEqual([]);
+      expect(ok.objects.map((o) => o.object.metadata.name)).toEqual(['a', 'b']);
+
+      const folder = await loadManifests(fs, { rootDir: root, patterns: ['k8s/*.yaml', 'k8s'] });
+      expect(folder.diagnostics).toEqual([
+        expect.objectContaining({ keyPath: 'manifests[1]', message: '"k8s" is a folder, not a manifest file' }),
+      ]);
+
+      execFileSync('mkfifo', [path.join(root, 'k8s/pipe.yaml')]);
+      const fifo = await loadManifests(fs, { rootDir: root, patterns: ['k8s/*.yaml'] });
+      expect(fifo.diagnostics.map((d) => d.message)).toEqual([
+        'k8s/pipe.yaml is not a regular file (a FIFO, socket or device is never read)',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

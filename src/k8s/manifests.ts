@@ -1,6 +1,7 @@
+import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { FileSystem } from '../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import { sameRepository } from './image-ref.ts';
 import type { ContainerSpec, KubeObject, PodSpec } from './kube-types.ts';
 
@@ -82,20 +83,53 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads every manifest file matching `patterns` (relative to `rootDir`), in pattern then path order. */
+/**
+ * Reads every manifest file matching `patterns` (relative to `rootDir`), in
+ * pattern then path order. Folders a glob matches are skipped (a pattern
+ * that names only a folder is an error), and so are FIFOs, sockets and
+ * devices, which are never opened; a file that cannot be read is a
+ * diagnostic naming it, never an exception.
+ */
 export async function loadManifests(
   fs: FileSystem,
   options: { rootDir: string; patterns: readonly string[] },
 ): Promise<{ objects: ManifestObject[]; diagnostics: Diagnostic[]; files: string[] }> {
-  const files = await fs.glob(options.patterns, options.rootDir);
   const objects: ManifestObject[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
-    const parsed = parseManifests(await fs.readText(`${options.rootDir}/${file}`), file);
-    objects.push(...parsed.objects);
-    diagnostics.push(...parsed.diagnostics);
+  const files: string[] = [];
+  for (const [i, pattern] of options.patterns.entries()) {
+    const problem = (message: string, hint?: string) =>
+      diagnostics.push({ severity: 'error', code: 'manifest-unreadable', keyPath: `manifests[${i}]`, message, ...(hint ? { hint } : {}) });
+    let matched = 0;
+    for (const match of await fs.glob([pattern], options.rootDir)) {
+      const absolute = path.resolve(options.rootDir, match);
+      const file = path.relative(options.rootDir, absolute);
+      const stat = await fs.stat((await fs.realPath(absolute)) ?? absolute);
+      if (stat?.kind === 'directory') continue;
+      matched++;
+      if (files.includes(file)) continue;
+      if (stat?.kind !== 'file') {
+        problem(`${file} is not a regular file (a FIFO, socket or device is never read)`);
+        continue;
+      }
+      let text: string;
+      try {
+        text = await fs.readText(absolute);
+      } catch (error) {
+        problem(`cannot read ${file}: ${isPermissionDenied(error) ? 'permission denied' : (error as Error).message}`);
+        continue;
+      }
+      files.push(file);
+      const parsed = parseManifests(text, file);
+      objects.push(...parsed.objects);
+      diagnostics.push(...parsed.diagnostics);
+    }
+    if (matched === 0) {
+      const folder = (await fs.stat(path.resolve(options.rootDir, pattern)))?.kind === 'directory';
+      if (folder) problem(`"${pattern}" is a folder, not a manifest file`, `use a glob such as "${path.posix.join(pattern, '*.yaml')}"`);
+    }
   }
-  if (files.length === 0 && options.patterns.length > 0) {
+  if (files.length === 0 && options.patterns.length > 0 && diagnostics.length === 0) {
     diagnostics.push({
       severity: 'error',
       code: 'manifest-no-files',

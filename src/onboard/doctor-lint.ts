@@ -1,7 +1,6 @@
-import * as path from 'node:path';
 import { lintImage } from '../build/lints/lint-image.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { createBuildContext, dockerignoreName } from '../graph/build-context.ts';
+import { loadBuildContext } from '../graph/build-context.ts';
 import { parseDockerfile } from '../graph/dockerfile-model.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { DockerfileLinter } from './doctor-check.ts';
@@ -12,11 +11,9 @@ import type { DockerfileLinter } from './doctor-check.ts';
  */
 export function buildModuleLinter(fs: FileSystem, displayPath: (absolute: string) => string = (p) => p): DockerfileLinter {
   return async ({ file, text, contextDir }) => {
-    const ignoreFile = path.join(contextDir, dockerignoreName);
-    const dockerignore = (await fs.stat(ignoreFile))?.kind === 'file' ? await fs.readText(ignoreFile) : undefined;
     const model = parseDockerfile({ text, file: displayPath(file) });
-    const context = createBuildContext({ dir: contextDir, dockerfile: file, dockerignore });
-    const findings = await lintImage({ fs, model, target: undefined, context, hasDockerignore: dockerignore !== undefined, displayPath });
+    const context = await loadBuildContext(fs, { dir: contextDir, dockerfile: file });
+    const findings = await lintImage({ fs, model, target: undefined, context, displayPath });
     return findings
       .filter((f) => f.severity !== 'info')
       .map(

@@ -7,6 +7,8 @@ export interface FileSystem {
   readBytes(path: string): Promise<Uint8Array>;
   /** Undefined when nothing is at `path`. Follows no symlinks (lstat). */
   stat(path: string): Promise<FileStat | undefined>;
+  /** The path with every symlink followed (realpath); undefined when it leads nowhere. */
+  realPath(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;
   /** Writes through a temporary file and a rename, so readers never see half a file. */
   writeTextAtomic(path: string, text: string): Promise<void>;
@@ -16,6 +18,16 @@ export interface FileSystem {
   /** Files matching glob patterns under `cwd`, as paths relative to it, sorted. */
   glob(patterns: readonly string[], cwd: string): Promise<string[]>;
   remove(path: string): Promise<void>;
+}
+
+/**
+ * True for the error a read throws when this user may not read the path
+ * (EACCES, EPERM): an expected condition of the user's files that callers
+ * turn into a message naming the path, never a crash.
+ */
+export function isPermissionDenied(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM';
 }
 
 export interface FileStat {

@@ -28,6 +28,15 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
+  async realPath(file: string): Promise<string | undefined> {
+    try {
+      return await fs.realpath(file);
+    } catch (error) {
+      if (isMissing(error) || (error as { code?: string }).code === 'ELOOP') return undefined;
+      throw error;
+    }
+  }
+
   writeText(file: string, text: string): Promise<void> {
     return fs.writeFile(file, text, 'utf8');
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBuildContext } from '../graph/build-context.ts';
-import { createWatchFilter, globToRegExp, watchRoots } from './watch-filter.ts';
+import { createWatchFilter, gitignoreToDockerignore, globToRegExp, watchRoots } from './watch-filter.ts';
 
 const context = createBuildContext({
   dir: '/p/api',
@@ -66,5 +66,30 @@ describe('watch filter', () => {
     expect(globToRegExp('/p/k8s/*.yaml').test('/p/k8s/a.yaml')).toBe(true);
     expect(globToRegExp('/p/k8s/*.yaml').test('/p/k8s/sub/a.yaml')).toBe(false);
     expect(globToRegExp('/p/**/*.yaml').test('/p/k8s/sub/a.yaml')).toBe(true);
+  });
+
+  it('watch.ignore is gitignore: a pattern without a slash matches at any depth, a leading slash anchors', () => {
+    const filter = createWatchFilter({ ...input, ignore: ['*.log', '/api/tmp', 'cache/', '!keep.log'] });
+    expect(filter('/p/api/debug.log', 'file')).toBe(true);
+    expect(filter('/p/api/deep/x/debug.log', 'file')).toBe(true);
+    expect(filter('/p/api/keep.log', 'file')).toBe(false);
+    expect(filter('/p/api/tmp', 'directory')).toBe(true);
+    expect(filter('/p/api/src/tmp', 'directory')).toBe(false);
+    expect(filter('/p/api/src/cache', 'directory')).toBe(true);
+    expect(gitignoreToDockerignore(['# c', '', 'a/b', '/c', 'd/', '!e', '**/f'])).toEqual(['a/b', 'c', '**/d', '!**/e', '**/f']);
+  });
+
+  it('watches ..data files (Kubernetes-style names) and the Dockerfile-specific ignore file', () => {
+    expect(ignored('/p/api/..data', 'file')).toBe(false);
+    expect(ignored('/p/api/config/..data', 'directory')).toBe(false);
+    expect(ignored('/p/api/Dockerfile.dockerignore', 'file')).toBe(false);
+  });
+
+  it('watches a Dockerfile that lives outside its context', () => {
+    const outside = createBuildContext({ dir: '/p/api', dockerfile: '/p/docker/api.Dockerfile', dockerignore: undefined });
+    const watched = { ...input, contexts: [outside] };
+    expect(createWatchFilter(watched)('/p/docker/api.Dockerfile', 'file')).toBe(false);
+    expect(createWatchFilter(watched)('/p/docker/api.Dockerfile.dockerignore', 'file')).toBe(false);
+    expect(watchRoots(watched)).toContain('/p/docker/api.Dockerfile');
   });
 });

@@ -18,7 +18,7 @@ export interface WatchFilterInput {
   readonly configFiles: readonly string[];
   /** Manifest patterns relative to rootDir (files or globs). */
   readonly manifests: readonly string[];
-  /** `watch.ignore` patterns, relative to rootDir (.dockerignore syntax). */
+  /** `watch.ignore` patterns, relative to rootDir (gitignore syntax, see `gitignoreToDockerignore`). */
   readonly ignore: readonly string[];
 }
 
@@ -34,8 +34,10 @@ export type WatchFilter = (absolutePath: string, kind: 'file' | 'directory' | 'u
  * something inside).
  */
 export function createWatchFilter(input: WatchFilterInput): WatchFilter {
-  const userIgnore = ignore({ ignorecase: false }).add([...input.ignore]);
+  const userIgnore = ignore({ ignorecase: false }).add(gitignoreToDockerignore(input.ignore));
   const configFiles = new Set(input.configFiles.map((f) => path.resolve(f)));
+  // Dockerfiles and ignore files count even outside their context (a Dockerfile given as ../docker/api.Dockerfile).
+  for (const context of input.contexts) for (const file of context.controlFiles) configFiles.add(file);
   const manifestMatchers = input.manifests.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
   return (absolutePath, kind) => {
     const file = path.resolve(absolutePath);
@@ -76,7 +78,10 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
 /** Roots to hand the watcher: each context, each manifest's fixed directory, each config file. */
 export function watchRoots(input: WatchFilterInput): string[] {
   const roots = new Set<string>();
-  for (const context of input.contexts) roots.add(context.dir);
+  for (const context of input.contexts) {
+    roots.add(context.dir);
+    if (context.dockerfile === undefined) roots.add(context.dockerfilePath);
+  }
   for (const manifest of input.manifests) roots.add(fixedPrefix(path.resolve(input.rootDir, manifest)));
   for (const file of input.configFiles) roots.add(path.resolve(file));
   const sorted = [...roots].sort();
@@ -87,6 +92,29 @@ function fixedPrefix(pattern: string): string {
   const parts = pattern.split(path.sep);
   const index = parts.findIndex((p) => /[*?[{]/.test(p));
   return index === -1 ? pattern : parts.slice(0, index).join(path.sep) || path.sep;
+}
+
+/**
+ * `watch.ignore` is gitignore syntax; the matcher speaks .dockerignore,
+ * whose patterns are all anchored at the root. So, as in git: a pattern
+ * with no slash but a trailing one matches at any depth (`*.log` matches
+ * `app/debug.log`), a leading slash anchors it, a trailing slash is dropped
+ * (directories and files alike are skipped), `!` re-includes.
+ */
+export function gitignoreToDockerignore(patterns: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of patterns) {
+    let pattern = raw.trim();
+    if (pattern === '' || pattern.startsWith('#')) continue;
+    const negated = pattern.startsWith('!');
+    if (negated) pattern = pattern.slice(1);
+    pattern = pattern.replace(/\/+$/, '');
+    if (pattern === '') continue;
+    const anchored = pattern.startsWith('/') || pattern.includes('/');
+    pattern = pattern.replace(/^\/+/, '');
+    out.push(`${negated ? '!' : ''}${anchored || pattern.startsWith('**') ? pattern : `**/${pattern}`}`);
+  }
+  return out;
 }
 
 /** `*` within a segment, `**` across segments, `?` one character; anchored. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBuildContext } from '../../graph/build-context.ts';
+import { loadBuildContext } from '../../graph/build-context.ts';
 import { parseDockerfile } from '../../graph/dockerfile-model.ts';
 import { MemoryFileSystem } from '../testing/memory-file-system.ts';
 import { lintImage } from './lint-image.ts';
@@ -22,14 +22,13 @@ async function lint(text: string, options: { dockerignore?: string; files?: Reco
   const fs = new MemoryFileSystem().put('/p/Dockerfile', text).put('/p/requirements.txt', 'x');
   if (options.dockerignore !== undefined) fs.put('/p/.dockerignore', options.dockerignore);
   for (const [file, content] of Object.entries(options.files ?? {})) fs.put(`/p/${file}`, content);
-  const context = createBuildContext({ dir: '/p', dockerfile: '/p/Dockerfile', dockerignore: options.dockerignore });
+  const context = await loadBuildContext(fs, { dir: '/p', dockerfile: '/p/Dockerfile' });
   const model = parseDockerfile({ text, file: 'Dockerfile' });
   return lintImage({
     fs,
     model,
     target: undefined,
     context,
-    hasDockerignore: options.dockerignore !== undefined,
     devloopRepositories: new Set(options.devloop ?? []),
   });
 }
@@ -105,5 +104,16 @@ describe('lints', () => {
       'secrets-in-context:/p/certs/server.key',
       'secrets-in-context:/p/deploy/id_rsa',
     ]);
+  });
+
+  it('follow the Dockerfile-specific ignore file: it replaces .dockerignore, and the advice names it', async () => {
+    const ignoredThere = await lint(good, { files: { '.env': 'SECRET=1', 'Dockerfile.dockerignore': '.env\n' } });
+    expect(ignoredThere).toEqual([]);
+    const shadowed = await lint(good, {
+      dockerignore: '.env\n',
+      files: { '.env': 'SECRET=1', 'Dockerfile.dockerignore': 'node_modules\n' },
+    });
+    expect(rules(shadowed)).toEqual(['secrets-in-context@-']);
+    expect(shadowed[0]?.fix).toBe('add .env to /p/Dockerfile.dockerignore');
   });
 });

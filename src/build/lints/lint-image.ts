@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { BuildContext } from '../../graph/build-context.ts';
 import type { DockerfileModel } from '../../graph/dockerfile-model.ts';
-import type { FileSystem } from '../../system/file-system.ts';
+import { type FileSystem, isPermissionDenied } from '../../system/file-system.ts';
 import { dockerfileRules, type LintFinding } from './rules.ts';
 
 /** What `lintImage` looks at. */
@@ -9,9 +9,8 @@ export interface LintImageInput {
   readonly fs: FileSystem;
   readonly model: DockerfileModel;
   readonly target: string | undefined;
+  /** The context, with the ignore file in effect (`loadBuildContext`). */
   readonly context: BuildContext;
-  /** Whether the context has a .dockerignore. */
-  readonly hasDockerignore: boolean;
   readonly devloopRepositories?: ReadonlySet<string>;
   /** How `file` of context findings is written (relative to the working directory, usually). */
   readonly displayPath?: (absolute: string) => string;
@@ -23,7 +22,8 @@ export async function lintImage(input: LintImageInput): Promise<LintFinding[]> {
   const findings = dockerfileRules.flatMap((rule) =>
     rule({ model: input.model, target: input.target, devloopRepositories: input.devloopRepositories ?? new Set() }),
   );
-  if (!input.hasDockerignore) {
+  const ignoreName = ignoreFileName(input.context);
+  if (input.context.ignoreFile === undefined) {
     findings.push({
       rule: 'missing-dockerignore',
       severity: 'warning',
@@ -41,10 +41,19 @@ export async function lintImage(input: LintImageInput): Promise<LintFinding[]> {
       file: display(path.join(input.context.dir, secret.path)),
       line: undefined,
       message: `${secret.path} (${secret.what}) is inside the build context and not ignored: a COPY can put it into the image`,
-      fix: `add ${secret.path.endsWith('/') ? secret.path.slice(0, -1) : secret.path} to .dockerignore`,
+      fix: `add ${secret.path.endsWith('/') ? secret.path.slice(0, -1) : secret.path} to ${display(input.context.ignoreFile ?? path.join(input.context.dir, ignoreName))}`,
     });
   }
   return findings.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1));
+}
+
+/**
+ * The name of the ignore file to tell people to edit: the one in effect, or
+ * `.dockerignore` when there is none. Advice to edit `.dockerignore` while a
+ * `Dockerfile.dockerignore` replaces it would change nothing.
+ */
+export function ignoreFileName(context: BuildContext): string {
+  return context.ignoreFile ? path.basename(context.ignoreFile) : '.dockerignore';
 }
 
 const secretFiles: readonly [RegExp, string][] = [
@@ -64,7 +73,15 @@ export async function findSecrets(fs: FileSystem, context: BuildContext): Promis
   const found: { path: string; what: string }[] = [];
   const walk = async (relative: string, depth: number): Promise<void> => {
     if (depth > 6 || found.length > 20) return;
-    for (const entry of await fs.readDir(relative === '' ? context.dir : path.join(context.dir, relative))) {
+    let entries: Awaited<ReturnType<FileSystem['readDir']>>;
+    try {
+      entries = await fs.readDir(relative === '' ? context.dir : path.join(context.dir, relative));
+    } catch (error) {
+      // A folder this user may not list holds nothing devloop can name; `plan` reports it as unreadable.
+      if (isPermissionDenied(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
       const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const included = context.inContext(child);
       if (entry.kind === 'directory') {

@@ -42,6 +42,11 @@ export class MemoryFileSystem implements FileSystem {
     return undefined;
   }
 
+  /** No symlinks here: an existing path is its own real path. */
+  async realPath(file: string): Promise<string | undefined> {
+    return (await this.stat(file)) ? file : undefined;
+  }
+
   async writeText(file: string, text: string): Promise<void> {
     this.put(file, text, { mtimeNs: (BigInt(Date.now()) * 1_000_000n).toString() });
   }

@@ -25,7 +25,7 @@ export interface BuildOptions {
  * prefixed with the image name.
  */
 export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<ExitCode> {
-  const selection = selectImages(ctx, { ...(options.config ? { config: options.config } : {}) });
+  const selection = await selectImages(ctx, { ...(options.config ? { config: options.config } : {}) });
   if ('usage' in selection) {
     ctx.stderr.write(`${selection.usage}\n`);
     return ExitCode.usage;

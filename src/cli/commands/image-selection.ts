@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../../build/build-record.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../build/hash-index.ts';
 import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
+import { isOutside, unreadableBuildFile } from '../../graph/build-context.ts';
 import type { CliContext } from '../cli-context.ts';
 
 /** Where plan, lint and build find their images: the loaded config, or one image given on the command line. */
@@ -15,25 +16,35 @@ export interface ImageSource {
   readonly target?: string;
 }
 
-/** The images a command works on, and the directory its cache is keyed by; a usage message when there are none. */
-export function selectImages(ctx: CliContext, source: ImageSource): { images: ResolvedImage[]; projectRoot: string } | { usage: string } {
+/**
+ * The images a command works on, and the directory its cache is keyed by; a
+ * usage message when there are none, or when `--context` / `--dockerfile`
+ * name nothing usable (a symlinked context is followed, as the config does).
+ */
+export async function selectImages(
+  ctx: CliContext,
+  source: ImageSource,
+): Promise<{ images: ResolvedImage[]; projectRoot: string } | { usage: string }> {
   if (source.context !== undefined) {
-    const context = path.resolve(ctx.cwd, source.context);
-    const name = path.basename(context) || 'image';
+    const given = path.resolve(ctx.cwd, source.context);
+    const context = await ctx.fs.realPath(given);
+    if (context === undefined || (await ctx.fs.stat(context))?.kind !== 'directory') {
+      return { usage: `--context ${source.context}: ${context === undefined ? 'no such directory' : 'not a directory'}` };
+    }
+    const dockerfile = source.dockerfile ? path.resolve(ctx.cwd, source.dockerfile) : path.join(context, 'Dockerfile');
+    const realDockerfile = await ctx.fs.realPath(dockerfile);
+    if (realDockerfile === undefined || (await ctx.fs.stat(realDockerfile))?.kind !== 'file') {
+      const flag = source.dockerfile ? `--dockerfile ${source.dockerfile}` : `--context ${source.context}`;
+      return {
+        usage: `${flag}: ${realDockerfile === undefined ? `no Dockerfile at ${dockerfile}` : `${dockerfile} is not a regular file`}`,
+      };
+    }
+    const unreadable = await unreadableBuildFile(ctx.fs, context, dockerfile);
+    if (unreadable) return { usage: `cannot read ${displayPath(ctx, unreadable)} (permission denied)` };
+    const name = path.basename(given) || 'image';
     return {
       projectRoot: context,
-      images: [
-        {
-          name,
-          context,
-          dockerfile: source.dockerfile ? path.resolve(ctx.cwd, source.dockerfile) : path.join(context, 'Dockerfile'),
-          target: source.target,
-          buildArgs: {},
-          dependsOn: [],
-          ignore: [],
-          repository: name,
-        },
-      ],
+      images: [{ name, context, dockerfile, target: source.target, buildArgs: {}, dependsOn: [], ignore: [], repository: name }],
     };
   }
   if (source.config) return { images: Object.values(source.config.images), projectRoot: source.config.rootDir };
@@ -55,5 +66,5 @@ export async function openCaches(ctx: CliContext, projectRoot: string): Promise<
 /** A path as the user would type it from the working directory. */
 export function displayPath(ctx: CliContext, absolute: string): string {
   const relative = path.relative(ctx.cwd, absolute);
-  return relative === '' ? '.' : relative.startsWith('..') ? absolute : relative;
+  return relative === '' ? '.' : isOutside(relative) ? absolute : relative;
 }

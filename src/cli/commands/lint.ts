@@ -1,10 +1,9 @@
-import * as path from 'node:path';
 import { lintImage } from '../../build/lints/lint-image.ts';
 import type { LintFinding } from '../../build/lints/rules.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
-import { createBuildContext, dockerignoreName } from '../../graph/build-context.ts';
-import { parseDockerfile } from '../../graph/dockerfile-model.ts';
+import { loadBuildContext } from '../../graph/build-context.ts';
+import { notADockerfile, parseDockerfile } from '../../graph/dockerfile-model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { displayPath, type ImageSource, selectImages } from './image-selection.ts';
 
@@ -19,7 +18,7 @@ export interface LintOptions extends ImageSource {
  * or error is found (info findings do not count), so CI can gate on it.
  */
 export async function runLint(ctx: CliContext, options: LintOptions): Promise<ExitCode> {
-  const selection = selectImages(ctx, options);
+  const selection = await selectImages(ctx, options);
   if ('usage' in selection) {
     ctx.stderr.write(`${selection.usage}\n`);
     return ExitCode.usage;
@@ -36,16 +35,20 @@ export async function runLint(ctx: CliContext, options: LintOptions): Promise<Ex
       return ExitCode.usage;
     }
     const text = await ctx.fs.readText(image.dockerfile);
-    const ignoreFile = path.join(image.context, dockerignoreName);
-    const dockerignore = (await ctx.fs.stat(ignoreFile))?.kind === 'file' ? await ctx.fs.readText(ignoreFile) : undefined;
     const model = parseDockerfile({ text, file: displayPath(ctx, image.dockerfile), buildArgs: image.buildArgs });
-    const context = createBuildContext({ dir: image.context, dockerfile: image.dockerfile, dockerignore });
+    const notDockerfile = notADockerfile(text, model);
+    if (notDockerfile) {
+      ctx.stderr.write(
+        `${formatDiagnostic({ severity: 'error', code: 'dockerfile-invalid', message: `image "${image.name}": not a Dockerfile (${notDockerfile})`, file: displayPath(ctx, image.dockerfile) })}\n`,
+      );
+      return ExitCode.usage;
+    }
+    const context = await loadBuildContext(ctx.fs, { dir: image.context, dockerfile: image.dockerfile });
     for (const f of await lintImage({
       fs: ctx.fs,
       model,
       target: image.target,
       context,
-      hasDockerignore: dockerignore !== undefined,
       devloopRepositories: repositories,
       displayPath: (p) => displayPath(ctx, p),
     })) {

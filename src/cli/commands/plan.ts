@@ -20,7 +20,7 @@ export interface PlanOptions extends ImageSource {
  * local engine (when reachable).
  */
 export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<ExitCode> {
-  const selection = selectImages(ctx, options);
+  const selection = await selectImages(ctx, options);
   if ('usage' in selection) {
     ctx.stderr.write(`${selection.usage}\n`);
     return ExitCode.usage;

@@ -90,7 +90,11 @@ describe('devloop config', () => {
   });
 
   it('takes an explicit --config path', async () => {
-    project = tempProject({ 'api/Dockerfile': dockerfile, 'conf/team.json': '{"images":{"api":{"context":"../api"}}}' });
+    // The context lies beside the config file's folder, outside the project root, so the config must allow it.
+    project = tempProject({
+      'api/Dockerfile': dockerfile,
+      'conf/team.json': '{"images":{"api":{"context":"../api","allowOutsideProject":true}}}',
+    });
     const run = await runDevloop(['config', '--json', '--config', 'conf/team.json'], { cwd: project.dir });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).images.api.context).toBe(`${project.dir}/api`);
