@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/exit-code.ts';
-import type { CliContext, GlobalOptions } from './cli-context.ts';
+import type { CliContext } from './cli-context.ts';
 import { type RunAction, registerCommands } from './register-commands.ts';
 
 /** Runs one devloop invocation and answers its exit code; never calls process.exit. */

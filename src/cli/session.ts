@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { loadBuildContext } from '../build/build-context-files.ts';
 import { BuildRecordStore } from '../build/build-record.ts';
 import { DockerBuilder } from '../build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
@@ -11,7 +12,6 @@ import { DockerExecNodeImageLister, HostContainerdNodeImageLister, type NodeImag
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
 import type { BuildContext } from '../graph/build-context.ts';
-import { loadBuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { injectImages, loadManifests } from '../k8s/manifests.ts';

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
-import { isOutside, unreadableBuildFile } from '../graph/build-context.ts';
+import { isOutside } from '../core/paths.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
+import { unreadableBuildFile } from './unreadable-build-file.ts';
 
 /**
  * Checks that need the whole config or the disk: references to unknown images

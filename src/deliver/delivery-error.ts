@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { unreachable } from '../core/unreachable.ts';
-import { describeRemoteEndpoint, type RemoteEndpoint } from './local-context.ts';
+import { describeRemoteEndpoint, type RemoteEndpoint } from './remote-endpoint.ts';
 
 /**
  * Every expected way getting images into a cluster can fail. Each member

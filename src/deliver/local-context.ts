@@ -1,9 +1,9 @@
 import { BlockList, isIP } from 'node:net';
 import { isK3dClusterName } from '../core/k3d-name.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { unreachable } from '../core/unreachable.ts';
 import type { HostLookup } from '../system/host-lookup.ts';
 import type { DeliveryError } from './delivery-error.ts';
+import type { EndpointRole, RemoteEndpoint } from './remote-endpoint.ts';
 
 /**
  * A kube context as delivery needs it: its name and where its requests go.
@@ -18,9 +18,6 @@ export interface KubeContextDescription {
   readonly proxyUrl?: string | undefined;
 }
 
-/** Which URL of a context a finding is about. */
-export type EndpointRole = 'server' | 'proxy-url';
-
 /** Why one URL of a context leads to this machine. */
 export type LocalEndpoint =
   | { readonly role: EndpointRole; readonly kind: 'loopback-address'; readonly host: string }
@@ -28,17 +25,6 @@ export type LocalEndpoint =
   | { readonly role: EndpointRole; readonly kind: 'unspecified-address'; readonly host: string }
   | { readonly role: EndpointRole; readonly kind: 'unix-socket'; readonly path: string }
   | { readonly role: EndpointRole; readonly kind: 'loopback-name'; readonly host: string; readonly addresses: readonly string[] };
-
-/** Why one URL of a context may lead off this machine. Carries host names only, never a whole URL. */
-export type RemoteEndpoint =
-  | { readonly role: 'server'; readonly kind: 'missing' }
-  | { readonly role: EndpointRole; readonly kind: 'not-a-url' }
-  | { readonly role: EndpointRole; readonly kind: 'unsupported-scheme'; readonly scheme: string }
-  | { readonly role: EndpointRole; readonly kind: 'remote-address'; readonly host: string }
-  /** A name outside the `localhost` family: whatever it resolves to now, it may resolve elsewhere later. */
-  | { readonly role: EndpointRole; readonly kind: 'remote-name'; readonly host: string }
-  | { readonly role: EndpointRole; readonly kind: 'name-not-loopback'; readonly host: string; readonly addresses: readonly string[] }
-  | { readonly role: EndpointRole; readonly kind: 'name-unresolved'; readonly host: string; readonly detail: string };
 
 /** Why devloop may use a context, so doctor and delivery can say so. */
 export type ContextVerdict =
@@ -154,29 +140,6 @@ export async function checkContext(options: {
   if (!remote) return ok({ kind: 'local', endpoints });
   if (allowContexts.includes(context.name)) return ok({ kind: 'allowed', remote });
   return err({ reason: 'context-not-local', context: context.name, remote });
-}
-
-/** One sentence on why a URL of a context may lead off this machine (host names only). */
-export function describeRemoteEndpoint(remote: RemoteEndpoint): string {
-  const what = remote.role === 'server' ? 'API server' : 'proxy-url';
-  switch (remote.kind) {
-    case 'missing':
-      return 'its cluster names no API server';
-    case 'not-a-url':
-      return `its ${what} is not a URL with a host`;
-    case 'unsupported-scheme':
-      return `its ${what} uses "${remote.scheme}:", which devloop cannot place on this machine`;
-    case 'remote-address':
-      return `its ${what} ${remote.host} is not a loopback address`;
-    case 'remote-name':
-      return `its ${what} ${remote.host} is neither a loopback address nor a localhost name`;
-    case 'name-not-loopback':
-      return `its ${what} ${remote.host} resolves to ${remote.addresses.join(', ') || 'no address'}, not only to loopback`;
-    case 'name-unresolved':
-      return `its ${what} ${remote.host} does not resolve (${remote.detail})`;
-    default:
-      return unreachable(remote);
-  }
 }
 
 /**

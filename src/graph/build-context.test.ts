@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { classicBuilderDisagrees, loadBuildContext } from '../build/build-context-files.ts';
 import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
-import {
-  classicBuilderDisagrees,
-  createBuildContext,
-  ignoreFileCandidates,
-  isOutside,
-  loadBuildContext,
-  parseDockerignore,
-  toContextPath,
-} from './build-context.ts';
+import { ignoreFileCandidates } from '../core/docker-ignore-files.ts';
+import { isOutside } from '../core/paths.ts';
+import { createBuildContext, parseDockerignore, toContextPath } from './build-context.ts';
 
 describe('createBuildContext', () => {
   const context = createBuildContext({

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
-import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
+import { dockerignoreName, ignoreFileCandidates } from '../core/docker-ignore-files.ts';
+import { isOutside } from '../core/paths.ts';
 
 // The package is CommonJS (`module.exports = factory`) but its types declare an ES default export.
 const ignore = dockerignore as unknown as typeof dockerignore.default;
@@ -56,86 +57,6 @@ export interface BuildContextOptions {
   readonly extraIgnore?: readonly string[];
 }
 
-/** The file name Docker reads ignore patterns from, at the context root. */
-export const dockerignoreName = '.dockerignore';
-
-/**
- * The ignore files Docker may apply to a build, first match wins, as
- * BuildKit's Dockerfile frontend decides: `<Dockerfile path>.dockerignore`
- * (beside the Dockerfile, named after it: `Dockerfile.dockerignore`,
- * `docker/api.Dockerfile.dockerignore`), else `.dockerignore` at the
- * context root. The classic builder reads only the second; see
- * `classicBuilderDisagrees`.
- */
-export function ignoreFileCandidates(dir: string, dockerfile: string): [specific: string, contextWide: string] {
-  return [`${path.resolve(dir, dockerfile)}.dockerignore`, path.join(dir, dockerignoreName)];
-}
-
-/** The ignore file in effect and its text. */
-export interface IgnoreFile {
-  readonly path: string;
-  readonly text: string;
-}
-
-/**
- * The one place that answers "which ignore file does this image's build
- * apply": the first of `ignoreFileCandidates` that is a file, or undefined.
- * Everything that reasons about a context (plan, digest, watch, lint, the
- * start-up secrets warning) reads it through here.
- */
-export async function readIgnoreFile(fs: FileSystem, dir: string, dockerfile: string): Promise<IgnoreFile | undefined> {
-  for (const candidate of ignoreFileCandidates(dir, dockerfile)) {
-    const stat = await fs.stat(candidate);
-    if (stat?.kind === 'file') return { path: candidate, text: await fs.readText(candidate) };
-  }
-  return undefined;
-}
-
-/**
- * The first file Docker must read before a build that this user may not
- * (permission denied): the Dockerfile, then the ignore file in effect.
- * Checked up front so that a config or usage error names it, instead of a
- * read failing deep inside plan or lint.
- */
-export async function unreadableBuildFile(fs: FileSystem, dir: string, dockerfile: string): Promise<string | undefined> {
-  const [specific, contextWide] = ignoreFileCandidates(dir, dockerfile);
-  const ignoreInEffect = (await fs.stat(specific))?.kind === 'file' ? specific : contextWide;
-  for (const file of [path.resolve(dir, dockerfile), ignoreInEffect]) {
-    if ((await fs.stat(file))?.kind !== 'file') continue;
-    try {
-      await fs.readBytes(file);
-    } catch (error) {
-      if (isPermissionDenied(error)) return file;
-      throw error;
-    }
-  }
-  return undefined;
-}
-
-/** Reads the ignore file in effect and builds the context matcher. */
-export async function loadBuildContext(
-  fs: FileSystem,
-  options: { readonly dir: string; readonly dockerfile: string; readonly extraIgnore?: readonly string[] },
-): Promise<BuildContext> {
-  const file = await readIgnoreFile(fs, options.dir, options.dockerfile);
-  return createBuildContext({ ...options, dockerignore: file?.text, ...(file ? { dockerignoreFile: file.path } : {}) });
-}
-
-/**
- * True when the classic builder (which reads only the context's
- * `.dockerignore`) would send a different context than BuildKit: a
- * Dockerfile-specific ignore file is in effect and its patterns differ.
- * devloop's view of the context is BuildKit's, so such a build must not run
- * on the classic builder.
- */
-export async function classicBuilderDisagrees(fs: FileSystem, context: BuildContext): Promise<boolean> {
-  const [specific, contextWide] = ignoreFileCandidates(context.dir, context.dockerfilePath);
-  if (context.ignoreFile !== specific) return false;
-  const stat = await fs.stat(contextWide);
-  const classic = stat?.kind === 'file' ? parseDockerignore(await fs.readText(contextWide)) : [];
-  return classic.join('\n') !== context.patterns.join('\n');
-}
-
 /** Builds the matcher for one image's context. */
 export function createBuildContext({
   dir,
@@ -183,9 +104,4 @@ export function toContextPath(dir: string, file: string): string | undefined {
   if (relative === '') return '';
   if (isOutside(relative)) return undefined;
   return relative.split(path.sep).join('/');
-}
-
-/** True for a `path.relative` answer that leaves its base (`..`, `../x`), but not for names like `..data`. */
-export function isOutside(relative: string): boolean {
-  return relative === '..' || relative.startsWith(`..${path.sep}`) || relative.startsWith('../') || path.isAbsolute(relative);
 }

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { dockerignoreName } from '../core/docker-ignore-files.ts';
 import type { FileChange } from '../core/file-change.ts';
 import { imageName } from '../core/image-ref.ts';
-import { type BuildContext, dockerignoreName, toContextPath } from './build-context.ts';
+import { type BuildContext, toContextPath } from './build-context.ts';
 import { compileSource, isRemoteSource, sourceTouches } from './copy-sources.ts';
 import { type DockerfileModel, type DockerInstruction, neededStages, type Stage, stepCount, targetStage } from './dockerfile-model.ts';
 

@@ -1,6 +1,6 @@
+import { loadBuildContext } from '../build/build-context-files.ts';
 import { lintImage } from '../build/lints/lint-image.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { loadBuildContext } from '../graph/build-context.ts';
 import { parseDockerfile } from '../graph/dockerfile-model.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { DockerfileLinter } from './doctor-check.ts';

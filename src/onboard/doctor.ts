@@ -1,6 +1,7 @@
 import { lastLines } from '../deliver/k3d-cli.ts';
-import { checkContext, describeRemoteEndpoint, isLoopbackAddress } from '../deliver/local-context.ts';
+import { checkContext, isLoopbackAddress } from '../deliver/local-context.ts';
 import { LOCAL_REGISTRY_HOSTING, type LocalRegistryHosting, parseLocalRegistryHosting } from '../deliver/registry-hosting.ts';
+import { describeRemoteEndpoint } from '../deliver/remote-endpoint.ts';
 import { succeeded } from '../system/process-runner.ts';
 import type { DoctorCheck, DoctorCheckId, DoctorProbes, DoctorTarget } from './doctor-check.ts';
 import { k3dInstallFix } from './k3d-install-help.ts';

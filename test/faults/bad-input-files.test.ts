@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadBuildContext } from '../../src/graph/build-context.ts';
+import { loadBuildContext } from '../../src/build/build-context-files.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { ChokidarWatcher } from '../../src/watch/chokidar-watcher.ts';
 import { createWatchFilter, watchRoots } from '../../src/watch/watch-filter.ts';

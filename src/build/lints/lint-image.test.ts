@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadBuildContext } from '../../graph/build-context.ts';
 import { parseDockerfile } from '../../graph/dockerfile-model.ts';
+import { loadBuildContext } from '../build-context-files.ts';
 import { MemoryFileSystem } from '../testing/memory-file-system.ts';
 import { lintImage } from './lint-image.ts';
 import type { LintRuleId } from './rules.ts';

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { BuildRecordStore } from '../../build/build-record.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../build/hash-index.ts';
 import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
-import { isOutside, unreadableBuildFile } from '../../graph/build-context.ts';
+import { unreadableBuildFile } from '../../config/unreadable-build-file.ts';
+import { isOutside } from '../../core/paths.ts';
 import type { CliContext } from '../cli-context.ts';
 
 /** Where plan, lint and build find their images: the loaded config, or one image given on the command line. */

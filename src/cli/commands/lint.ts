@@ -1,8 +1,8 @@
+import { loadBuildContext } from '../../build/build-context-files.ts';
 import { lintImage } from '../../build/lints/lint-image.ts';
 import type { LintFinding } from '../../build/lints/rules.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
-import { loadBuildContext } from '../../graph/build-context.ts';
 import { notADockerfile, parseDockerfile } from '../../graph/dockerfile-model.ts';
 import type { CliContext } from '../cli-context.ts';
 import { displayPath, type ImageSource, selectImages } from './image-selection.ts';
