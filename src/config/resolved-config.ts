@@ -25,10 +25,15 @@ export interface ResolvedImage {
   readonly dockerfile: string;
   readonly target: string | undefined;
   readonly buildArgs: Readonly<Record<string, string>>;
+  /** BuildKit secrets by id; file paths absolute. */
+  readonly secrets: Readonly<Record<string, ResolvedSecret>>;
   readonly dependsOn: readonly string[];
   readonly ignore: readonly string[];
   readonly repository: string;
 }
+
+/** Where a BuildKit secret comes from: an environment variable, or an absolute file path. */
+export type ResolvedSecret = { readonly env: string } | { readonly file: string };
 
 export interface ResolvedResource {
   readonly name: string;

@@ -38,7 +38,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
   }
   const { index, records } = await openCaches(ctx, selection.projectRoot);
   const builder = new DockerBuilder({ runner: ctx.runner });
-  const result = await planImages({ images: selection.images, fs: ctx.fs, index, records, builder });
+  const result = await planImages({ images: selection.images, fs: ctx.fs, env: ctx.env, index, records, builder });
   await index.save();
   if ('failure' in result) {
     ctx.stderr.write(`images depend on each other in a cycle: ${result.failure.cycle.join(' → ')}\n`);

@@ -29,6 +29,7 @@ export function selectImages(ctx: CliContext, source: ImageSource): { images: Re
           dockerfile: source.dockerfile ? path.resolve(ctx.cwd, source.dockerfile) : path.join(context, 'Dockerfile'),
           target: source.target,
           buildArgs: {},
+          secrets: {},
           dependsOn: [],
           ignore: [],
           repository: name,
