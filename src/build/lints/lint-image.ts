@@ -13,6 +13,8 @@ export interface LintImageInput {
   /** Whether the context has a .dockerignore. */
   readonly hasDockerignore: boolean;
   readonly devloopRepositories?: ReadonlySet<string>;
+  /** The devloop image name, when linting a configured image. */
+  readonly image?: string;
   /** How `file` of context findings is written (relative to the working directory, usually). */
   readonly displayPath?: (absolute: string) => string;
 }
@@ -21,7 +23,12 @@ export interface LintImageInput {
 export async function lintImage(input: LintImageInput): Promise<LintFinding[]> {
   const display = input.displayPath ?? ((p: string) => p);
   const findings = dockerfileRules.flatMap((rule) =>
-    rule({ model: input.model, target: input.target, devloopRepositories: input.devloopRepositories ?? new Set() }),
+    rule({
+      model: input.model,
+      target: input.target,
+      devloopRepositories: input.devloopRepositories ?? new Set(),
+      ...(input.image ? { image: input.image } : {}),
+    }),
   );
   if (!input.hasDockerignore) {
     findings.push({

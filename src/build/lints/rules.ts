@@ -1,6 +1,7 @@
 import { compileSource, isRemoteSource } from '../../graph/copy-sources.ts';
 import { type DockerfileModel, type Stage, targetStage } from '../../graph/dockerfile-model.ts';
 import { repositoryOf } from '../../graph/invalidation.ts';
+import { secretArgs } from './secret-build-arg.ts';
 
 /** One lint finding: where, why, and what to do instead. */
 export interface LintFinding {
@@ -23,6 +24,7 @@ export const lintRuleIds = [
   'add-local-files',
   'missing-dockerignore',
   'secrets-in-context',
+  'secret-build-arg',
 ] as const;
 export type LintRuleId = (typeof lintRuleIds)[number];
 
@@ -32,6 +34,8 @@ export interface DockerfileLintInput {
   readonly target: string | undefined;
   /** Repositories of devloop images; FROM them is pinned by devloop, not by a tag. */
   readonly devloopRepositories: ReadonlySet<string>;
+  /** The devloop image name, when the Dockerfile belongs to one, for fixes that name its config keys. */
+  readonly image?: string;
 }
 
 type DockerfileRule = (input: DockerfileLintInput) => LintFinding[];
@@ -167,4 +171,5 @@ export const dockerfileRules: readonly DockerfileRule[] = [
   rootUser,
   aptUpdateAlone,
   addLocalFiles,
+  secretArgs,
 ];
