@@ -145,7 +145,7 @@ export class DockerBuilder {
               .map((l) => redactText(l, known));
       const message =
         kind === 'buildkit' && /buildx component is missing/.test(lines.join('\n'))
-          ? 'the image has secrets, which need BuildKit, and this docker CLI has no buildx plugin'
+          ? 'the image has secrets, which need BuildKit, and this docker CLI has no buildx plugin: install it (docker-buildx-plugin, or docker-buildx on Debian)'
           : ([...lines].reverse().find((l) => l.trim() !== '' && !/^(DEPRECATED|\s+BuildKit is|\s+environment-variable)/.test(l)) ??
             'docker build failed');
       return err({

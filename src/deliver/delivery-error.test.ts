@@ -21,6 +21,13 @@ const examples: DeliveryError[] = [
 ];
 
 describe('deliveryDiagnostic', () => {
+  it('masks credentials in a server URL and in tool output', () => {
+    const local = deliveryDiagnostic({ reason: 'context-not-local', context: 'prod', server: 'https://admin:hunter2@10.0.0.1:6443' });
+    expect(local.message).toContain('https://***@10.0.0.1:6443');
+    const push = deliveryDiagnostic({ reason: 'push-failed', image: 'a:1', pushRef: 'r/a:1', detail: 'denied: token=abc123 rejected' });
+    expect(JSON.stringify([local, push])).not.toMatch(/hunter2|abc123/);
+  });
+
   it('gives every failure a message and a fix', () => {
     for (const error of examples) {
       const d = deliveryDiagnostic(error);

@@ -92,7 +92,7 @@ export function describeOutcome(outcome: BuildOutcome): string {
     }
     case 'skipped':
       return outcome.reason === 'invalid'
-        ? `${plan.name}: not built (the Dockerfile has errors)`
+        ? `${plan.name}: not built (${plan.diagnostics[0]?.code === 'build-secret-missing' ? 'a build secret is missing' : 'the Dockerfile has errors'})`
         : `${plan.name}: not built (an image it depends on failed)`;
     case 'failed': {
       const f = outcome.failure;
