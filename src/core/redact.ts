@@ -44,8 +44,14 @@ const tokenShapes: readonly RegExp[] = [
   /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/, // SendGrid
 ];
 
-/** The same shapes (but the private key header, masked with its block), for replacing every match. */
-const globalTokenShapes = tokenShapes.slice(1).map((shape) => new RegExp(shape.source, 'g'));
+/** The same shapes (but the private key header, masked with its block) as one pattern, for replacing every match. */
+const anyTokenShape = new RegExp(
+  tokenShapes
+    .slice(1)
+    .map((shape) => `(?:${shape.source})`)
+    .join('|'),
+  'g',
+);
 
 /** A URL with userinfo: `scheme://user[:password]@`. */
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
@@ -128,7 +134,7 @@ export function redactText(text: string, known: readonly string[] = []): string 
       : all,
   );
   out = out.replace(bearer, `$1 ${mask}`);
-  for (const shape of globalTokenShapes) out = out.replace(shape, mask);
+  out = out.replace(anyTokenShape, mask);
   for (const word of highEntropyWords(out)) out = out.split(word).join(mask);
   return out;
 }
