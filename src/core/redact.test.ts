@@ -87,6 +87,17 @@ describe('redactText', () => {
     expect(redactText('a b c', ['a'])).toBe('a b c');
   });
 
+  it('keeps a JSON line valid JSON', () => {
+    const event = {
+      event: 'build-output',
+      line: 'ENV NPM_TOKEN=\"abc\" URL=https://u:p@h/x?token=t -----BEGIN RSA PRIVATE KEY-----\nMIIE',
+      n: 1,
+    };
+    const masked = redactText(JSON.stringify(event));
+    expect(JSON.parse(masked)).toMatchObject({ event: 'build-output', n: 1 });
+    expect(masked).not.toMatch(/u:p@|token=t|MIIE/);
+  });
+
   it('leaves ordinary output alone', () => {
     const lines = [
       '#5 [2/4] RUN npm ci',

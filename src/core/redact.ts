@@ -54,7 +54,7 @@ const anyTokenShape = new RegExp(
 );
 
 /** A URL with userinfo: `scheme://user[:password]@`. */
-const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>]+@/gi;
+const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'<>\\]+@/gi;
 
 /**
  * True when a value looks like a secret by its content alone: a private key,
@@ -106,12 +106,16 @@ function entropy(text: string): number {
   return bits;
 }
 
-/** `NAME=value` pairs whose name looks secret; the value may be quoted. */
-const assignment = /(^|[^A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"]*"|'[^']*'|[^\s"',;&]+)/g;
+/**
+ * `NAME=value` pairs whose name looks secret; the value may be quoted. No
+ * pattern here consumes a backslash or a quote it did not open, so masking a
+ * JSON line leaves it valid JSON.
+ */
+const assignment = /(^|[^A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"\\]*"|'[^'\\]*'|[^\s"',;&\\]+)/g;
 /** Query parameters: `?token=…`, `&X-Amz-Signature=…`. */
-const queryParam = /([?&])([A-Za-z0-9_.-]+)=([^&\s"'#]+)/g;
+const queryParam = /([?&])([A-Za-z0-9_.-]+)=([^&\s"'#\\]+)/g;
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-const privateKeyBlock = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY( BLOCK)?)-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g;
+const privateKeyBlock = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY( BLOCK)?)-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|(?=["'])|$)/g;
 
 /**
  * Text with every secret-looking part masked: URL credentials
