@@ -90,7 +90,7 @@ describe('redactText', () => {
   it('keeps a JSON line valid JSON', () => {
     const event = {
       event: 'build-output',
-      line: 'ENV NPM_TOKEN=\"abc\" URL=https://u:p@h/x?token=t -----BEGIN RSA PRIVATE KEY-----\nMIIE',
+      line: 'ENV NPM_TOKEN="abc" URL=https://u:p@h/x?token=t -----BEGIN RSA PRIVATE KEY-----\nMIIE',
       n: 1,
     };
     const masked = redactText(JSON.stringify(event));

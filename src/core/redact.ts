@@ -115,7 +115,8 @@ const assignment = /(^|[^A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(=)("[^"\\]*"|'
 /** Query parameters: `?token=…`, `&X-Amz-Signature=…`. */
 const queryParam = /([?&])([A-Za-z0-9_.-]+)=([^&\s"'#\\]+)/g;
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/g;
-const privateKeyBlock = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY( BLOCK)?)-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|(?=["'])|$)/g;
+const privateKeyBlock =
+  /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY( BLOCK)?)-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|(?=["'])|$)/g;
 
 /**
  * Text with every secret-looking part masked: URL credentials
