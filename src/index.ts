@@ -2,6 +2,7 @@
 
 export type {
   BuildConfig,
+  BuildSecretConfig,
   ClusterConfig,
   DeliveryMode,
   DevloopConfig,

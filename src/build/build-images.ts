@@ -124,6 +124,7 @@ export async function buildOne(options: BuildOneOptions): Promise<Result<BuildSu
     dockerfile: image.dockerfile,
     target: image.target,
     buildArgs,
+    secrets: image.secrets,
     reference: plan.reference,
     digest: plan.digest,
     ...(model ? { model } : {}),

@@ -88,13 +88,47 @@ describe('DockerBuilder', () => {
       '--target',
       'final',
       '--build-arg',
-      'A=1',
+      'A',
       '--build-arg',
-      'B=2',
+      'B',
       '/p',
     ]);
-    expect(call?.options.env).toEqual({ DOCKER_BUILDKIT: '0' });
+    expect(call?.options.env).toEqual({ A: '1', B: '2', DOCKER_BUILDKIT: '0' });
     expect(lines).toContain('Step 3/4 : COPY b.txt /b.txt');
+  });
+
+  it('never puts a build-arg value that can travel in the environment on the command line', () => {
+    const args = buildArguments({ ...request, buildArgs: { NPM_TOKEN: 's3cr3t', 'odd-name': 'v1', DOCKER_X: 'v2' } }, 'classic');
+    expect(args.join(' ')).not.toContain('s3cr3t');
+    expect(args).toContain('NPM_TOKEN');
+    expect(args).toContain('odd-name=v1');
+    expect(args).toContain('DOCKER_X=v2');
+  });
+
+  it('names secrets by id and source only, and builds an image with secrets with BuildKit when there is no buildx', async () => {
+    const runner = new FakeRunner().on('docker build', { stdout: '#5 [2/2] RUN echo hunter2-npm\n#5 DONE 0.1s' });
+    const lines: string[] = [];
+    const r = await new DockerBuilder({ runner, kind: 'classic' }).build({
+      ...request,
+      buildArgs: { NPM_TOKEN: 'hunter2-npm' },
+      secrets: { tok: { env: 'NPM_SECRET' }, cfg: { file: '/p/a,b.txt' } },
+      onLine: (l) => lines.push(l),
+    });
+    expect(r.ok && r.value.builder).toBe('buildkit');
+    const call = runner.calls.find((c) => c.args[0] === 'build');
+    expect(call?.args.slice(0, 2)).toEqual(['build', '--progress=plain']);
+    expect(call?.args.join(' ')).toContain('--secret id=cfg,"src=/p/a,b.txt" --secret id=tok,env=NPM_SECRET');
+    expect(call?.options.env).toEqual({ NPM_TOKEN: 'hunter2-npm', DOCKER_BUILDKIT: '1' });
+    expect(lines).toContain('#5 [2/2] RUN echo ***');
+  });
+
+  it('says plainly when an image with secrets meets a docker CLI without BuildKit', async () => {
+    const runner = new FakeRunner().on('docker build', {
+      exitCode: 1,
+      stderr: 'ERROR: BuildKit is enabled but the buildx component is missing or broken.',
+    });
+    const r = await new DockerBuilder({ runner, kind: 'classic' }).build({ ...request, secrets: { tok: { env: 'T' } } });
+    expect(!r.ok && r.error.reason === 'build-failed' && r.error.message).toMatch(/secrets, which need BuildKit/);
   });
 
   it('uses buildx when present', () => {

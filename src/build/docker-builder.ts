@@ -1,3 +1,5 @@
+import type { ResolvedSecret } from '../config/resolved-config.ts';
+import { redactText, secretValues } from '../core/redact.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { DockerfileModel } from '../graph/dockerfile-model.ts';
 import type { ProcessRunner, RunResult } from '../system/process-runner.ts';
@@ -10,7 +12,10 @@ export interface BuildRequest {
   /** Absolute Dockerfile path. */
   readonly dockerfile: string;
   readonly target: string | undefined;
+  /** Passed by name (`--build-arg NAME`) with the value in docker's environment, so `ps` never shows it. */
   readonly buildArgs: Readonly<Record<string, string>>;
+  /** BuildKit secrets by id (`--secret id=…,env=…|src=…`); an image with secrets is built with BuildKit. */
+  readonly secrets?: Readonly<Record<string, ResolvedSecret>>;
   /** `repository:tag` to give the result. */
   readonly reference: string;
   /** Input digest, recorded as the label `devloop.digest`. */
@@ -50,8 +55,12 @@ export type BuildFailure =
       readonly outputTail: readonly string[];
     };
 
-/** `buildx`: BuildKit through `docker buildx build --load`; `classic`: the legacy builder. */
-export type BuilderKind = 'buildx' | 'classic';
+/**
+ * `buildx`: BuildKit through `docker buildx build --load`; `buildkit`: `docker
+ * build` with `DOCKER_BUILDKIT=1` (the daemon's embedded BuildKit, for images
+ * with secrets where there is no buildx); `classic`: the legacy builder.
+ */
+export type BuilderKind = 'buildx' | 'buildkit' | 'classic';
 
 const tailLength = 40;
 
@@ -59,7 +68,10 @@ const tailLength = 40;
  * Runs `docker build` through the ProcessRunner (never a shell), streams its
  * lines, parses step progress, and turns the outcome into a `Result`.
  * BuildKit is used through buildx when `docker buildx version` works,
- * otherwise the classic builder with `DOCKER_BUILDKIT=0`.
+ * otherwise the classic builder with `DOCKER_BUILDKIT=0` — except for images
+ * with secrets, which the classic builder cannot mount: those get
+ * `DOCKER_BUILDKIT=1`. Build-arg values travel in docker's environment, not
+ * its command line, and are masked in the lines it prints.
  */
 export class DockerBuilder {
   readonly #runner: ProcessRunner;
@@ -72,7 +84,7 @@ export class DockerBuilder {
     if (kind) this.#kind = Promise.resolve(kind);
   }
 
-  /** Which builder this machine has; asked once. */
+  /** Which builder this machine has (`buildx` or `classic`); asked once. */
   builderKind(): Promise<BuilderKind> {
     this.#kind ??= this.#runner.run('docker', ['buildx', 'version']).then((r) => (r.exitCode === 0 ? 'buildx' : 'classic'));
     return this.#kind;
@@ -93,8 +105,10 @@ export class DockerBuilder {
 
   /** Builds one image. */
   async build(request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure>> {
-    const kind = await this.builderKind();
+    const machine = await this.builderKind();
+    const kind: BuilderKind = machine === 'classic' && Object.keys(request.secrets ?? {}).length > 0 ? 'buildkit' : machine;
     const args = buildArguments(request, kind);
+    const known = secretValues(request.buildArgs);
     const parser: ProgressParser =
       kind === 'classic' ? classicProgressParser() : buildkitProgressParser(stepMapper(request.model, request.target));
     const cached: number[] = [];
@@ -109,9 +123,10 @@ export class DockerBuilder {
     };
     const result = await this.#runner.run('docker', args, {
       cwd: request.context,
-      env: kind === 'classic' ? { DOCKER_BUILDKIT: '0' } : {},
+      env: { ...buildArgEnvironment(request.buildArgs), ...builderEnvironment[kind] },
       signal: request.signal,
-      onLine: (line, stream) => {
+      onLine: (raw, stream) => {
+        const line = redactText(raw, known);
         tail.push(line);
         if (tail.length > tailLength) tail.shift();
         request.onLine?.(line, stream);
@@ -121,10 +136,18 @@ export class DockerBuilder {
     if (result.cancelled || request.signal?.aborted) return err({ reason: 'build-cancelled' });
     if (unavailable(result)) return err({ reason: 'docker-unavailable', message: unavailableMessage(result) });
     if (result.exitCode !== 0) {
-      const lines = tail.length > 0 ? tail : `${result.stdout}\n${result.stderr}`.split('\n').slice(-tailLength);
+      const lines =
+        tail.length > 0
+          ? tail
+          : `${result.stdout}\n${result.stderr}`
+              .split('\n')
+              .slice(-tailLength)
+              .map((l) => redactText(l, known));
       const message =
-        [...lines].reverse().find((l) => l.trim() !== '' && !/^(DEPRECATED|\s+BuildKit is|\s+environment-variable)/.test(l)) ??
-        'docker build failed';
+        kind === 'buildkit' && /buildx component is missing/.test(lines.join('\n'))
+          ? 'the image has secrets, which need BuildKit, and this docker CLI has no buildx plugin: install it (docker-buildx-plugin, or docker-buildx on Debian)'
+          : ([...lines].reverse().find((l) => l.trim() !== '' && !/^(DEPRECATED|\s+BuildKit is|\s+environment-variable)/.test(l)) ??
+            'docker build failed');
       return err({
         reason: 'build-failed',
         step: parser.currentStep,
@@ -146,17 +169,55 @@ export class DockerBuilder {
   }
 }
 
-/** The docker arguments for a request; exported for tests and for showing the command. */
+const builderEnvironment: Readonly<Record<BuilderKind, Readonly<Record<string, string>>>> = {
+  buildx: {},
+  buildkit: { DOCKER_BUILDKIT: '1' },
+  classic: { DOCKER_BUILDKIT: '0' },
+};
+
+/**
+ * The docker arguments for a request; exported for tests and for showing the
+ * command. Holds no build-arg value that can travel in the environment and
+ * no secret: secrets are named by id and variable or file.
+ */
 export function buildArguments(request: BuildRequest, kind: BuilderKind): string[] {
-  const args = kind === 'buildx' ? ['buildx', 'build', '--load', '--progress=plain'] : ['build'];
+  const args =
+    kind === 'buildx' ? ['buildx', 'build', '--load', '--progress=plain'] : kind === 'buildkit' ? ['build', '--progress=plain'] : ['build'];
   args.push('-f', request.dockerfile, '-t', request.reference, '--label', `devloop.digest=${request.digest}`);
   if (request.target) args.push('--target', request.target);
   if (request.network) args.push('--network', request.network);
-  for (const [name, value] of Object.entries(request.buildArgs).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    args.push('--build-arg', `${name}=${value}`);
+  for (const [name, value] of sortedEntries(request.buildArgs)) {
+    args.push('--build-arg', byEnvironment(name) ? name : `${name}=${value}`);
+  }
+  for (const [id, secret] of sortedEntries(request.secrets ?? {})) {
+    args.push('--secret', 'env' in secret ? `id=${id},env=${secret.env}` : `id=${id},${csvField(`src=${secret.file}`)}`);
   }
   args.push(request.context);
   return args;
+}
+
+/** The build args docker reads from its environment for a bare `--build-arg NAME`. */
+export function buildArgEnvironment(buildArgs: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(buildArgs).filter(([name]) => byEnvironment(name)));
+}
+
+/**
+ * Whether a build arg can travel in docker's environment: a plain variable
+ * name that the docker CLI does not read itself (`PATH`, `HOME`, `DOCKER_*`,
+ * `BUILDKIT_*`, `BUILDX_*` would change how docker runs, so those stay on
+ * the command line).
+ */
+function byEnvironment(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !/^(PATH|HOME|DOCKER_\w*|BUILDKIT_\w*|BUILDX_\w*)$/i.test(name);
+}
+
+function sortedEntries<T>(record: Readonly<Record<string, T>>): [string, T][] {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** A `--secret` field quoted the way docker's CSV parser reads it, for paths with commas or quotes. */
+function csvField(field: string): string {
+  return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 function stepMapper(model: DockerfileModel | undefined, target: string | undefined) {

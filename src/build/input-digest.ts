@@ -180,6 +180,8 @@ async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
 export interface DigestInput {
   readonly dockerfileText: string;
   readonly buildArgs: Readonly<Record<string, string>>;
+  /** sha256 of each BuildKit secret's content, by id: the digest follows a secret without holding it. */
+  readonly secretHashes?: Readonly<Record<string, string>>;
   readonly target: string | undefined;
   readonly files: readonly InputFile[];
   /** Digests of the devloop images this one builds FROM, by image name. */
@@ -202,6 +204,8 @@ export function computeInputDigest(input: DigestInput): string {
       buildArgs: sorted(input.buildArgs),
       target: input.target ?? null,
       bases: sorted(input.baseDigests),
+      // Only when there are secrets, so the digests of images without any stay as they were.
+      ...(input.secretHashes && Object.keys(input.secretHashes).length > 0 ? { secrets: sorted(input.secretHashes) } : {}),
     }),
   );
   for (const f of input.files) hash.update(`\n${f.kind}\u0000${f.mode.toString(8)}\u0000${f.hash}\u0000${f.path}`);

@@ -15,6 +15,7 @@ function image(name: string, extra: Partial<ResolvedImage> = {}): ResolvedImage 
     dockerfile: `/p/${name}/Dockerfile`,
     target: undefined,
     buildArgs: {},
+    secrets: {},
     dependsOn: [],
     ignore: [],
     repository: name,
@@ -70,7 +71,8 @@ describe('planImages + buildImages', () => {
     expect([...outcomes.values()].map((o) => o.kind)).toEqual(['built', 'built']);
     const apiBuild = runner.calls.find((c) => c.args[0] === 'build' && c.args.includes('/p/api'));
     const baseRef = first.plans.find((p) => p.name === 'base')?.reference;
-    expect(apiBuild?.args).toContain(`BASE=${baseRef}`);
+    expect(apiBuild?.args).toContain('BASE');
+    expect(apiBuild?.options.env?.BASE).toBe(baseRef);
     expect(first.plans[0]?.tag).toMatch(/^devloop-[0-9a-f]{12}$/);
     await index.save();
 

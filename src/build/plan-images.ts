@@ -9,6 +9,7 @@ import type { FileSystem } from '../system/file-system.ts';
 import { classicBuilderDisagrees, type IgnoreFile, readIgnoreFile } from './build-context-files.ts';
 import { buildLayers } from './build-order.ts';
 import { type BuildRecordStore, diffInputs } from './build-record.ts';
+import { hashSecrets } from './build-secrets.ts';
 import type { DockerBuilder } from './docker-builder.ts';
 import type { HashIndex } from './hash-index.ts';
 import { collectInputFiles, computeInputDigest, type InputFile, tagForDigest, updateInputFiles } from './input-digest.ts';
@@ -86,6 +87,8 @@ export interface PlanImagesOptions {
    * Dockerfile or .dockerignore changed.
    */
   readonly incremental?: { readonly previous: ReadonlyMap<string, ImagePlan>; readonly changed: readonly string[] };
+  /** Where `{ env }` secrets are read from; without it an image with such a secret cannot be planned. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Why no plan could be made at all. */
@@ -200,6 +203,8 @@ async function planOne(input: {
   }
   const errors = model.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) return invalid(errors);
+  const secretHashes = await hashSecrets(image, { fs: options.fs, env: options.env ?? {} });
+  if (!secretHashes.ok) return invalid(secretHashes.error);
 
   const context = createBuildContext({
     dir: image.context,
@@ -239,7 +244,14 @@ async function planOne(input: {
       },
     ]);
   }
-  const digest = computeInputDigest({ dockerfileText, buildArgs: image.buildArgs, target: image.target, files, baseDigests });
+  const digest = computeInputDigest({
+    dockerfileText,
+    buildArgs: image.buildArgs,
+    secretHashes: secretHashes.value,
+    target: image.target,
+    files,
+    baseDigests,
+  });
   const tag = tagForDigest(digest);
   const base = {
     name: image.name,
@@ -316,7 +328,7 @@ async function planOne(input: {
   return decide(invalidation, {
     kind: 'rebuild',
     reason: 'settings-changed',
-    changedInputs: ['build args, target or base images'],
+    changedInputs: ['build args, secrets, target or base images'],
     firstInvalidatedStep: null,
   });
 }

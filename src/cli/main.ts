@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { ExitCode } from '../core/exit-code.ts';
+import { redactText } from '../core/redact.ts';
 import { colorEnabled } from '../report/colors.ts';
 import { ExecaRunner } from '../system/execa-runner.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
@@ -22,7 +23,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const sink = (stream: NodeJS.WriteStream): TextSink => ({
-    write: (text) => void stream.write(text),
+    // The last line of defence: whatever a command or reporter prints, credentials and tokens are masked.
+    write: (text) => void stream.write(redactText(text)),
     get isTTY() {
       return Boolean(stream.isTTY);
     },

@@ -83,7 +83,11 @@ export class LoopSupervisor {
       logFollower: session.value.logFollower,
       rootDir: loaded.config.rootDir,
     });
-    this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : [])]);
+    // Secret files count like the config: an edit re-plans, and the new content's hash changes the digest.
+    const secretFiles = Object.values(loaded.config.images).flatMap((i) =>
+      Object.values(i.secrets).flatMap((s) => ('file' in s ? [s.file] : [])),
+    );
+    this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : []), ...secretFiles]);
     if (this.#watch) await this.#startWatching(session.value);
     await this.#loop.start();
     return true;

@@ -68,7 +68,14 @@ export async function openSession(
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
   const docker = new DockerBuilder({ runner: ctx.runner });
-  const images = new DockerImages({ config, fs: ctx.fs, index, docker, records: new BuildRecordStore({ fs: ctx.fs, cacheDir }) });
+  const images = new DockerImages({
+    config,
+    fs: ctx.fs,
+    env: ctx.env,
+    index,
+    docker,
+    records: new BuildRecordStore({ fs: ctx.fs, cacheDir }),
+  });
   const importedImages = new Set<string>();
   const lister: NodeImageLister = ctx.env.DEVLOOP_NODE_CONTAINERD
     ? new HostContainerdNodeImageLister({ runner: ctx.runner, address: ctx.env.DEVLOOP_NODE_CONTAINERD })

@@ -22,6 +22,23 @@ export const configSchema: Schema = {
           dockerfile: { type: 'string' },
           target: { type: 'string' },
           buildArgs: { type: 'record', values: { type: 'string' } },
+          secrets: {
+            type: 'record',
+            keyPattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+            keyText: 'letters, digits, ".", "_" or "-", starting with a letter or digit',
+            values: {
+              type: 'union',
+              description: "{ env: 'VARIABLE' } or { file: 'path' }",
+              options: [
+                {
+                  type: 'object',
+                  required: ['env'],
+                  fields: { env: { type: 'string', pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, patternText: 'an environment variable name' } },
+                },
+                { type: 'object', required: ['file'], fields: { file: { type: 'string', pattern: /./, patternText: 'a file path' } } },
+              ],
+            },
+          },
           dependsOn: stringList,
           ignore: stringList,
           allowOutsideProject: { type: 'boolean' },

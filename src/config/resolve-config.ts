@@ -56,6 +56,9 @@ function resolveImage(name: string, image: ImageConfig, rootDir: string): Resolv
     dockerfile: path.resolve(context, image.dockerfile ?? defaults.dockerfile),
     target: image.target,
     buildArgs: image.buildArgs ?? {},
+    secrets: Object.fromEntries(
+      Object.entries(image.secrets ?? {}).map(([id, s]) => [id, 'env' in s ? { env: s.env } : { file: path.resolve(rootDir, s.file) }]),
+    ),
     dependsOn: image.dependsOn ?? [],
     ignore: image.ignore ?? [],
     repository: image.repository ?? name,

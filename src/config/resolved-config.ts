@@ -25,12 +25,17 @@ export interface ResolvedImage {
   readonly dockerfile: string;
   readonly target: string | undefined;
   readonly buildArgs: Readonly<Record<string, string>>;
+  /** BuildKit secrets by id; file paths absolute. */
+  readonly secrets: Readonly<Record<string, ResolvedSecret>>;
   readonly dependsOn: readonly string[];
   readonly ignore: readonly string[];
   readonly repository: string;
   /** True when the config allows the context or Dockerfile to lie outside the project root. */
   readonly allowOutsideProject?: boolean;
 }
+
+/** Where a BuildKit secret comes from: an environment variable, or an absolute file path. */
+export type ResolvedSecret = { readonly env: string } | { readonly file: string };
 
 export interface ResolvedResource {
   readonly name: string;

@@ -21,7 +21,14 @@ export interface ImageConfig {
   dockerfile?: string;
   /** Build stage to stop at (`docker build --target`). */
   target?: string;
+  /** `--build-arg`s; part of the content digest. Secrets belong in `secrets`, not here. */
   buildArgs?: Record<string, string>;
+  /**
+   * BuildKit secrets by id, for `RUN --mount=type=secret,id=<id>`: read from an
+   * environment variable or a file (relative to the config file). Never on the
+   * command line or in the image; their content counts in the digest only as a hash.
+   */
+  secrets?: Record<string, BuildSecretConfig>;
   /** Other devloop images this one builds FROM; they are built first. */
   dependsOn?: string[];
   /** Extra patterns (.dockerignore syntax, relative to the context) that never trigger a rebuild. */
@@ -35,6 +42,9 @@ export interface ImageConfig {
    */
   allowOutsideProject?: boolean;
 }
+
+/** Where a BuildKit secret's content comes from: `{ env: 'NPM_TOKEN' }` or `{ file: '.secrets/npmrc' }`. */
+export type BuildSecretConfig = { env: string } | { file: string };
 
 /** Workloads devloop follows; rollout rules are implemented for Deployments. */
 export type WorkloadKind = 'Deployment';

@@ -21,6 +21,17 @@ const examples: DeliveryError[] = [
 ];
 
 describe('deliveryDiagnostic', () => {
+  it('names only the host of a remote context, and masks credentials in tool output', () => {
+    const local = deliveryDiagnostic({
+      reason: 'context-not-local',
+      context: 'prod',
+      remote: { role: 'server', kind: 'remote-address', host: '10.0.0.1' },
+    });
+    expect(local.message).toContain('10.0.0.1');
+    const push = deliveryDiagnostic({ reason: 'push-failed', image: 'a:1', pushRef: 'r/a:1', detail: 'denied: token=abc123 rejected' });
+    expect(JSON.stringify([local, push])).not.toMatch(/hunter2|abc123/);
+  });
+
   it('gives every failure a message and a fix', () => {
     for (const error of examples) {
       const d = deliveryDiagnostic(error);

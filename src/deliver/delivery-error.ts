@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { redactText } from '../core/redact.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { describeRemoteEndpoint, type RemoteEndpoint } from './remote-endpoint.ts';
 
@@ -92,13 +93,16 @@ export type DeliveryError =
 /** The reason strings, for exhaustive tests and JSON consumers. */
 export type DeliveryErrorReason = DeliveryError['reason'];
 
-/** A message and a fix for each failure, in the shape reporters print. */
+/**
+ * A message and a fix for each failure, in the shape reporters print;
+ * credentials in a server URL or a tool's output are masked.
+ */
 export function deliveryDiagnostic(error: DeliveryError): Diagnostic {
   const d = (message: string, hint: string): Diagnostic => ({
     severity: 'error',
     code: error.reason,
-    message,
-    hint,
+    message: redactText(message),
+    hint: redactText(hint),
   });
   switch (error.reason) {
     case 'context-not-local':

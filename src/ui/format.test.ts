@@ -31,6 +31,11 @@ describe('format helpers', () => {
     expect(sanitizeLine('two\nlines')).toBe('two lines');
   });
 
+  it('masks credentials and tokens, as every printed line', () => {
+    expect(sanitizeLine('API at https://admin:pw@10.0.0.5:6443 not reachable')).toBe('API at https://***@10.0.0.5:6443 not reachable');
+    expect(sanitizeLine('DB_PASSWORD=hunter2 started')).toBe('DB_PASSWORD=*** started');
+  });
+
   it('truncates with an ellipsis', () => {
     expect(truncate('abcdef', 4)).toBe('abc…');
     expect(truncate('abc', 4)).toBe('abc');

@@ -5,6 +5,7 @@
  */
 
 import { stripAnsi } from '../core/format.ts';
+import { redactText } from '../core/redact.ts';
 
 export { formatDuration, shortPod } from '../core/format.ts';
 
@@ -24,13 +25,13 @@ const controlPattern = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 /**
  * One display line from arbitrary container output: escape sequences and
  * control characters removed, tabs expanded, so a line never moves the cursor
- * or wraps the fixed-height log pane.
+ * or wraps the fixed-height log pane; credentials and tokens masked.
  */
 export function sanitizeLine(text: string): string {
   const withoutAnsi = stripAnsi(text);
   const lastCr = withoutAnsi.lastIndexOf('\r', withoutAnsi.length - 2);
   const visible = lastCr >= 0 ? withoutAnsi.slice(lastCr + 1) : withoutAnsi;
-  return visible.replace(/\t/g, '  ').replace(/\n/g, ' ').replace(controlPattern, '');
+  return redactText(visible.replace(/\t/g, '  ').replace(/\n/g, ' ').replace(controlPattern, ''));
 }
 
 /** Cuts `text` to `width` columns with an ellipsis (code units; good enough for log and step text). */

@@ -146,6 +146,7 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
         dockerfile: path.join(dir, 'Dockerfile'),
         target: testCase.target,
         buildArgs: { BASE: baseImage },
+        secrets: {},
         dependsOn: [],
         ignore: [],
         repository: `${repoPrefix}-${n}`,

@@ -66,6 +66,7 @@ describeWithDocker('Dockerfile-specific ignore file on the real engine', () => {
     name: 'web',
     context: dir,
     dockerfile: path.join(dir, 'Dockerfile'),
+    secrets: {},
     target: undefined,
     buildArgs: {},
     dependsOn: [],

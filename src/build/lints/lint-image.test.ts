@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../graph/dockerfile-model.ts';
 import { loadBuildContext } from '../build-context-files.ts';
 import { MemoryFileSystem } from '../testing/memory-file-system.ts';
+import type { LintRuleId } from './lint-finding.ts';
 import { lintImage } from './lint-image.ts';
-import type { LintRuleId } from './rules.ts';
 
 const good = `FROM python:3.12-slim AS build
 WORKDIR /srv

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import type { BuildContext } from '../../graph/build-context.ts';
 import type { DockerfileModel } from '../../graph/dockerfile-model.ts';
 import { type FileSystem, isPermissionDenied } from '../../system/file-system.ts';
-import { dockerfileRules, type LintFinding } from './rules.ts';
+import type { LintFinding } from './lint-finding.ts';
+import { dockerfileRules } from './rules.ts';
 
 /** What `lintImage` looks at. */
 export interface LintImageInput {
@@ -12,6 +13,8 @@ export interface LintImageInput {
   /** The context, with the ignore file in effect (`loadBuildContext`). */
   readonly context: BuildContext;
   readonly devloopRepositories?: ReadonlySet<string>;
+  /** The devloop image name, when linting a configured image. */
+  readonly image?: string;
   /** How `file` of context findings is written (relative to the working directory, usually). */
   readonly displayPath?: (absolute: string) => string;
 }
@@ -20,7 +23,12 @@ export interface LintImageInput {
 export async function lintImage(input: LintImageInput): Promise<LintFinding[]> {
   const display = input.displayPath ?? ((p: string) => p);
   const findings = dockerfileRules.flatMap((rule) =>
-    rule({ model: input.model, target: input.target, devloopRepositories: input.devloopRepositories ?? new Set() }),
+    rule({
+      model: input.model,
+      target: input.target,
+      devloopRepositories: input.devloopRepositories ?? new Set(),
+      ...(input.image ? { image: input.image } : {}),
+    }),
   );
   const ignoreName = ignoreFileName(input.context);
   if (input.context.ignoreFile === undefined) {

@@ -1,38 +1,8 @@
 import { compileSource, isRemoteSource } from '../../graph/copy-sources.ts';
 import { type DockerfileModel, type Stage, targetStage } from '../../graph/dockerfile-model.ts';
 import { repositoryOf } from '../../graph/invalidation.ts';
-
-/** One lint finding: where, why, and what to do instead. */
-export interface LintFinding {
-  readonly rule: LintRuleId;
-  readonly severity: 'warning' | 'error' | 'info';
-  readonly file: string;
-  /** 1-based; undefined for findings about the context as a whole. */
-  readonly line: number | undefined;
-  readonly message: string;
-  readonly fix: string;
-}
-
-/** Every rule id, stable for configs and JSON consumers. */
-export const lintRuleIds = [
-  'copy-before-install',
-  'unpinned-base',
-  'shell-form-cmd',
-  'root-user',
-  'apt-update-alone',
-  'add-local-files',
-  'missing-dockerignore',
-  'secrets-in-context',
-] as const;
-export type LintRuleId = (typeof lintRuleIds)[number];
-
-/** What a Dockerfile rule sees. */
-export interface DockerfileLintInput {
-  readonly model: DockerfileModel;
-  readonly target: string | undefined;
-  /** Repositories of devloop images; FROM them is pinned by devloop, not by a tag. */
-  readonly devloopRepositories: ReadonlySet<string>;
-}
+import type { DockerfileLintInput, LintFinding } from './lint-finding.ts';
+import { secretArgs } from './secret-build-arg.ts';
 
 type DockerfileRule = (input: DockerfileLintInput) => LintFinding[];
 
@@ -167,4 +137,5 @@ export const dockerfileRules: readonly DockerfileRule[] = [
   rootUser,
   aptUpdateAlone,
   addLocalFiles,
+  secretArgs,
 ];

@@ -20,6 +20,7 @@ import type { FileSystem } from '../../system/file-system.ts';
 export class DockerImages implements ImagePlanner, ImageBuilder {
   readonly #config: ResolvedConfig;
   readonly #fs: FileSystem;
+  readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #index: HashIndex;
   readonly #docker: DockerBuilder;
   readonly #records: BuildRecordStore | undefined;
@@ -31,9 +32,18 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   #built = new Set<string>();
   #saveTimer: NodeJS.Timeout | undefined;
 
-  constructor(options: { config: ResolvedConfig; fs: FileSystem; index: HashIndex; docker: DockerBuilder; records?: BuildRecordStore }) {
+  constructor(options: {
+    config: ResolvedConfig;
+    fs: FileSystem;
+    /** Where `{ env }` build secrets are read from; none when absent. */
+    env?: Readonly<Record<string, string | undefined>>;
+    index: HashIndex;
+    docker: DockerBuilder;
+    records?: BuildRecordStore;
+  }) {
     this.#config = options.config;
     this.#fs = options.fs;
+    this.#env = options.env ?? {};
     this.#index = options.index;
     this.#docker = options.docker;
     this.#records = options.records;
@@ -44,6 +54,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     const planned = await planImages({
       images: Object.values(this.#config.images),
       fs: this.#fs,
+      env: this.#env,
       index: this.#index,
       builder: this.#docker,
       ...(this.#records ? { records: this.#records } : {}),
@@ -64,8 +75,9 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
       if (plan.decision.kind === 'invalid') {
         return err({
           stage: 'plan',
-          reason: 'dockerfile-invalid',
+          reason: plan.diagnostics[0]?.code === 'build-secret-missing' ? 'build-secret-missing' : 'dockerfile-invalid',
           message: `image ${plan.name}: ${plan.diagnostics[0]?.message ?? 'cannot be planned'}`,
+          ...(plan.diagnostics[0]?.hint ? { fix: plan.diagnostics[0].hint } : {}),
           details: plan.diagnostics.map(formatDiagnostic),
         });
       }

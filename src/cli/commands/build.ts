@@ -38,7 +38,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
   }
   const { index, records } = await openCaches(ctx, selection.projectRoot);
   const builder = new DockerBuilder({ runner: ctx.runner });
-  const result = await planImages({ images: selection.images, fs: ctx.fs, index, records, builder });
+  const result = await planImages({ images: selection.images, fs: ctx.fs, env: ctx.env, index, records, builder });
   await index.save();
   if ('failure' in result) {
     ctx.stderr.write(`images depend on each other in a cycle: ${result.failure.cycle.join(' → ')}\n`);
@@ -92,7 +92,7 @@ export function describeOutcome(outcome: BuildOutcome): string {
     }
     case 'skipped':
       return outcome.reason === 'invalid'
-        ? `${plan.name}: not built (the Dockerfile has errors)`
+        ? `${plan.name}: not built (${plan.diagnostics[0]?.code === 'build-secret-missing' ? 'a build secret is missing' : 'the Dockerfile has errors'})`
         : `${plan.name}: not built (an image it depends on failed)`;
     case 'failed': {
       const f = outcome.failure;

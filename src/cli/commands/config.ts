@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { describeOrigin } from '../../config/layers.ts';
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { isPlainObject, join } from '../../config/schema.ts';
 import { ExitCode } from '../../core/exit-code.ts';
+import { isSecretKey, mask, redactText } from '../../core/redact.ts';
 import { colors } from '../../report/colors.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
@@ -13,22 +15,22 @@ export interface ConfigOptions extends GlobalOptions {
 /**
  * `devloop config`: the resolved configuration. Readable form: one line per
  * value with the file, variable or flag it came from; `--json`: the resolved
- * object, for tools.
+ * object, for tools. Values whose key or content looks secret are masked in both.
  */
 export async function runConfig(ctx: CliContext, options: ConfigOptions): Promise<ExitCode> {
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
   const { config, origins } = loaded.value;
   if (options.json) {
-    ctx.stdout.write(`${JSON.stringify(config, (_key, value) => (value === undefined ? null : value), 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(shown(config), (_key, value) => (value === undefined ? null : value), 2)}\n`);
     return ExitCode.ok;
   }
   const c = colors(ctx.color);
   const rel = (file: string) => path.relative(ctx.cwd, file) || path.basename(file);
   ctx.stdout.write(`${c.bold('config file:')} ${rel(config.configFile)}${config.localFile ? ` + ${rel(config.localFile)}` : ''}\n`);
-  const { configFile: _f, localFile: _l, rootDir: _r, ...shown } = config;
+  const { configFile: _f, localFile: _l, rootDir: _r, ...values } = shown(config);
   const rows: [string, string, string][] = [];
-  flatten(shown, '', (keyPath, value) => {
+  flatten(values, '', (keyPath, value) => {
     if (/^(images|resources)\.[^.]+\.name$/.test(keyPath)) return;
     const origin = origins.get(keyPath);
     rows.push([keyPath, value === undefined ? '-' : JSON.stringify(value), describeOrigin(origin, rel)]);
@@ -39,6 +41,31 @@ export async function runConfig(ctx: CliContext, options: ConfigOptions): Promis
     ctx.stdout.write(`${key.padEnd(width)}  ${value.padEnd(valueWidth)}  ${c.dim(origin)}\n`);
   }
   return ExitCode.ok;
+}
+
+/**
+ * The configuration as `devloop config` prints it: build args whose name
+ * looks secret masked whole; credentials, tokens and secret-looking values in
+ * every string masked too.
+ */
+function shown(config: ResolvedConfig): ResolvedConfig {
+  const images = Object.fromEntries(
+    Object.entries(config.images).map(([name, image]) => [
+      name,
+      {
+        ...image,
+        buildArgs: Object.fromEntries(Object.entries(image.buildArgs).map(([k, v]) => [k, isSecretKey(k) ? mask : v])),
+      },
+    ]),
+  );
+  return mapStrings({ ...config, images }, redactText) as ResolvedConfig;
+}
+
+function mapStrings(value: unknown, f: (text: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, f));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  return value;
 }
 
 function flatten(value: unknown, keyPath: string, visit: (keyPath: string, value: unknown) => void): void {

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
+import { redactText } from '../../core/redact.ts';
+import { err, ok } from '../../core/result.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
 import { runDoctorChecks } from '../../onboard/doctor.ts';
 import type { DoctorProbes, DoctorTarget } from '../../onboard/doctor-check.ts';
@@ -25,7 +27,7 @@ export interface DoctorOptions extends GlobalOptions {
 export async function runDoctor(ctx: CliContext, options: DoctorOptions, probes?: Partial<DoctorProbes>): Promise<ExitCode> {
   const target = await doctorTarget(ctx, options);
   const lookup = probes?.lookup ?? dnsLookup();
-  const checks = await runDoctorChecks(
+  const checked = await runDoctorChecks(
     {
       runner: new EnvRunner({ inner: ctx.runner, env: ctx.env, cwd: ctx.cwd }),
       fs: ctx.fs,
@@ -39,6 +41,8 @@ export async function runDoctor(ctx: CliContext, options: DoctorOptions, probes?
     },
     target,
   );
+  // A kubeconfig server URL may carry credentials (https://user:pass@host).
+  const checks = checked.map((check) => ({ ...check, detail: redactText(check.detail), fix: check.fix && redactText(check.fix) }));
   const failed = checks.filter((check) => !check.ok).length;
   if (options.json) {
     ctx.stdout.write(

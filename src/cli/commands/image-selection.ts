@@ -45,7 +45,9 @@ export async function selectImages(
     const name = path.basename(given) || 'image';
     return {
       projectRoot: context,
-      images: [{ name, context, dockerfile, target: source.target, buildArgs: {}, dependsOn: [], ignore: [], repository: name }],
+      images: [
+        { name, context, dockerfile, target: source.target, buildArgs: {}, secrets: {}, dependsOn: [], ignore: [], repository: name },
+      ],
     };
   }
   if (source.config) return { images: Object.values(source.config.images), projectRoot: source.config.rootDir };

@@ -1,6 +1,8 @@
 import { loadBuildContext } from '../../build/build-context-files.ts';
+import type { LintFinding } from '../../build/lints/lint-finding.ts';
 import { lintImage } from '../../build/lints/lint-image.ts';
-import type { LintFinding } from '../../build/lints/rules.ts';
+import { secretBuildArgsInConfig } from '../../build/lints/secret-build-arg.ts';
+import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { notADockerfile, parseDockerfile } from '../../graph/dockerfile-model.ts';
@@ -14,8 +16,9 @@ export interface LintOptions extends ImageSource {
 
 /**
  * `devloop lint`: Dockerfile layering and build-context advice, each
- * finding with file:line, the reason and the fix. Exits 1 when any warning
- * or error is found (info findings do not count), so CI can gate on it.
+ * finding with file:line, the reason and the fix, plus build args in the
+ * config that look secret. Exits 1 when any warning or error is found (info
+ * findings do not count), so CI can gate on it.
  */
 export async function runLint(ctx: CliContext, options: LintOptions): Promise<ExitCode> {
   const selection = await selectImages(ctx, options);
@@ -24,7 +27,7 @@ export async function runLint(ctx: CliContext, options: LintOptions): Promise<Ex
     return ExitCode.usage;
   }
   const repositories = new Set(selection.images.map((i) => i.repository));
-  const findings: LintFinding[] = [];
+  const findings: LintFinding[] = options.context === undefined && options.config ? await configFindings(ctx, options.config) : [];
   const seen = new Set<string>();
   for (const image of selection.images) {
     const stat = await ctx.fs.stat(image.dockerfile);
@@ -50,6 +53,7 @@ export async function runLint(ctx: CliContext, options: LintOptions): Promise<Ex
       target: image.target,
       context,
       devloopRepositories: repositories,
+      ...(options.context === undefined ? { image: image.name } : {}),
       displayPath: (p) => displayPath(ctx, p),
     })) {
       // Images sharing a context or Dockerfile report each finding once.
@@ -71,4 +75,15 @@ export async function runLint(ctx: CliContext, options: LintOptions): Promise<Ex
     }
   }
   return findings.some((f) => f.severity !== 'info') ? ExitCode.failure : ExitCode.ok;
+}
+
+/** Secret-looking build args of the configured images, at their line in the config (the personal file first: it wins). */
+async function configFindings(ctx: CliContext, config: ResolvedConfig): Promise<LintFinding[]> {
+  const files: { display: string; text: string }[] = [];
+  for (const file of [config.localFile, config.configFile]) {
+    if (file === undefined) continue;
+    const text = await ctx.fs.readText(file).catch(() => '');
+    files.push({ display: displayPath(ctx, file), text });
+  }
+  return Object.values(config.images).flatMap((image) => secretBuildArgsInConfig({ image: image.name, buildArgs: image.buildArgs, files }));
 }

@@ -30,6 +30,7 @@ export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<Ex
   const result = await planImages({
     images: selection.images,
     fs: ctx.fs,
+    env: ctx.env,
     index,
     records,
     ...(changedPaths ? { changedPaths } : { builder: new DockerBuilder({ runner: ctx.runner }) }),
