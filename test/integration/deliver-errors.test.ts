@@ -103,7 +103,7 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
     const lister = new DockerExecNodeImageLister({ runner });
     const result = await deliverImages({
       plan: {
-        route: { mode: 'import', cluster: env.cluster, nodes: ['node'] },
+        route: { mode: 'import', cluster: env.cluster, nodes: [`k3d-${env.cluster}-server-0`] },
         why: 'test',
         images: [{ image, mode: 'import', pushRef: undefined, deployRef: image.localRef, imagePullPolicy: 'IfNotPresent' }],
       },
