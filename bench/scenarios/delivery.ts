@@ -146,7 +146,7 @@ export const delivery: Scenario = {
     } finally {
       for (const ref of cleanup.docker) await benchRunner.run('docker', ['rmi', ref]);
       for (const node of cleanup.imported.length ? cleanup.nodes : [])
-        await benchRunner.run('docker', ['exec', node, 'crictl', 'rmi', ...cleanup.imported]);
+        await benchRunner.run('docker', ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'rm', ...cleanup.imported]);
       rmSync(top, { recursive: true, force: true });
     }
   },
