@@ -45,8 +45,9 @@ wait_tools_build() {
   log "$(grep -h '^build-go-tool: built' "$LOG_DIR/tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
 }
 
-# The k3d on tests' PATH: the real binary, pinned to the Docker API that
-# Debian's dockerd 20.10 speaks (k3d's client would ask for a newer one).
+# The k3d on tests' PATH: the real binary with DOCKER_API_VERSION pinned to
+# 1.41, the newest API Debian's dockerd 20.10 speaks (k3d's client negotiates
+# down to it as well; the pin keeps that fixed).
 install_k3d() {
   phase=k3d
   mkdir -p "$K3D_DIR"
