@@ -80,6 +80,7 @@ start_node_container() {
   if [[ $state != absent ]]; then
     log "container $NODE_NAME is $state$([[ $current != "$hash" ]] && echo ', configuration changed'): re-creating it"
     docker_cli rm -f "$NODE_NAME" >/dev/null
+    remove_pod_nat_chains   # its pods went with it (the only node: every pod chain was its)
   fi
   docker_cli volume inspect "$(node_volume)" >/dev/null 2>&1 ||
     docker_cli volume create --label app=k3d --label "k3d.cluster=$CLUSTER_NAME" "$(node_volume)" >/dev/null
