@@ -6,7 +6,7 @@ import { chooseDelivery } from '../../src/deliver/choose-delivery.ts';
 import { discoverCluster } from '../../src/deliver/cluster-discovery.ts';
 import { type DeliveryRecord, deliverImages } from '../../src/deliver/deliver-images.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
-import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
+import { DockerExecNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { openContextDiagnostic, openKubeContext } from '../../src/onboard/kube-connect.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
@@ -67,8 +67,8 @@ async function deliveryTarget(env: BenchEnvironment, runner: CountingRunner) {
  * debian:bookworm-slim plus 300 MB, built fresh each iteration, then
  * delivered both ways through devloop's deliver module (the code the loop
  * runs): registry push (only the changed layer moves) and `k3d image import`
- * (the whole image moves, through the k3d stand-in: docker save into the
- * node's containerd). Times and bytes come from devloop's delivery records.
+ * (the whole image moves: the real k3d CLI streams `docker save` into the
+ * node container's containerd). Times and bytes come from devloop's delivery records.
  */
 export const delivery: Scenario = {
   name: 'delivery',
@@ -81,12 +81,12 @@ export const delivery: Scenario = {
     const runner = new CountingRunner(new ExecaRunner());
     const { verdict, cluster } = await deliveryTarget(env, runner);
     const registry = new FetchRegistryClient();
-    const lister = new HostContainerdNodeImageLister({ runner, address: env.containerdSocket });
+    const lister = new DockerExecNodeImageLister({ runner });
     const top = mkdtempSync(path.join(tmpdir(), 'devloop-bench-large-'));
     writeFileSync(path.join(top, 'Dockerfile'), `FROM ${baseImage}\nCOPY top.txt /opt/top.txt\n`);
     const table = new SampleTable();
     const facts: Record<string, string | number | boolean> = {};
-    const cleanup: { docker: string[]; containerd: string[] } = { docker: [], containerd: [] };
+    const cleanup: { docker: string[]; nodes: string[]; imported: string[] } = { docker: [], nodes: [], imported: [] };
     const deliver = async (mode: 'registry' | 'import', tag: string): Promise<DeliveryRecord> => {
       const image = { name: 'large', localRef: `${repository}:${tag}`, repository, tag };
       const plan = chooseDelivery({ mode, verdict, cluster, images: [image] });
@@ -96,7 +96,10 @@ export const delivery: Scenario = {
       const result = delivered.value[0]?.result;
       if (!result?.ok) throw new Error(`${mode}: ${JSON.stringify(result?.error)}`);
       if (mode === 'registry') cleanup.docker.push(result.value.deployRef.replace(env.registryFromCluster, env.registryHost));
-      else cleanup.containerd.push(`docker.io/library/${image.localRef}`);
+      else {
+        cleanup.imported.push(`docker.io/library/${image.localRef}`);
+        if (plan.value.route.mode === 'import') cleanup.nodes = [...plan.value.route.nodes];
+      }
       return result.value;
     };
     try {
@@ -138,8 +141,8 @@ export const delivery: Scenario = {
       };
     } finally {
       for (const ref of cleanup.docker) await benchRunner.run('docker', ['rmi', ref]);
-      for (const ref of cleanup.containerd)
-        await benchRunner.run('ctr', ['--address', env.containerdSocket, '-n', 'k8s.io', 'images', 'rm', ref]);
+      for (const node of cleanup.imported.length ? cleanup.nodes : [])
+        await benchRunner.run('docker', ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'rm', ...cleanup.imported]);
       rmSync(top, { recursive: true, force: true });
     }
   },

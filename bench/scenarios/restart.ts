@@ -92,7 +92,7 @@ export const restart: Scenario = {
         },
         notes: [
           'Each restart: `node bin/devloop.js up --output json` on the same project, stopped with SIGTERM once its first pass completed.',
-          'Programs are counted by logging `docker` and `k3d` stand-ins first on PATH (which also see what the k3d stand-in starts).',
+          'Programs are counted by logging `docker` and `k3d` wrappers first on PATH (k3d talks to Docker through its API, not the docker CLI).',
         ],
       };
     } finally {

@@ -44,8 +44,8 @@ export interface ShimCall {
 /**
  * A directory of logging stand-ins for `docker` and `k3d` that record each
  * invocation with start and end times and run the real program: put first on
- * PATH, they count every docker process a devloop child (and the k3d
- * stand-in it runs) starts, and the time spent in them.
+ * PATH, they count every docker and k3d process a devloop child starts,
+ * and the time spent in them.
  */
 export function commandShims(dir: string, commands: readonly string[] = ['docker', 'k3d']): { binDir: string; calls(): ShimCall[] } {
   const binDir = path.join(dir, 'shim-bin');

@@ -7,7 +7,7 @@ import { type BenchEnvironment, kubectl, repoRoot } from './test-env.ts';
 export interface BenchProject {
   readonly dir: string;
   readonly namespace: string;
-  /** Variables devloop runs with: kubeconfig, k3d stand-in on PATH, a private cache, the node's containerd for import checks. */
+  /** Variables devloop runs with: kubeconfig, the environment's k3d on PATH, a private cache. */
   readonly env: Record<string, string | undefined>;
   write(file: string, content: string): void;
   read(file: string): string;
@@ -56,7 +56,6 @@ export async function createProject(env: BenchEnvironment, options: BenchProject
       ...process.env,
       KUBECONFIG: env.kubeconfig,
       XDG_CACHE_HOME: path.join(dir, '.cache-home'),
-      DEVLOOP_NODE_CONTAINERD: env.containerdSocket,
       NO_COLOR: '1',
     },
     write,

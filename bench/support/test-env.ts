@@ -12,10 +12,8 @@ export interface BenchEnvironment {
   readonly cluster: string;
   readonly registryHost: string;
   readonly registryFromCluster: string;
-  /** Directory of the `k3d` stand-in, put first on PATH. */
+  /** Directory of the environment's `k3d`, put first on PATH. */
   readonly k3dBinDir: string | undefined;
-  /** The node's containerd socket, for checking imported images. */
-  readonly containerdSocket: string;
 }
 
 /** The runner the bench uses for its own commands (never counted as devloop's). */
@@ -46,7 +44,6 @@ export async function openEnvironment(options: { waitMs?: number; log: (line: st
     registryHost,
     registryFromCluster: process.env.DEVLOOP_TEST_REGISTRY_CLUSTER ?? registryHost,
     k3dBinDir: process.env.DEVLOOP_TEST_K3D_BIN_DIR,
-    containerdSocket: process.env.DEVLOOP_TEST_CONTAINERD_SOCK ?? '/run/devloop-test-env/containerd.sock',
   };
   if (env.k3dBinDir && !(process.env.PATH ?? '').split(':').includes(env.k3dBinDir)) {
     process.env.PATH = `${env.k3dBinDir}:${process.env.PATH ?? ''}`;

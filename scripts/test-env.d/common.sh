@@ -1,7 +1,6 @@
 # shellcheck shell=bash disable=SC2034 # variables for the scripts that source this
 # Shared names and paths of the devloop test environment.
-# Sourced by scripts/test-env and scripts/test-env.d/k3d: variables and
-# read-only helpers, no side effects.
+# Sourced by scripts/test-env: variables and helpers, no side effects.
 
 STATE=${DEVLOOP_TEST_ENV_HOME:-/var/lib/devloop-test-env}
 K8S_VERSION=${DEVLOOP_TEST_K8S_VERSION:-v1.34.10}
@@ -23,7 +22,8 @@ API_PORT=6443
 POD_SUBNET=${DEVLOOP_TEST_POD_SUBNET:-10.88.0.0/16}
 SERVICE_SUBNET=10.96.0.0/16
 
-# The node's own containerd (not Docker's): socket on /run, data in the state dir.
+# Where earlier versions ran the node's containerd on the host (retired by
+# `up`; the node is a container now).
 NODE_RUNTIME_DIR=/run/devloop-test-env
 CONTAINERD_SOCK="$NODE_RUNTIME_DIR/containerd.sock"
 DOCKER_SOCK=/var/run/docker.sock
@@ -41,3 +41,18 @@ running() {
 }
 
 pid_of() { cat "$(pidfile "$1")" 2>/dev/null || echo -; }
+
+# render TEMPLATE OUT KEY=VALUE...: copy TEMPLATE to OUT with every @KEY@ replaced
+render() {
+  local template=$1 out=$2 kv key value script=()
+  shift 2
+  for kv in "$@"; do
+    key=${kv%%=*}; value=${kv#*=}
+    value=${value//\\/\\\\}; value=${value//|/\\|}; value=${value//&/\\&}
+    script+=(-e "s|@${key}@|${value}|g")
+  done
+  sed "${script[@]}" "$template" >"$out"
+  if grep -q '@[A-Z_]*@' "$out"; then
+    echo "render: $template: unreplaced $(grep -o '@[A-Z_]*@' "$out" | sort -u | paste -sd' ' -)" >&2; return 1
+  fi
+}

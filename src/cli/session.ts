@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { K3dCli } from '../deliver/k3d-cli.ts';
-import { DockerExecNodeImageLister, HostContainerdNodeImageLister, type NodeImageLister } from '../deliver/node-image-lister.ts';
+import { DockerExecNodeImageLister } from '../deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
 import type { BuildContext } from '../graph/build-context.ts';
@@ -77,9 +77,7 @@ export async function openSession(
     records: new BuildRecordStore({ fs: ctx.fs, cacheDir }),
   });
   const importedImages = new Set<string>();
-  const lister: NodeImageLister = ctx.env.DEVLOOP_NODE_CONTAINERD
-    ? new HostContainerdNodeImageLister({ runner: ctx.runner, address: ctx.env.DEVLOOP_NODE_CONTAINERD })
-    : new DockerExecNodeImageLister({ runner: ctx.runner });
+  const lister = new DockerExecNodeImageLister({ runner: ctx.runner });
   const deliverer = new ClusterDeliverer({
     config,
     context,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
-import { DockerExecNodeImageLister, HostContainerdNodeImageLister, nodeHasImage, parseCrictlImages } from './node-image-lister.ts';
+import { DockerExecNodeImageLister, nodeHasImage, parseCrictlImages } from './node-image-lister.ts';
 
 describe('DockerExecNodeImageLister', () => {
   it('runs crictl inside the node container and reads refs and ids', async () => {
@@ -26,20 +26,5 @@ describe('DockerExecNodeImageLister', () => {
       error: 'Error response from daemon: container is not running',
     });
     expect(parseCrictlImages('nope').ok).toBe(false);
-  });
-});
-
-describe('HostContainerdNodeImageLister', () => {
-  it('lists refs on the given containerd socket in the k8s.io namespace', async () => {
-    const runner = new FakeRunner().on('ctr', { stdout: 'docker.io/library/api:3f9a\nsha256:0123\nregistry.k8s.io/pause:3.10\n' });
-    const listed = await new HostContainerdNodeImageLister({ runner, address: '/run/x.sock' }).listImages('node');
-    expect(listed).toEqual({
-      ok: true,
-      value: [
-        { ref: 'docker.io/library/api:3f9a', id: undefined },
-        { ref: 'registry.k8s.io/pause:3.10', id: undefined },
-      ],
-    });
-    expect(runner.calls[0]?.args).toEqual(['--address', '/run/x.sock', '-n', 'k8s.io', 'images', 'ls', '-q']);
   });
 });

@@ -41,39 +41,6 @@ export class DockerExecNodeImageLister implements NodeImageLister {
   }
 }
 
-/**
- * A node whose containerd is reachable from the host (the test environment's
- * single node, or a k3s installed on this machine): `ctr images ls -q` on
- * its socket in the `k8s.io` namespace. Gives references only.
- */
-export class HostContainerdNodeImageLister implements NodeImageLister {
-  readonly #runner: ProcessRunner;
-  readonly #address: string;
-  readonly #command: string;
-
-  constructor(options: { readonly runner: ProcessRunner; readonly address: string; readonly command?: string }) {
-    this.#runner = options.runner;
-    this.#address = options.address;
-    this.#command = options.command ?? 'ctr';
-  }
-
-  async listImages(_node: string, options: { readonly signal?: AbortSignal } = {}): Promise<Result<readonly NodeImage[], string>> {
-    const result = await this.#runner.run(this.#command, ['--address', this.#address, '-n', 'k8s.io', 'images', 'ls', '-q'], {
-      signal: options.signal,
-      timeoutMs: 30_000,
-    });
-    if (result.exitCode !== 0)
-      return err(result.notFound ? `${this.#command} not found on PATH` : lastLines(result.stderr || result.stdout));
-    return ok(
-      result.stdout
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('sha256:'))
-        .map((ref) => ({ ref, id: undefined })),
-    );
-  }
-}
-
 /** Parses `crictl images -o json` (`{ images: [{ id, repoTags }] }`). */
 export function parseCrictlImages(text: string): Result<readonly NodeImage[], string> {
   let value: unknown;

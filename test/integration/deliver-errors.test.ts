@@ -7,14 +7,13 @@ import { deliverImages } from '../../src/deliver/deliver-images.ts';
 import { deliveryDiagnostic } from '../../src/deliver/delivery-error.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
 import type { ContextVerdict } from '../../src/deliver/local-context.ts';
-import { HostContainerdNodeImageLister, type NodeImageLister } from '../../src/deliver/node-image-lister.ts';
+import { DockerExecNodeImageLister, type NodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { FakeRunner } from '../../src/system/fake-runner.ts';
-import { KubectlConfigMapReader, k3dPaths, RecordingRunner } from '../fixtures/deliver/cluster-helpers.ts';
+import { KubectlConfigMapReader, k3dPaths, RecordingRunner, removeFromNodes } from '../fixtures/deliver/cluster-helpers.ts';
 import { describeWithCluster } from '../support/environment.ts';
 
-const containerdSocket = process.env.DEVLOOP_TEST_CONTAINERD_SOCK ?? '/run/devloop-test-env/containerd.sock';
 const local: ContextVerdict = { kind: 'local', endpoints: [{ role: 'server', kind: 'loopback-address', host: '127.0.0.1' }] };
 
 /** A TCP port with nothing listening on it. */
@@ -40,7 +39,7 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
   });
   afterAll(async () => {
     await real.run('docker', ['rmi', image.localRef]);
-    await real.run('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'images', 'rm', `docker.io/library/${image.localRef}`]);
+    await removeFromNodes(real, env, `docker.io/library/${image.localRef}`);
   });
 
   const discover = (runner: RecordingRunner | FakeRunner, configuredRegistry?: string) =>
@@ -63,7 +62,7 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
       plan: plan.value,
       runner,
       registry: new FetchRegistryClient(),
-      lister: new HostContainerdNodeImageLister({ runner, address: containerdSocket }),
+      lister: new DockerExecNodeImageLister({ runner }),
     });
     expect(result).toEqual({
       ok: false,
@@ -82,7 +81,7 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
       plan: plan.value,
       runner,
       registry: new FetchRegistryClient(),
-      lister: new HostContainerdNodeImageLister({ runner, address: containerdSocket }),
+      lister: new DockerExecNodeImageLister({ runner }),
     });
     expect(result).toEqual({
       ok: false,
@@ -102,10 +101,10 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
     expect(deliveryDiagnostic({ reason: 'k3d-not-installed' }).hint).toContain('https://k3d.io');
 
     // the same, found at the last moment (k3d vanished between plan and import): nothing reaches the node
-    const lister = new HostContainerdNodeImageLister({ runner, address: containerdSocket });
+    const lister = new DockerExecNodeImageLister({ runner });
     const result = await deliverImages({
       plan: {
-        route: { mode: 'import', cluster: env.cluster, nodes: ['node'] },
+        route: { mode: 'import', cluster: env.cluster, nodes: [`k3d-${env.cluster}-server-0`] },
         why: 'test',
         images: [{ image, mode: 'import', pushRef: undefined, deployRef: image.localRef, imagePullPolicy: 'IfNotPresent' }],
       },
@@ -144,7 +143,7 @@ describeWithCluster('deliver: each failure is reported with its fix and leaves n
 
   it('import partly failed: a real import that misses a node names that node', async () => {
     const runner = new RecordingRunner(real, { PATH: pathWithK3d(), KUBECONFIG: env.kubeconfig });
-    const realLister = new HostContainerdNodeImageLister({ runner, address: containerdSocket });
+    const realLister = new DockerExecNodeImageLister({ runner });
     const ghost = `k3d-${env.cluster}-agent-ghost`;
     const lister: NodeImageLister = {
       listImages: (node, options) => (node === ghost ? Promise.resolve(ok([])) : realLister.listImages(node, options)),

@@ -4,7 +4,7 @@ import { discoverCluster } from '../../src/deliver/cluster-discovery.ts';
 import { deliverImages } from '../../src/deliver/deliver-images.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
 import { checkContext } from '../../src/deliver/local-context.ts';
-import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
+import { DockerExecNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { dnsLookup } from '../../src/system/host-lookup.ts';
@@ -15,11 +15,10 @@ import {
   KubectlConfigMapReader,
   k3dPaths,
   RecordingRunner,
+  removeFromNodes,
   runPod,
 } from '../fixtures/deliver/cluster-helpers.ts';
 import { describeWithCluster } from '../support/environment.ts';
-
-const containerdSocket = process.env.DEVLOOP_TEST_CONTAINERD_SOCK ?? '/run/devloop-test-env/containerd.sock';
 
 describeWithCluster('deliver: k3d image import into the test cluster', (env) => {
   const real = new ExecaRunner();
@@ -36,7 +35,7 @@ describeWithCluster('deliver: k3d image import into the test cluster', (env) => 
     if (!built) return;
     await deleteNamespace(real, env, namespace);
     await real.run('docker', ['rmi', '-f', built.localRef]);
-    await real.run('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'images', 'rm', `docker.io/library/${built.localRef}`]);
+    await removeFromNodes(real, env, `docker.io/library/${built.localRef}`);
     built.project.remove();
   });
 
@@ -61,7 +60,7 @@ describeWithCluster('deliver: k3d image import into the test cluster', (env) => 
     expect(plan.value.route).toMatchObject({ mode: 'import', cluster: env.cluster });
     expect(plan.value.route.mode === 'import' && plan.value.route.nodes.length).toBeGreaterThan(0);
 
-    const lister = new HostContainerdNodeImageLister({ runner, address: containerdSocket });
+    const lister = new DockerExecNodeImageLister({ runner });
     const registry = new FetchRegistryClient();
     const first = await deliverImages({ plan: plan.value, runner, registry, lister });
     const record = first.ok ? first.value[0]?.result : undefined;

@@ -4,7 +4,7 @@ import { discoverCluster } from '../../src/deliver/cluster-discovery.ts';
 import { deliverImages } from '../../src/deliver/deliver-images.ts';
 import { K3dCli } from '../../src/deliver/k3d-cli.ts';
 import { checkContext } from '../../src/deliver/local-context.ts';
-import { HostContainerdNodeImageLister } from '../../src/deliver/node-image-lister.ts';
+import { DockerExecNodeImageLister } from '../../src/deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../../src/deliver/registry-client.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { dnsLookup } from '../../src/system/host-lookup.ts';
@@ -18,8 +18,6 @@ import {
   runPod,
 } from '../fixtures/deliver/cluster-helpers.ts';
 import { describeWithCluster } from '../support/environment.ts';
-
-const containerdSocket = process.env.DEVLOOP_TEST_CONTAINERD_SOCK ?? '/run/devloop-test-env/containerd.sock';
 
 describeWithCluster('deliver: registry push into the test cluster', (env) => {
   const real = new ExecaRunner();
@@ -66,7 +64,7 @@ describeWithCluster('deliver: registry push into the test cluster', (env) => {
     expect(plan.ok && plan.value.route.mode).toBe('registry');
     if (!plan.ok) return;
 
-    const lister = new HostContainerdNodeImageLister({ runner, address: containerdSocket });
+    const lister = new DockerExecNodeImageLister({ runner });
     const first = await deliverImages({ plan: plan.value, runner, registry: registryClient, lister });
     expect(first.ok).toBe(true);
     if (!first.ok) return;

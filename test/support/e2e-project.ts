@@ -11,7 +11,7 @@ export interface E2eProject {
   readonly dir: string;
   readonly namespace: string;
   readonly port: number;
-  /** Environment for devloop: kubeconfig, and the k3d stand-in first on PATH. */
+  /** Environment for devloop: kubeconfig, and the environment's k3d first on PATH. */
   readonly env: Record<string, string | undefined>;
   kubectl(args: readonly string[]): string;
   write(file: string, content: string): void;

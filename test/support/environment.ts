@@ -12,7 +12,7 @@ import { describe, it } from 'vitest';
 export interface TestEnvironment {
   readonly kubeconfig: string;
   readonly context: string;
-  /** k3d cluster name (the test env's stand-in answers for it). */
+  /** k3d cluster name (`k3d cluster list` shows it). */
   readonly cluster: string;
   /** Registry as the host pushes to it, e.g. `localhost:5000`. */
   readonly registryHost: string;

@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Sourced by scripts/test-env: the real k3d CLI and crictl, built from the Go
+# module proxy once per version (build-go-tool.sh) in the background while the
+# rest of `up` runs, cached in $STATE/bin/<tool>-<version>/.
+
+K3D_VERSION=${DEVLOOP_TEST_K3D_VERSION:-v5.8.3}
+# the k3s version k3d's release build stamps in as its default (Makefile K3S_TAG)
+K3D_K3S_VERSION=v1.31.5-k3s1
+CRICTL_VERSION=${DEVLOOP_TEST_CRICTL_VERSION:-v1.34.0}
+K3D_BIN="$STATE/bin/k3d-$K3D_VERSION/k3d"
+CRICTL_BIN="$STATE/bin/crictl-$CRICTL_VERSION/crictl"
+# what tests and devloop put on PATH: a `k3d` that talks to this dockerd
+K3D_DIR="$STATE/k3d/bin"
+
+tools_present() { [[ -x $K3D_BIN && -x $CRICTL_BIN ]]; }
+
+start_tools_build() {
+  phase=tools
+  if tools_present; then log "cached k3d $K3D_VERSION and crictl $CRICTL_VERSION"; return; fi
+  command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
+  if [[ -f "$RUN_DIR/tools-build.pid" ]] && kill -0 "$(<"$RUN_DIR/tools-build.pid")" 2>/dev/null; then
+    log "a build is already running (pid $(<"$RUN_DIR/tools-build.pid")), log $LOG_DIR/tools-build.log"; return
+  fi
+  log "building crictl $CRICTL_VERSION and k3d $K3D_VERSION from the Go module proxy in the background (log: $LOG_DIR/tools-build.log)"
+  mkdir -p "${K3D_BIN%/*}" "${CRICTL_BIN%/*}"
+  local k3d_flags="-X github.com/k3d-io/k3d/v5/version.Version=$K3D_VERSION -X github.com/k3d-io/k3d/v5/version.K3sVersion=$K3D_K3S_VERSION"
+  local crictl_flags="-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION"
+  # shellcheck disable=SC2016 # the inner shell expands its own arguments
+  setsid nice -n 5 bash -c '"$1" "$2" sigs.k8s.io/cri-tools "$3" sigs.k8s.io/cri-tools/cmd/crictl "$4" &&
+    "$1" "$5" github.com/k3d-io/k3d/v5 "$6" github.com/k3d-io/k3d/v5 "$7"' \
+    build "$D/build-go-tool.sh" "$CRICTL_BIN" "$CRICTL_VERSION" "$crictl_flags" "$K3D_BIN" "$K3D_VERSION" "$k3d_flags" \
+    >"$LOG_DIR/tools-build.log" 2>&1 </dev/null 8>&- &
+  echo $! >"$RUN_DIR/tools-build.pid"
+}
+
+wait_tools_build() {
+  phase=tools
+  tools_present && return 0
+  local pid
+  pid=$(cat "$RUN_DIR/tools-build.pid" 2>/dev/null || echo 0)
+  log "waiting for the crictl and k3d build"
+  while kill -0 "$pid" 2>/dev/null; do sleep 2; done
+  tools_present || { tail -30 "$LOG_DIR/tools-build.log" >&2; die "building crictl/k3d failed (log: $LOG_DIR/tools-build.log)"; }
+  rm -f "$RUN_DIR/tools-build.pid"
+  log "$(grep -h '^build-go-tool: built' "$LOG_DIR/tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
+}
+
+# The k3d on tests' PATH: the real binary with DOCKER_API_VERSION pinned to
+# 1.41, the newest API Debian's dockerd 20.10 speaks (k3d's client negotiates
+# down to it as well; the pin keeps that fixed).
+install_k3d() {
+  phase=k3d
+  mkdir -p "$K3D_DIR"
+  render "$D/k3d-wrapper.sh" "$K3D_DIR/k3d.new" K3D_BIN="$K3D_BIN" DOCKER_SOCK="$DOCKER_SOCK"
+  chmod +x "$K3D_DIR/k3d.new"; mv -f "$K3D_DIR/k3d.new" "$K3D_DIR/k3d"
+  # k3d for people and tools on this machine, if none is installed
+  if [[ ! -e /usr/local/bin/k3d || $(readlink /usr/local/bin/k3d) == "$STATE"/* ]]; then
+    ln -sfn "$K3D_DIR/k3d" /usr/local/bin/k3d
+  fi
+  log "$("$K3D_DIR/k3d" version | head -1) on PATH as $K3D_DIR/k3d"
+}
