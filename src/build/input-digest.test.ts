@@ -35,6 +35,25 @@ describe('collectInputFiles', () => {
     ]);
   });
 
+  it('reads many files at once, a bounded number at a time, whatever order the reads finish in', async () => {
+    const fs = tree();
+    for (let i = 0; i < 200; i++) fs.put(`/p/app/m${String(i).padStart(3, '0')}.py`, `print(${i})\n`);
+    const undelayed = await inputs(fs);
+    let inFlight = 0;
+    let peak = 0;
+    const readBytes = fs.readBytes.bind(fs);
+    fs.readBytes = async (file) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return readBytes(file);
+    };
+    expect(await inputs(fs)).toEqual(undelayed);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(32);
+  });
+
   it('reads only selected files', async () => {
     const fs = tree();
     await inputs(fs);

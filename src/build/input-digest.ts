@@ -4,6 +4,7 @@ import type { BuildContext } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
 import type { FileSystem } from '../system/file-system.ts';
+import { boundedConcurrency, forEachBounded } from './bounded.ts';
 import type { HashIndex } from './hash-index.ts';
 
 /** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
@@ -97,6 +98,9 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** File system calls in flight during a walk, and entries of one directory visited at once. */
+const walkLimits = { io: 32, entries: 16 } as const;
+
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target }: CollectOptions) {
   const stage = targetStage(model, target);
@@ -119,9 +123,10 @@ function inputWalker({ fs, index, context, model, target }: CollectOptions) {
   }
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
+  const io = boundedConcurrency(walkLimits.io);
   const visit = async (relative: string): Promise<void> => {
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
-    const stat = await fs.stat(absolute);
+    const stat = await io(() => fs.stat(absolute));
     if (!stat) return;
     const included = relative === '' || context.inContext(relative);
     if (stat.kind === 'directory') {
@@ -129,12 +134,13 @@ function inputWalker({ fs, index, context, model, target }: CollectOptions) {
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      for (const entry of await fs.readDir(absolute)) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
+      const entries = await io(() => fs.readDir(absolute));
+      await forEachBounded(entries, walkLimits.entries, (entry) => visit(relative === '' ? entry.name : `${relative}/${entry.name}`));
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
-      const hash = (await index.hash(absolute, stat)) ?? '';
+      const hash = (await io(() => index.hash(absolute, stat))) ?? '';
       found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
     } else if (stat.kind === 'symlink') {
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
