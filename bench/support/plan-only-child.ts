@@ -11,6 +11,7 @@ import { BuildRecordStore } from '../../src/build/build-record.ts';
 import { DockerBuilder } from '../../src/build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../src/build/hash-index.ts';
 import { DockerImages } from '../../src/cli/adapters/docker-images.ts';
+import { applyLoopHeapFlags } from '../../src/cli/heap-settings.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ok } from '../../src/core/result.ts';
 import { DevLoop } from '../../src/engine/dev-loop.ts';
@@ -24,6 +25,8 @@ import { Batcher } from '../../src/watch/batcher.ts';
 import { ChokidarWatcher } from '../../src/watch/chokidar-watcher.ts';
 import { createWatchFilter, watchRoots } from '../../src/watch/watch-filter.ts';
 
+// As `devloop up` does before it starts watching.
+applyLoopHeapFlags();
 const dir = path.resolve(process.argv[2] ?? '.');
 const fs = new NodeFileSystem();
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
