@@ -68,11 +68,58 @@ export async function updateInputFiles(
     }
   }
   if (touched.length === 0) return [...options.previous];
+  if (touched.length <= spliceLimit) return spliceSorted(options.previous, touched, directoryEntries, sortInputs(walker.found));
   // Keep the previous (sorted) list minus what was looked at again, and merge in the new answers.
   const exact = new Set([...touched, ...directoryEntries]);
   const below = touched.map((t) => `${t}/`);
   const kept = options.previous.filter((f) => !exact.has(f.path) && !below.some((prefix) => f.path.startsWith(prefix)));
   return mergeSorted(kept, sortInputs(walker.found));
+}
+
+/** Up to this many changed paths, the previous list is patched in place of being filtered and merged whole. */
+const spliceLimit = 32;
+
+/**
+ * The previous sorted list with the entries at `touched` (and below them) and
+ * at `directories` replaced by `found`: binary searches and a few splices, so
+ * an edit on a 100k-entry context does not visit every entry.
+ */
+function spliceSorted(
+  previous: readonly InputFile[],
+  touched: readonly string[],
+  directories: readonly string[],
+  found: readonly InputFile[],
+): InputFile[] {
+  const out = previous.slice();
+  for (const exact of new Set([...touched, ...directories])) {
+    const at = lowerBound(out, exact);
+    if (out[at]?.path === exact) out.splice(at, 1);
+  }
+  for (const dir of touched) {
+    const prefix = `${dir}/`;
+    const start = lowerBound(out, prefix);
+    let end = start;
+    while (out[end]?.path.startsWith(prefix)) end++;
+    out.splice(start, end - start);
+  }
+  for (const entry of found) {
+    const at = lowerBound(out, entry.path);
+    if (out[at]?.path === entry.path) out[at] = entry;
+    else out.splice(at, 0, entry);
+  }
+  return out;
+}
+
+/** The first index whose path is not below `path` in code-unit order (the order `sortInputs` gives). */
+function lowerBound(list: readonly InputFile[], path: string): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle]?.path ?? '') < path) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function mergeSorted(a: readonly InputFile[], b: readonly InputFile[]): InputFile[] {
