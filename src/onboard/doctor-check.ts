@@ -4,6 +4,7 @@ import type { RegistryClient } from '../deliver/registry-client.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ProcessRunner } from '../system/process-runner.ts';
 import type { KubeConnect } from './cluster-verify.ts';
+import type { WatchDemand } from './inotify-check.ts';
 import type { KubeContexts } from './kube-connect.ts';
 
 /** Every check doctor runs, in the order it prints them. */
@@ -75,4 +76,6 @@ export interface DoctorTarget {
   readonly images: readonly DoctorImage[];
   /** Why there are no images to lint, e.g. no config file. */
   readonly configNote: string | undefined;
+  /** What `devloop up` would watch, when a config was loaded: the inotify check counts its directories. */
+  readonly watch?: WatchDemand;
 }

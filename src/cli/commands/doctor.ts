@@ -13,6 +13,7 @@ import { kubeConnector, readKubeContexts } from '../../onboard/kube-connect.ts';
 import { colors } from '../../report/colors.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadOptions } from '../load-command-config.ts';
+import { watchSetup } from '../watch-setup.ts';
 
 export interface DoctorOptions extends GlobalOptions {
   readonly json?: boolean;
@@ -84,5 +85,6 @@ async function doctorTarget(ctx: CliContext, options: DoctorOptions): Promise<Do
       context: image.context,
     })),
     configNote,
+    ...(config ? { watch: await watchSetup(ctx.fs, config) } : {}),
   };
 }
