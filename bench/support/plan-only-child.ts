@@ -5,7 +5,7 @@
 // the cluster are stand-ins that succeed at once. Prints every action as one
 // JSON line (the shape of `devloop up --output json`).
 //
-// usage: node bench/support/plan-only-child.ts <project-dir>
+// usage: node bench/support/plan-only-child.ts <project-dir> [config-file]
 import * as path from 'node:path';
 import { BuildRecordStore } from '../../src/build/build-record.ts';
 import { DockerBuilder } from '../../src/build/docker-builder.ts';
@@ -30,7 +30,8 @@ const dir = path.resolve(process.argv[2] ?? '.');
 const fs = new NodeFileSystem();
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
-const loaded = await loadConfig({ cwd: dir, env: process.env, flags: {}, fs });
+const configPath = process.argv[3];
+const loaded = await loadConfig({ cwd: dir, env: process.env, flags: {}, fs, ...(configPath ? { configPath } : {}) });
 if (!loaded.ok) {
   emit({ event: 'fatal', message: loaded.error.map((d) => d.message).join('; ') });
   process.exit(1);
