@@ -24,8 +24,8 @@ import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { Batcher } from '../../src/watch/batcher.ts';
 import { ChokidarWatcher } from '../../src/watch/chokidar-watcher.ts';
 
-// As `devloop up` does before it starts watching.
-applyLoopHeapFlags();
+// As `devloop up` does before it starts watching (BENCH_DEFAULT_HEAP=1: V8's defaults, to compare).
+if (process.env.BENCH_DEFAULT_HEAP !== '1') applyLoopHeapFlags();
 const dir = path.resolve(process.argv[2] ?? '.');
 const fs = new NodeFileSystem();
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);

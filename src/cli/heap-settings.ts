@@ -13,13 +13,13 @@ import { setFlagsFromString } from 'node:v8';
  */
 export const loopHeapFlags = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'] as const;
 
-/** The flags of `loopHeapFlags` the user did not set themselves (in NODE_OPTIONS or node's own arguments). */
+/** The flags of `loopHeapFlags` the user did not set themselves (`node --heap-growing-percent=… devloop`; Node refuses them in NODE_OPTIONS). */
 export function heapFlagsToApply(given: string): string[] {
   const normalized = given.replaceAll('_', '-');
   return loopHeapFlags.filter((flag) => !normalized.includes(flag.slice(0, flag.indexOf('='))));
 }
 
-/** Applies `loopHeapFlags` unless the user chose their own; returns what was applied. */
+/** Applies `loopHeapFlags` except those the user gave node; returns what was applied. */
 export function applyLoopHeapFlags(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
   const flags = heapFlagsToApply(`${env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`);
   for (const flag of flags) setFlagsFromString(flag);
