@@ -52,7 +52,8 @@ async function main(): Promise<number> {
   const selected = positionals.length ? scenarios.filter((s) => positionals.includes(s.name)) : scenarios;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const startedAt = new Date();
-  await openEnvironment({ log });
+  // Plan-only scenarios (scale) need neither the cluster nor the registry.
+  if (selected.some((s) => s.needsCluster)) await openEnvironment({ log });
   const machine = await machineInfo();
   const outcomes: ScenarioOutcome[] = [];
   for (const scenario of selected) {

@@ -5,30 +5,33 @@
 // the cluster are stand-ins that succeed at once. Prints every action as one
 // JSON line (the shape of `devloop up --output json`).
 //
-// usage: node bench/support/plan-only-child.ts <project-dir>
+// usage: node bench/support/plan-only-child.ts <project-dir> [config-file]
 import * as path from 'node:path';
 import { BuildRecordStore } from '../../src/build/build-record.ts';
 import { DockerBuilder } from '../../src/build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../src/build/hash-index.ts';
 import { DockerImages } from '../../src/cli/adapters/docker-images.ts';
+import { applyLoopHeapFlags } from '../../src/cli/heap-settings.ts';
+import { watchSetup } from '../../src/cli/watch-setup.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ok } from '../../src/core/result.ts';
 import { DevLoop } from '../../src/engine/dev-loop.ts';
 import { LogStore } from '../../src/engine/log-store.ts';
 import type { Deployer, ImageBuilder, ImageDeliverer, LogFollower } from '../../src/engine/ports.ts';
 import { Store } from '../../src/engine/store.ts';
-import { createBuildContext } from '../../src/graph/build-context.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { Batcher } from '../../src/watch/batcher.ts';
 import { ChokidarWatcher } from '../../src/watch/chokidar-watcher.ts';
-import { createWatchFilter, watchRoots } from '../../src/watch/watch-filter.ts';
 
+// As `devloop up` does before it starts watching (BENCH_DEFAULT_HEAP=1: V8's defaults, to compare).
+if (process.env.BENCH_DEFAULT_HEAP !== '1') applyLoopHeapFlags();
 const dir = path.resolve(process.argv[2] ?? '.');
 const fs = new NodeFileSystem();
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
-const loaded = await loadConfig({ cwd: dir, env: process.env, flags: {}, fs });
+const configPath = process.argv[3];
+const loaded = await loadConfig({ cwd: dir, env: process.env, flags: {}, fs, ...(configPath ? { configPath } : {}) });
 if (!loaded.ok) {
   emit({ event: 'fatal', message: loaded.error.map((d) => d.message).join('; ') });
   process.exit(1);
@@ -75,20 +78,9 @@ const loop = new DevLoop({
   logFollower,
 });
 
-const contexts = [];
-for (const image of Object.values(config.images)) {
-  const dockerignore = await fs.readText(path.join(image.context, '.dockerignore')).catch(() => undefined);
-  contexts.push(createBuildContext({ dir: image.context, dockerfile: image.dockerfile, dockerignore, extraIgnore: image.ignore }));
-}
-const input = {
-  rootDir: config.rootDir,
-  contexts,
-  configFiles: [config.configFile],
-  manifests: config.manifests,
-  ignore: config.watch.ignore,
-};
+const { roots, ignored } = await watchSetup(fs, config);
 const batcher = new Batcher({ quietMs: config.watch.debounceMs, onBatch: (changes) => void loop.changes(changes) });
-const watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
+const watcher = new ChokidarWatcher({ roots, filter: ignored });
 const files = await watcher.start(
   (file, kind) => batcher.add(file, kind),
   (message) => emit({ event: 'notice', message: `watch: ${message}` }),

@@ -24,20 +24,7 @@ export function ensureScaleTree(log: (line: string) => void): string {
   mkdirSync(app, { recursive: true });
   writeFileSync(path.join(app, 'Dockerfile'), 'FROM busybox:1.36\nCOPY src/ /srv/src/\nCMD ["sh", "-c", "sleep 3600"]\n');
   writeFileSync(path.join(app, '.dockerignore'), 'node_modules\n');
-  writeFileSync(
-    path.join(dir, 'k8s/scale.yaml'),
-    [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata: { name: scale }',
-      'spec:',
-      '  selector: { matchLabels: { app: scale } }',
-      '  template:',
-      '    metadata: { labels: { app: scale } }',
-      '    spec: { containers: [{ name: app, image: scale-app }] }',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(path.join(dir, 'k8s/scale.yaml'), deployment('{ name: app, image: scale-app }'));
   writeFileSync(
     path.join(dir, 'devloop.config.json'),
     `${JSON.stringify(
@@ -67,6 +54,42 @@ export function ensureScaleTree(log: (line: string) => void): string {
   writeFileSync(path.join(dir, marker), `${new Date().toISOString()}\n`);
   log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return dir;
+}
+
+/**
+ * A second config for the same tree: two images whose Dockerfiles both
+ * `COPY src/` from the one context (and one Deployment running both), so
+ * the watcher and the hash index are shared and the planner walks the
+ * 100k files for each image. Written next to the tree's own config.
+ */
+export function ensureTwoImageConfig(dir: string): string {
+  const file = path.join(dir, 'devloop.two-images.config.json');
+  writeFileSync(path.join(dir, 'app/Dockerfile.api'), 'FROM busybox:1.36\nCOPY src/ /srv/api/\nCMD ["sh", "-c", "sleep 3600"]\n');
+  mkdirSync(path.join(dir, 'k8s-two'), { recursive: true });
+  writeFileSync(path.join(dir, 'k8s-two/scale.yaml'), deployment('{ name: app, image: scale-app }, { name: api, image: scale-api }'));
+  const config = {
+    images: { 'scale-app': { context: 'app' }, 'scale-api': { context: 'app', dockerfile: 'Dockerfile.api' } },
+    manifests: ['k8s-two/*.yaml'],
+    resources: { scale: { containers: { app: 'scale-app', api: 'scale-api' } } },
+    cluster: { context: 'k3d-devloop-test', namespace: 'bench-scale' },
+  };
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
+
+/** The Deployment `scale` running these containers (flow-style YAML). */
+function deployment(containers: string): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: { name: scale }',
+    'spec:',
+    '  selector: { matchLabels: { app: scale } }',
+    '  template:',
+    '    metadata: { labels: { app: scale } }',
+    `    spec: { containers: [${containers}] }`,
+    '',
+  ].join('\n');
 }
 
 /** The context file the scale scenario edits. */

@@ -42,6 +42,47 @@ describe('HashIndex', () => {
     expect(fs.reads.length).toBe(2);
   });
 
+  it('forgets a file, or a directory and everything below it, and nothing else', async () => {
+    const fs = new MemoryFileSystem().put('/p/a.txt', 'a').put('/p/sub/b.txt', 'b').put('/p/sub/deep/c.txt', 'c').put('/p/subway.txt', 'd');
+    const index = await HashIndex.open({ fs });
+    for (const file of fs.files.keys()) await index.hash(file);
+    index.invalidate(['/p/a.txt']);
+    expect(index.stats.entries).toBe(3);
+    index.invalidate(['/p/sub']);
+    expect(index.stats.entries).toBe(1);
+    fs.reads.length = 0;
+    for (const file of fs.files.keys()) await index.hash(file);
+    expect(fs.reads.sort()).toEqual(['/p/a.txt', '/p/sub/b.txt', '/p/sub/deep/c.txt']);
+  });
+
+  it('stores each directory once, one string per file, and keeps no racy entry', async () => {
+    const now = (BigInt(Date.now()) * 1_000_000n).toString();
+    const fs = new MemoryFileSystem().put('/p/a.txt', 'hello').put('/p/b.txt', 'b').put('/p/fresh.txt', 'x', { mtimeNs: now });
+    const index = await HashIndex.open({ fs, file: '/cache/index.json' });
+    for (const file of ['/p/a.txt', '/p/b.txt', '/p/fresh.txt']) await index.hash(file);
+    await index.save();
+    const saved = JSON.parse(await fs.readText('/cache/index.json'));
+    const a = fs.files.get('/p/a.txt');
+    expect(saved).toEqual({
+      version: 2,
+      dirs: {
+        '/p': {
+          'a.txt': `5:${a?.mtimeNs}:${a?.ino} 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824`,
+          'b.txt': expect.stringMatching(/^1:\d+:\d+ [0-9a-f]{64}$/),
+        },
+      },
+    });
+  });
+
+  it('starts over from an index written in the older path-keyed format', async () => {
+    const fs = new MemoryFileSystem()
+      .put('/p/a.txt', 'hello')
+      .put('/cache/index.json', JSON.stringify({ version: 1, entries: { '/p/a.txt': [5, '1', '1', 'f'.repeat(64), '9'] } }));
+    const index = await HashIndex.open({ fs, file: '/cache/index.json' });
+    expect(index.stats.entries).toBe(0);
+    expect(await index.hash('/p/a.txt')).toBe('2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+  });
+
   it('ignores a corrupt index file', async () => {
     const fs = new MemoryFileSystem().put('/cache/index.json', '{nope');
     const index = await HashIndex.open({ fs, file: '/cache/index.json' });

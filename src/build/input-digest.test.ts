@@ -35,6 +35,25 @@ describe('collectInputFiles', () => {
     ]);
   });
 
+  it('reads many files at once, a bounded number at a time, whatever order the reads finish in', async () => {
+    const fs = tree();
+    for (let i = 0; i < 200; i++) fs.put(`/p/app/m${String(i).padStart(3, '0')}.py`, `print(${i})\n`);
+    const undelayed = await inputs(fs);
+    let inFlight = 0;
+    let peak = 0;
+    const readBytes = fs.readBytes.bind(fs);
+    fs.readBytes = async (file) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return readBytes(file);
+    };
+    expect(await inputs(fs)).toEqual(undelayed);
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(32);
+  });
+
   it('reads only selected files', async () => {
     const fs = tree();
     await inputs(fs);
@@ -87,5 +106,28 @@ describe('updateInputFiles', () => {
     const incremental = await updateInputFiles({ ...options, previous, changed });
     expect(incremental).toEqual(await collectInputFiles(options));
     expect(incremental.map((f) => f.path)).toEqual(['app', 'app/keep.py', 'app/main.py', 'app/new', 'app/new/util.py', 'requirements.txt']);
+  });
+  it('agrees with a full walk for a deleted directory, a sibling sorting between, and many changes at once', async () => {
+    const fs = tree();
+    const index = await HashIndex.open({ fs });
+    const context = createBuildContext({ dir: '/p', dockerfile: '/p/Dockerfile', dockerignore: undefined });
+    const model = parseDockerfile({ text: dockerfile, file: 'Dockerfile' });
+    const options = { fs, index, context, model, target: undefined };
+    fs.put('/p/app/lib/a.py', 'a').put('/p/app/lib/b/c.py', 'c').put('/p/app/lib-x.py', 'x').put('/p/app/lib.py', 'l');
+    let previous = await collectInputFiles(options);
+    fs.remove('/p/app/lib');
+    fs.put('/p/app/lib-y.py', 'y');
+    let changed = ['/p/app/lib', '/p/app/lib-y.py'];
+    index.invalidate(changed);
+    previous = await updateInputFiles({ ...options, previous, changed });
+    expect(previous).toEqual(await collectInputFiles(options));
+    expect(previous.map((f) => f.path)).toContain('app/lib-x.py');
+
+    changed = Array.from({ length: 40 }, (_, i) => `/p/app/many/m${i}.py`);
+    for (const file of changed) fs.put(file, file);
+    fs.put('/p/app/main.py', 'print(3)\n');
+    changed.push('/p/app/main.py');
+    index.invalidate(changed);
+    expect(await updateInputFiles({ ...options, previous, changed })).toEqual(await collectInputFiles(options));
   });
 });

@@ -4,6 +4,7 @@ import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
 import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
+import { boundedConcurrency, forEachBounded } from './bounded.ts';
 import type { HashIndex } from './hash-index.ts';
 
 /** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
@@ -73,11 +74,58 @@ export async function updateInputFiles(
     }
   }
   if (touched.length === 0) return [...options.previous];
+  if (touched.length <= spliceLimit) return spliceSorted(options.previous, touched, directoryEntries, sortInputs(walker.found));
   // Keep the previous (sorted) list minus what was looked at again, and merge in the new answers.
   const exact = new Set([...touched, ...directoryEntries]);
   const below = touched.map((t) => `${t}/`);
   const kept = options.previous.filter((f) => !exact.has(f.path) && !below.some((prefix) => f.path.startsWith(prefix)));
   return mergeSorted(kept, sortInputs(walker.found));
+}
+
+/** Up to this many changed paths, the previous list is patched in place of being filtered and merged whole. */
+const spliceLimit = 32;
+
+/**
+ * The previous sorted list with the entries at `touched` (and below them) and
+ * at `directories` replaced by `found`: binary searches and a few splices, so
+ * an edit on a 100k-entry context does not visit every entry.
+ */
+function spliceSorted(
+  previous: readonly InputFile[],
+  touched: readonly string[],
+  directories: readonly string[],
+  found: readonly InputFile[],
+): InputFile[] {
+  const out = previous.slice();
+  for (const exact of new Set([...touched, ...directories])) {
+    const at = lowerBound(out, exact);
+    if (out[at]?.path === exact) out.splice(at, 1);
+  }
+  for (const dir of touched) {
+    const prefix = `${dir}/`;
+    const start = lowerBound(out, prefix);
+    let end = start;
+    while (out[end]?.path.startsWith(prefix)) end++;
+    out.splice(start, end - start);
+  }
+  for (const entry of found) {
+    const at = lowerBound(out, entry.path);
+    if (out[at]?.path === entry.path) out[at] = entry;
+    else out.splice(at, 0, entry);
+  }
+  return out;
+}
+
+/** The first index whose path is not below `path` in code-unit order (the order `sortInputs` gives). */
+function lowerBound(list: readonly InputFile[], path: string): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((list[middle]?.path ?? '') < path) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function mergeSorted(a: readonly InputFile[], b: readonly InputFile[]): InputFile[] {
@@ -103,6 +151,9 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** File system calls in flight during a walk, and entries of one directory visited at once. */
+const walkLimits = { io: 32, entries: 16 } as const;
+
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
   const stage = targetStage(model, target);
@@ -125,9 +176,10 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   }
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
+  const io = boundedConcurrency(walkLimits.io);
   const visit = async (relative: string): Promise<void> => {
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
-    const stat = await fs.stat(absolute);
+    const stat = await io(() => fs.stat(absolute));
     if (!stat) return;
     const included = relative === '' || context.inContext(relative);
     if (stat.kind === 'directory') {
@@ -135,17 +187,17 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      const entries = await permitted(() => fs.readDir(absolute));
+      const entries = await io(() => permitted(() => fs.readDir(absolute)));
       if (!entries) {
         if (included) onUnreadable?.(relative || '.');
         return;
       }
-      for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
+      await forEachBounded(entries, walkLimits.entries, (entry) => visit(relative === '' ? entry.name : `${relative}/${entry.name}`));
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
-      const hash = await permitted(() => index.hash(absolute, stat));
+      const hash = await io(() => permitted(() => index.hash(absolute, stat)));
       if (hash === undefined) {
         onUnreadable?.(relative);
         return;
@@ -208,7 +260,16 @@ export function computeInputDigest(input: DigestInput): string {
       ...(input.secretHashes && Object.keys(input.secretHashes).length > 0 ? { secrets: sorted(input.secretHashes) } : {}),
     }),
   );
-  for (const f of input.files) hash.update(`\n${f.kind}\u0000${f.mode.toString(8)}\u0000${f.hash}\u0000${f.path}`);
+  // Fed in chunks: one update call per entry made this half of a 100k-file plan.
+  let chunk = '';
+  for (const f of input.files) {
+    chunk += `\n${f.kind}\u0000${f.mode.toString(8)}\u0000${f.hash}\u0000${f.path}`;
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  hash.update(chunk);
   return `sha256:${hash.digest('hex')}`;
 }
 

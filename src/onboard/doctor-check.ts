@@ -7,6 +7,15 @@ import type { ProcessRunner } from '../system/process-runner.ts';
 import type { KubeConnect } from './cluster-verify.ts';
 import type { KubeContexts } from './kube-connect.ts';
 
+/**
+ * What `devloop up` would watch for the configured images: the watcher's
+ * roots and its ignore function (directories it prunes are not walked).
+ */
+export interface WatchDemand {
+  readonly roots: readonly string[];
+  readonly ignored: (absolutePath: string, kind: 'file' | 'directory' | 'unknown') => boolean;
+}
+
 /** Every check doctor runs, in the order it prints them. */
 export const doctorCheckIds = [
   'docker',
@@ -76,4 +85,6 @@ export interface DoctorTarget {
   readonly images: readonly DoctorImage[];
   /** Why there are no images to lint, e.g. no config file. */
   readonly configNote: string | undefined;
+  /** What `devloop up` would watch, when a config was loaded: the inotify check counts its directories. */
+  readonly watch?: WatchDemand;
 }

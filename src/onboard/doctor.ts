@@ -4,11 +4,10 @@ import { LOCAL_REGISTRY_HOSTING, type LocalRegistryHosting, parseLocalRegistryHo
 import { describeRemoteEndpoint } from '../deliver/remote-endpoint.ts';
 import { succeeded } from '../system/process-runner.ts';
 import type { DoctorCheck, DoctorCheckId, DoctorProbes, DoctorTarget } from './doctor-check.ts';
+import { checkInotify } from './inotify-check.ts';
 import { k3dInstallFix } from './k3d-install-help.ts';
 import { onboardDefaults, parseRegistryAddress } from './names.ts';
 
-/** Below this many inotify watches a medium repository exhausts them (chokidar reports ENOSPC). */
-export const minInotifyWatches = 65_536;
 /** The oldest Node devloop supports. */
 export const minNodeVersion = [22, 22, 0] as const;
 
@@ -27,7 +26,7 @@ export async function runDoctorChecks(probes: DoctorProbes, target: DoctorTarget
     checkDocker(probes),
     checkK3d(probes),
     checkNode(probes.nodeVersion),
-    checkInotify(probes),
+    checkInotify(probes.fs, target.watch),
     checkLocalhostDns(probes, registry?.name ?? 'k3d-registry.localhost'),
     checkLints(probes, target),
     checkKube(probes, target, timeoutMs),
@@ -94,27 +93,6 @@ function checkNode(version: string): DoctorCheck {
     `Node ${version} is older than ${minNodeVersion.join('.')}`,
     'install Node 24 LTS (e.g. `nvm install 24`), or add the `node` package as a devDependency',
   );
-}
-
-async function checkInotify(probes: DoctorProbes): Promise<DoctorCheck> {
-  const read = async (name: string): Promise<number | undefined> => {
-    const file = `/proc/sys/fs/inotify/${name}`;
-    if ((await probes.fs.stat(file)) === undefined) return undefined;
-    const value = Number((await probes.fs.readText(file).catch(() => '')).trim());
-    return Number.isFinite(value) && value > 0 ? value : undefined;
-  };
-  const watches = await read('max_user_watches');
-  if (watches === undefined) return pass('inotify', 'no inotify limits here (not Linux): file watching uses the platform API');
-  const instances = await read('max_user_instances');
-  const detail = `max_user_watches ${watches}${instances ? `, max_user_instances ${instances}` : ''}`;
-  if (watches < minInotifyWatches) {
-    return fail(
-      'inotify',
-      `${detail}: below ${minInotifyWatches}, watching a large tree fails with ENOSPC`,
-      'sudo sysctl fs.inotify.max_user_watches=524288 and keep it: echo fs.inotify.max_user_watches=524288 | sudo tee /etc/sysctl.d/60-devloop.conf',
-    );
-  }
-  return pass('inotify', detail);
 }
 
 async function checkLocalhostDns(probes: DoctorProbes, host: string): Promise<DoctorCheck> {

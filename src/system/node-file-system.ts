@@ -1,20 +1,27 @@
+import { type BigIntStats, lstat as lstatCallback, readFile as readFileCallback } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DirEntry, FileStat, FileSystem } from './file-system.ts';
 
-/** The real `FileSystem`. */
+/**
+ * The real `FileSystem`. `readBytes` and `stat` run once per context file
+ * when planning, so they use the callback API: for small files it costs about
+ * half the CPU of node:fs/promises (no FileHandle, fewer thread-pool hops).
+ */
 export class NodeFileSystem implements FileSystem {
   readText(file: string): Promise<string> {
     return fs.readFile(file, 'utf8');
   }
 
-  async readBytes(file: string): Promise<Uint8Array> {
-    return fs.readFile(file);
+  readBytes(file: string): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => readFileCallback(file, (error, data) => (error ? reject(error) : resolve(data))));
   }
 
   async stat(file: string): Promise<FileStat | undefined> {
     try {
-      const s = await fs.lstat(file, { bigint: true });
+      const s = await new Promise<BigIntStats>((resolve, reject) =>
+        lstatCallback(file, { bigint: true }, (error, stats) => (error ? reject(error) : resolve(stats))),
+      );
       return {
         kind: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other',
         size: Number(s.size),

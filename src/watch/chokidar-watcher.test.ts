@@ -45,4 +45,36 @@ describe('ChokidarWatcher on a real directory', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(events.sort()).toEqual(['add app/new.sh', 'change app/main.sh']);
   });
+
+  it('filters files when their events arrive: ignored files that existed, new ones, and deletions', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'devloop-watch-'));
+    const app = path.join(dir, 'app');
+    mkdirSync(path.join(app, 'src'), { recursive: true });
+    writeFileSync(path.join(app, 'Dockerfile'), 'FROM busybox\nCOPY . /app\n');
+    writeFileSync(path.join(app, 'NOTES.md'), 'notes\n');
+    writeFileSync(path.join(app, 'src/old.sh'), 'echo old\n');
+    writeFileSync(path.join(app, 'src/keep.sh'), 'echo keep\n');
+    const dockerignore = '*.md\nsrc/*.log\n';
+    const input = {
+      rootDir: dir,
+      contexts: [createBuildContext({ dir: app, dockerfile: path.join(app, 'Dockerfile'), dockerignore })],
+      configFiles: [path.join(dir, 'devloop.config.ts')],
+      manifests: [],
+      ignore: [],
+    };
+    watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
+    const events: string[] = [];
+    await watcher.start(
+      (file, kind) => events.push(`${kind} ${path.relative(dir, file)}`),
+      () => undefined,
+    );
+    writeFileSync(path.join(app, 'NOTES.md'), 'more notes\n');
+    writeFileSync(path.join(app, 'src/debug.log'), 'x\n');
+    rmSync(path.join(app, 'src/old.sh'));
+    writeFileSync(path.join(app, 'src/keep.sh'), 'echo kept\n');
+    const deadline = Date.now() + 5000;
+    while (events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(events.sort()).toEqual(['change app/src/keep.sh', 'unlink app/src/old.sh']);
+  });
 });

@@ -14,6 +14,7 @@ import { colors } from '../../report/colors.ts';
 import { dnsLookup } from '../../system/host-lookup.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadOptions } from '../load-command-config.ts';
+import { watchSetup } from '../watch-setup.ts';
 
 export interface DoctorOptions extends GlobalOptions {
   readonly json?: boolean;
@@ -82,5 +83,6 @@ async function doctorTarget(ctx: CliContext, options: DoctorOptions): Promise<Do
       context: image.context,
     })),
     configNote,
+    ...(config ? { watch: await watchSetup(ctx.fs, config) } : {}),
   };
 }

@@ -2,6 +2,7 @@ import { ExitCode } from '../../core/exit-code.ts';
 import { LogStore } from '../../engine/log-store.ts';
 import { Store } from '../../engine/store.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
+import { applyLoopHeapFlags } from '../heap-settings.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
 import { offerCluster } from '../offer-cluster.ts';
 import { type OutputMode, openPresenter, parseOutputMode } from '../presenter.ts';
@@ -38,6 +39,7 @@ export async function runLoop(
     timeoutMs?: number;
   },
 ): Promise<ExitCode> {
+  applyLoopHeapFlags(ctx.env);
   const store = new Store(Date.now());
   const logs = new LogStore();
   let sessionError: SessionError | undefined;
