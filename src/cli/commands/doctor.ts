@@ -3,7 +3,6 @@ import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { redactText } from '../../core/redact.ts';
-import { err, ok } from '../../core/result.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
 import { runDoctorChecks } from '../../onboard/doctor.ts';
 import type { DoctorProbes, DoctorTarget } from '../../onboard/doctor-check.ts';
