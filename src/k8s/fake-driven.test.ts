@@ -58,6 +58,44 @@ describe('followRollout', () => {
     expect(statuses).toEqual(['waiting', 'ready']);
   });
 
+  it('without a readiness probe, waits until the new pod has stayed ready; one that exits meanwhile is not ready', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment({ observed: 1, updated: 0, available: 0 }));
+    const statuses: string[] = [];
+    let outcome: unknown;
+    const done = followRollout({ client, namespace: 'dev', name: 'web', settleMs: 200, onStatus: (s) => statuses.push(s.state) });
+    void done.then((o) => {
+      outcome = o;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    client.put(replicaSet('web-7d4b9c', '2'));
+    client.put(pod({ ready: true, status: { ready: true, state: { running: {} } } }));
+    client.put(deployment());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(outcome).toBeUndefined();
+    // The process exits: the pod is no longer ready, and the Deployment no longer available.
+    client.put(pod({ ready: false, status: { ready: false, restartCount: 1, state: { running: {} } } }));
+    client.put(deployment({ available: 0 }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outcome).toBeUndefined();
+    expect(statuses).not.toContain('ready');
+    // It starts again and stays up: ready once it has stayed so for the settle time.
+    client.put(pod({ ready: true, status: { ready: true, restartCount: 1, state: { running: {} } } }));
+    client.put(deployment());
+    expect(await done).toEqual({ state: 'ready', pods: ['web-7d4b9c-x2x9z'] });
+    expect(statuses.at(-1)).toBe('ready');
+  });
+
+  it('with a readiness probe, Ready is the answer at once', async () => {
+    const client = new FakeKubeClient();
+    client.put(replicaSet('web-7d4b9c', '2'));
+    client.put(pod({ ready: true, readinessProbe: { httpGet: { port: 8080 } }, status: { ready: true, state: { running: {} } } }));
+    client.put(deployment());
+    const started = Date.now();
+    expect(await followRollout({ client, namespace: 'dev', name: 'web', settleMs: 5_000 })).toMatchObject({ state: 'ready' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('fails on a crash loop with the last lines of the previous run', async () => {
     const client = new FakeKubeClient();
     client.put(deployment({ updated: 1, available: 0 }));

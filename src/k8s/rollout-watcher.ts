@@ -15,6 +15,13 @@ export interface FollowRolloutOptions extends DiagnoseOptions {
   readonly signal?: AbortSignal;
   /** A watch lost its connection and is retrying (e.g. the apiserver is restarting); the rollout keeps being followed. */
   readonly onReconnecting?: (error: KubeError) => void;
+  /**
+   * How long new pods with a container that has no readiness probe must stay
+   * ready before the rollout counts as ready. Without a probe Kubernetes calls
+   * a pod ready the moment its process starts, so an app that exits at once
+   * would otherwise pass for a good rollout. Default 1000 ms.
+   */
+  readonly settleMs?: number;
 }
 
 /** The final answer of `followRollout`. */
@@ -37,15 +44,23 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
   const synced = new Set<WatchKind>();
   const handles: WatchHandle[] = [];
   let last = '';
+  let settling: ReturnType<typeof setTimeout> | undefined;
+  const settleMs = options.settleMs ?? 1000;
 
   return new Promise<RolloutOutcome>((resolve) => {
     let settled = false;
     const finish = (outcome: RolloutOutcome) => {
       if (settled) return;
       settled = true;
+      clearTimeout(settling);
       for (const h of handles) h.stop();
       options.signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
+    };
+    const ready = (status: Extract<RolloutStatus, { state: 'ready' }>) => {
+      if (settled) return;
+      options.onStatus?.(status);
+      finish(status);
     };
     const onAbort = () => finish({ state: 'cancelled' });
     if (options.signal?.aborted) return finish({ state: 'cancelled' });
@@ -65,9 +80,16 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
       const key = status.state === 'waiting' ? `waiting:${status.reason}` : status.state;
       if (key !== last) {
         last = key;
-        if (status.state !== 'failed') options.onStatus?.(status);
+        if (status.state === 'waiting') options.onStatus?.(status);
       }
-      if (status.state === 'ready') finish(status);
+      if (status.state !== 'ready') {
+        clearTimeout(settling);
+        settling = undefined;
+      } else if (settleMs <= 0 || status.pods.every((p) => hasReadinessProbes(pods.get(p)))) {
+        ready(status);
+      } else if (settling === undefined) {
+        settling = setTimeout(() => ready(status), settleMs);
+      }
       if (status.state === 'failed') {
         settled = true;
         for (const h of handles) h.stop();
@@ -125,4 +147,10 @@ async function withCrashLines(client: KubeClient, namespace: string, failure: Ro
     );
   }
   return { ...failure, lastLines: collected.slice(-lines) };
+}
+
+/** True when every container of the pod has a readiness probe, so Ready means the app answered it. */
+function hasReadinessProbes(pod: Pod | undefined): boolean {
+  const containers = pod?.spec?.containers ?? [];
+  return containers.length > 0 && containers.every((c) => c.readinessProbe !== undefined);
 }
