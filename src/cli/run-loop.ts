@@ -121,6 +121,7 @@ export class LoopSupervisor {
 
   async #reload(): Promise<void> {
     const loaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
+    if (this.#ctx.signal.aborted) return;
     if (!loaded.ok) {
       this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
       return;
