@@ -10,5 +10,8 @@ if (major < 22 || (major === 22 && minor < 22)) {
 }
 // React's production build: much cheaper frames for the terminal UI.
 process.env.NODE_ENV ??= 'production';
+// A command that reads devloop.config.ts starts the config's loader thread first: its start-up overlaps the CLI's.
+const { readsConfig } = await import('../dist/cli/reads-config.js');
+if (readsConfig(process.argv.slice(2))) (await import('../dist/config/read-config-file.js')).prewarmConfigWorker();
 const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -69,6 +69,7 @@ export class LoopHarness {
       output: {
         notice: (message) => harness?.notices.push(message),
         sessionFailed: (error) => failures.push(error.diagnostics.map((d) => d.message).join('; ')),
+        fault: (error) => failures.push(`internal error: ${String(error)}`),
       },
     });
     harness = new LoopHarness({ runner, store, config: loaded.value.config, supervisor });

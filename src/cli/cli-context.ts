@@ -19,6 +19,12 @@ export interface CliContext {
   readonly fs: FileSystem;
   /** Aborted on Ctrl-C; long-running commands stop their work when it fires. */
   readonly signal: AbortSignal;
+  /**
+   * Follows exceptions nobody caught (a bug in a callback or a forgotten
+   * promise): a running loop subscribes so it can stop its work and end with
+   * exit 1. Returns the unsubscribe function. Absent in tests.
+   */
+  readonly faults?: (listener: (error: unknown) => void) => () => void;
   /** The real terminal streams, for the full-screen UI; absent in tests and pipes. */
   readonly terminal?: { readonly stdin: NodeJS.ReadStream; readonly stdout: NodeJS.WriteStream; readonly stderr: NodeJS.WriteStream };
 }

@@ -10,6 +10,8 @@ import type { CliContext, GlobalOptions } from './cli-context.ts';
  */
 export async function loadCommandConfig(ctx: CliContext, options: GlobalOptions): Promise<Result<LoadedConfig, ExitCode>> {
   const loaded = await loadConfig(loadOptions(ctx, options));
+  // Ctrl-C while a config was loading: nothing to report, nothing was touched.
+  if (!loaded.ok && ctx.signal.aborted) return err(ExitCode.interrupted);
   if (!loaded.ok) {
     printDiagnostics(ctx.stderr, loaded.error, { color: ctx.color, cwd: ctx.cwd });
     return err(ExitCode.usage);
@@ -26,5 +28,6 @@ export function loadOptions(ctx: CliContext, options: GlobalOptions): LoadConfig
     env: ctx.env,
     flags: { ...(options.context ? { context: options.context } : {}), ...(options.namespace ? { namespace: options.namespace } : {}) },
     fs: ctx.fs,
+    signal: ctx.signal,
   };
 }

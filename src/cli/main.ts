@@ -22,6 +22,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // An exception nobody caught goes to the running loop, which stops its work
+  // and exits 1; with no loop running it ends devloop as Node would, minus the noise.
+  const faultListeners = new Set<(error: unknown) => void>();
+  const onFault = (error: unknown) => {
+    if (faultListeners.size === 0) {
+      process.stderr.write(`devloop: internal error: ${(error as Error)?.stack ?? String(error)}\n${reportHint}\n`);
+      process.exit(ExitCode.failure);
+    }
+    for (const listener of faultListeners) listener(error);
+  };
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
   const sink = (stream: NodeJS.WriteStream): TextSink => ({
     // The last line of defence: whatever a command or reporter prints, credentials and tokens are masked.
     write: (text) => void stream.write(redactText(text)),
@@ -41,6 +53,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     runner: new ExecaRunner(),
     fs: new NodeFileSystem(),
     signal: controller.signal,
+    faults: (listener) => {
+      faultListeners.add(listener);
+      return () => faultListeners.delete(listener);
+    },
     ...(process.stdout.isTTY && process.stdin.isTTY
       ? { terminal: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } }
       : {}),
@@ -49,11 +65,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     const code = await runCli(argv, ctx, version);
     return controller.signal.aborted && code === ExitCode.ok ? ExitCode.interrupted : code;
   } catch (error) {
-    ctx.stderr.write(`devloop: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    ctx.stderr.write('This is a bug in devloop; please report it with the command you ran.\n');
+    ctx.stderr.write(`devloop: internal error: ${(error as Error)?.stack ?? String(error)}\n${reportHint}\n`);
     return ExitCode.failure;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onFault);
+    process.off('unhandledRejection', onFault);
   }
 }
+
+const reportHint = 'This is a bug in devloop; please report it with the command you ran.';

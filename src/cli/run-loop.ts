@@ -12,10 +12,12 @@ import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadOptions } from './load-command-config.ts';
 import { openSession, type Session, type SessionError } from './session.ts';
 
-/** What the supervisor reports besides actions: notices and fatal session errors. */
+/** What the supervisor reports besides actions: notices, fatal session errors and internal errors. */
 export interface LoopOutput {
   notice(message: string): void;
   sessionFailed(error: SessionError): void;
+  /** An exception escaped the loop (a bug): the run must end. */
+  fault(error: unknown): void;
 }
 
 /**
@@ -37,6 +39,8 @@ export class LoopSupervisor {
   #batcher: Batcher | undefined;
   #configFiles = new Set<string>();
   #paused = false;
+  /** Set by `stop()`: a start still opening its session must not start a loop after it. */
+  #stopped = false;
 
   constructor(options: { ctx: CliContext; globals: GlobalOptions; store: Store; logs: LogStore; output: LoopOutput; watch: boolean }) {
     this.#ctx = options.ctx;
@@ -47,7 +51,7 @@ export class LoopSupervisor {
     this.#watch = options.watch;
   }
 
-  /** Opens the session for `loaded` and runs the first pass (resolves when it is done). */
+  /** Opens the session for `loaded` and runs the first pass (resolves when it is done; rejects on a bug). */
   async start(loaded: LoadedConfig, opened?: Session): Promise<boolean> {
     const session = opened
       ? { ok: true as const, value: opened }
@@ -71,6 +75,7 @@ export class LoopSupervisor {
       });
       return false;
     }
+    if (this.#stopped) return false;
     this.#session = session.value;
     this.#loop = new DevLoop({
       store: this.#store,
@@ -102,7 +107,10 @@ export class LoopSupervisor {
       manifests: config.manifests,
       ignore: config.watch.ignore,
     };
-    this.#batcher = new Batcher({ quietMs: config.watch.debounceMs, onBatch: (changes) => void this.#onBatch(changes) });
+    this.#batcher = new Batcher({
+      quietMs: config.watch.debounceMs,
+      onBatch: (changes) => void this.#onBatch(changes).catch((error: unknown) => this.#output.fault(error)),
+    });
     if (this.#paused) this.#batcher.pause();
     this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
     const files = await this.#watcher.start(
@@ -125,6 +133,7 @@ export class LoopSupervisor {
 
   async #reload(): Promise<void> {
     const loaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
+    if (this.#ctx.signal.aborted) return;
     if (!loaded.ok) {
       this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
       return;
@@ -143,7 +152,7 @@ export class LoopSupervisor {
 
   /** A manual trigger for a resource. */
   trigger(resource: string): void {
-    void this.#loop?.trigger(resource);
+    void this.#loop?.trigger(resource).catch((error: unknown) => this.#output.fault(error));
   }
 
   /** Pauses or resumes acting on file changes (changes made meanwhile are kept). */
@@ -175,6 +184,7 @@ export class LoopSupervisor {
 
   /** Stops watching, cancels running work (killing child processes), stops logs and port forwards. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#store.dispatch({ type: 'engine-stopping', at: Date.now() });
     await this.#stopCurrent();
   }

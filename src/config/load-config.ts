@@ -1,12 +1,12 @@
-import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { hasErrors } from '../core/diagnostic.ts';
+import { parseDuration } from '../core/format.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { configSchema } from './config-schema.ts';
 import { crossCheck, followContextLinks } from './cross-check.ts';
 import { type Layer, mergeLayers, type Origin, originOf } from './layers.ts';
-import { findConfigFile, localPlaces, readConfigFile } from './read-config-file.ts';
+import { defaultLoadTimeoutMs, readConfigFiles } from './read-config-file.ts';
 import { resolveConfig } from './resolve-config.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 import { check, isPlainObject } from './schema.ts';
@@ -20,6 +20,8 @@ export interface LoadConfigOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly flags: { readonly context?: string; readonly namespace?: string };
   readonly fs: FileSystem;
+  /** Aborting (Ctrl-C) abandons a config file that is still loading. */
+  readonly signal?: AbortSignal;
 }
 
 /** A valid configuration and where each of its values came from. */
@@ -37,11 +39,14 @@ export interface LoadedConfig {
  * `--namespace` flags. Every mistake is a diagnostic naming file and key path.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<Result<LoadedConfig, Diagnostic[]>> {
-  const found = options.configPath
-    ? await readConfigFile(path.resolve(options.cwd, options.configPath))
-    : await findConfigFile(options.cwd, async (file) => (await options.fs.stat(file))?.kind === 'file');
-  if (!found.ok) return err([found.error]);
-  if (!found.value) {
+  const timeout = loadTimeout(options.env);
+  if (!timeout.ok) return err([timeout.error]);
+  const files = await readConfigFiles(
+    { cwd: options.cwd, configPath: options.configPath },
+    { signal: options.signal, timeoutMs: timeout.value },
+  );
+  if (!files.ok) return err([files.error]);
+  if (!files.value) {
     return err([
       {
         severity: 'error',
@@ -51,22 +56,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Result<Loa
       },
     ]);
   }
-  const team = found.value;
+  const { team, local } = files.value;
   const layers: Layer[] = [];
-  const teamValue = asObject(team.value, team.file);
-  if (!teamValue.ok) return err([teamValue.error]);
-  layers.push({ origin: { kind: 'file', file: team.file }, value: teamValue.value });
-
-  const local = await findLocalFile(path.dirname(team.file), options.fs);
-  let localFile: string | undefined;
-  if (local && path.resolve(local) !== path.resolve(team.file)) {
-    const read = await readConfigFile(local);
-    if (!read.ok) return err([read.error]);
-    const localValue = asObject(read.value.value, local);
-    if (!localValue.ok) return err([localValue.error]);
-    localFile = local;
-    layers.push({ origin: { kind: 'file', file: local }, value: localValue.value });
+  for (const file of [team, ...(local ? [local] : [])]) {
+    const value = asObject(file.value, file.file);
+    if (!value.ok) return err([value.error]);
+    layers.push({ origin: { kind: 'file', file: file.file }, value: value.value });
   }
+  const localFile = local?.file;
 
   const override = (origin: Origin, cluster: Record<string, string>) => {
     if (Object.keys(cluster).length) layers.push({ origin, value: { cluster } });
@@ -93,12 +90,18 @@ export async function loadConfig(options: LoadConfigOptions): Promise<Result<Loa
   return ok({ config: await followContextLinks(config, options.fs), origins: merged.origins, warnings: crossDiagnostics });
 }
 
-async function findLocalFile(dir: string, fs: FileSystem): Promise<string | undefined> {
-  for (const name of localPlaces) {
-    const candidate = path.join(dir, name);
-    if ((await fs.stat(candidate))?.kind === 'file') return candidate;
-  }
-  return undefined;
+/** `DEVLOOP_CONFIG_TIMEOUT` (e.g. `30s`): how long a config file may take to load. */
+function loadTimeout(env: LoadConfigOptions['env']): Result<number, Diagnostic> {
+  const text = env.DEVLOOP_CONFIG_TIMEOUT;
+  if (!text) return ok(defaultLoadTimeoutMs);
+  const ms = parseDuration(text);
+  if (ms !== undefined && ms > 0) return ok(ms);
+  return err({
+    severity: 'error',
+    code: 'config-invalid-env',
+    file: 'env DEVLOOP_CONFIG_TIMEOUT',
+    message: `"${text}" is not a duration (e.g. 10s, 1m)`,
+  });
 }
 
 function asObject(value: unknown, file: string): Result<Record<string, unknown>, Diagnostic> {
@@ -108,9 +111,9 @@ function asObject(value: unknown, file: string): Result<Record<string, unknown>,
     code: 'config-not-an-object',
     file,
     message:
-      value === null || value === undefined
-        ? 'exports no configuration'
-        : `must export an object, got ${Array.isArray(value) ? 'a list' : typeof value}`,
+      value === undefined
+        ? 'exports no configuration (an empty file, or no default export)'
+        : `must export a configuration object, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
     hint: 'export default defineConfig({ images: { … }, resources: { … } })',
   });
 }

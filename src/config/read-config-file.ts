@@ -1,139 +1,129 @@
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { cosmiconfig, type Loader } from 'cosmiconfig';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { err, ok, type Result } from '../core/result.ts';
+import { errorText, formatDuration } from '../core/format.ts';
+import { err } from '../core/result.ts';
+import type { ConfigWorkerMessage } from './config-worker.ts';
+import type { ConfigAnswer, ConfigRequest, RawConfigFiles } from './import-config.ts';
 
-/** Files searched in each directory, nearest to the working directory first. */
-export const searchPlaces = [
-  'devloop.config.ts',
-  'devloop.config.mts',
-  'devloop.config.mjs',
-  'devloop.config.js',
-  'devloop.config.json',
-  'devloop.config.yaml',
-  'devloop.config.yml',
-  'package.json',
-];
+export type { RawConfigFiles };
 
-/** Personal override files looked for beside the team file (gitignored). */
-export const localPlaces = [
-  'devloop.local.config.ts',
-  'devloop.local.config.mts',
-  'devloop.local.config.mjs',
-  'devloop.local.config.js',
-  'devloop.local.config.json',
-  'devloop.local.config.yaml',
-  'devloop.local.config.yml',
-];
+/** How long a config file may take to load before devloop gives up on it. */
+export const defaultLoadTimeoutMs = 10_000;
 
-/**
- * Imports a JS/TS config module afresh each time (a query string defeats
- * Node's module cache), so an edited config reloads while devloop runs.
- * TypeScript files load through Node's own type stripping: erasable syntax only.
- */
-const freshImport: Loader = async (filepath) => {
-  const url = pathToFileURL(filepath);
-  url.search = `?v=${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const module = (await import(url.href)) as { default?: unknown };
-  return module.default ?? null;
-};
-
-const explorer = cosmiconfig('devloop', {
-  searchPlaces,
-  searchStrategy: 'project',
-  cache: false,
-  loaders: { '.ts': freshImport, '.mts': freshImport, '.mjs': freshImport, '.js': freshImport },
-});
-
-/** The raw object in a config file and the file's absolute path. */
-export interface RawConfigFile {
-  readonly file: string;
-  readonly value: unknown;
+/** When to give up on loading. */
+export interface ReadOptions {
+  /** Aborting stops the load at once (the worker running the config's code is terminated). */
+  readonly signal?: AbortSignal | undefined;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
- * Finds the nearest config file from `cwd` upward (to the project root). When
- * loading fails, the file is named from the search itself, not guessed from
- * the error text.
+ * Loads the config file — the one at `configPath`, else the nearest from
+ * `cwd` upward (to the project root) — and the personal file beside it. A
+ * failure names the file that was loading, from the search itself.
  */
-export async function findConfigFile(
-  cwd: string,
-  exists: (file: string) => Promise<boolean>,
-): Promise<Result<RawConfigFile | undefined, Diagnostic>> {
-  try {
-    const found = await explorer.search(cwd);
-    return ok(found ? { file: found.filepath, value: found.config } : undefined);
-  } catch (error) {
-    return err(loadError(error, await nearestCandidate(cwd, exists)));
-  }
+export function readConfigFiles(where: { cwd: string; configPath?: string | undefined }, options: ReadOptions = {}): Promise<ConfigAnswer> {
+  const request: ConfigRequest = where.configPath
+    ? { kind: 'load', file: path.resolve(where.cwd, where.configPath) }
+    : { kind: 'search', cwd: where.cwd };
+  return inWorker(request, options);
 }
 
-async function nearestCandidate(cwd: string, exists: (file: string) => Promise<boolean>): Promise<string | undefined> {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    for (const place of searchPlaces) {
-      if (place !== 'package.json' && (await exists(path.join(dir, place)))) return path.join(dir, place);
-    }
-    if (dir === path.dirname(dir) || (await exists(path.join(dir, 'package.json')))) return undefined;
-  }
+/** The worker's module: `.ts` when devloop runs from source (tests), `.js` when built. */
+const workerUrl = new URL(`./config-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/**
+ * A config is code: it can loop forever or await something that never
+ * settles. It runs in a worker thread, so devloop stays responsive to Ctrl-C
+ * and can abandon the load on a timeout; only plain data comes back.
+ */
+function startWorker(request: ConfigRequest | undefined): Worker {
+  return new Worker(workerUrl, {
+    workerData: request,
+    // Node's advice to add "type": "module" to the project's package.json is noise in devloop's output.
+    execArgv: [...process.execArgv, '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'],
+  });
 }
 
-/** Loads one config file by path. */
-export async function readConfigFile(file: string): Promise<Result<RawConfigFile, Diagnostic>> {
-  try {
-    const found = await explorer.load(file);
-    return ok({ file: path.resolve(file), value: found?.config ?? null });
-  } catch (error) {
-    return err(loadError(error, path.resolve(file)));
-  }
+let prewarmed: { worker: Worker; gone: () => void } | undefined;
+
+/**
+ * Starts a config worker ahead of need, so its start-up overlaps the CLI's
+ * own: the next load uses it. It does not keep devloop alive, and runs no
+ * config code until asked.
+ */
+export function prewarmConfigWorker(): void {
+  if (prewarmed) return;
+  const worker = startWorker(undefined);
+  const gone = () => {
+    if (prewarmed?.worker === worker) prewarmed = undefined;
+  };
+  worker.on('error', gone).on('exit', gone).unref();
+  prewarmed = { worker, gone };
 }
 
-/** Turns a thrown load error into a diagnostic with the file and, when it can be found, the line. */
-function loadError(error: unknown, file: string | undefined): Diagnostic {
-  const e = error as { message?: string; stack?: string; code?: string; mark?: { line?: number }; filepath?: string };
-  const message = String(e.message ?? error);
-  if (e.code === 'ENOENT') {
-    return { severity: 'error', code: 'config-not-found', message: 'file not found', ...(file ? { file } : {}) };
-  }
-  const culprit = file ?? extractFile(message) ?? extractFile(e.stack ?? '');
-  const line = extractLine(message, e.stack ?? '', culprit, e.mark?.line);
-  const firstLine = cleanMessage(message);
-  return {
-    severity: 'error',
-    code: 'config-syntax-error',
-    message: `cannot be loaded: ${firstLine}`,
-    ...(culprit ? { file: culprit } : {}),
-    ...(line ? { line } : {}),
-    hint: culprit?.endsWith('.ts')
-      ? 'TypeScript configs load through Node type stripping: use erasable syntax only (no enums or namespaces).'
-      : undefined,
-  } as Diagnostic;
+function takePrewarmed(request: ConfigRequest): Worker | undefined {
+  const taken = prewarmed;
+  prewarmed = undefined;
+  if (!taken) return undefined;
+  taken.worker.off('error', taken.gone).off('exit', taken.gone).ref();
+  taken.worker.postMessage(request);
+  return taken.worker;
 }
 
-function extractFile(text: string): string | undefined {
-  const match = /(?:file:\/\/)?(\/[^\s:'"()]*devloop(?:\.local)?\.config\.[a-z]+)/.exec(text);
-  return match?.[1];
-}
-
-function extractLine(message: string, stack: string, file: string | undefined, yamlLine: number | undefined): number | undefined {
-  if (yamlLine !== undefined) return yamlLine + 1;
-  const base = file ? path.basename(file) : 'devloop';
-  for (const text of [message, stack]) {
-    const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const at = new RegExp(`${escaped}(?:\\?[^:\\s]*)?:(\\d+)`).exec(text);
-    if (at?.[1]) return Number(at[1]);
-    const swc = /\[[^\]]*?:(\d+):\d+\]/.exec(text);
-    if (swc?.[1]) return Number(swc[1]);
-    const json = /line (\d+)/i.exec(text);
-    if (json?.[1]) return Number(json[1]);
-  }
-  return undefined;
-}
-
-function cleanMessage(message: string): string {
-  const lines = message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('at ') && !/^(JSON|YAML) Error in/.test(l));
-  return (lines[0] ?? message).replace(/^x\s+/, '').slice(0, 300);
+function inWorker(request: ConfigRequest, options: ReadOptions): Promise<ConfigAnswer> {
+  const timeoutMs = options.timeoutMs ?? defaultLoadTimeoutMs;
+  let file = request.kind === 'load' ? request.file : undefined;
+  return new Promise<ConfigAnswer>((resolve) => {
+    const worker = takePrewarmed(request) ?? startWorker(request);
+    let done = false;
+    const finish = (answer: ConfigAnswer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      // Whatever the config left running (timers, servers) ends with the worker.
+      void worker.terminate();
+      resolve(answer);
+    };
+    const fail = (code: string, message: string, hint?: string) =>
+      finish(
+        err({
+          severity: 'error',
+          code,
+          ...(file
+            ? { file, message }
+            : { message: `the configuration searched from ${request.kind === 'search' ? request.cwd : ''} ${message}` }),
+          ...(hint ? { hint } : {}),
+        } satisfies Diagnostic),
+      );
+    const onAbort = () => fail('config-load-interrupted', 'loading was interrupted');
+    const onTimeout = () =>
+      fail(
+        'config-load-timeout',
+        `did not finish loading within ${formatDuration(timeoutMs)}`,
+        'does it loop forever, or await something that never settles? (DEVLOOP_CONFIG_TIMEOUT sets the limit, e.g. 30s)',
+      );
+    // The limit counts from the start of each file's loading (the worker's own start-up is not the config's fault).
+    let timer = setTimeout(onTimeout, timeoutMs);
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (message: ConfigWorkerMessage) => {
+      if (message.kind === 'answer') return finish(message.answer);
+      file = message.file;
+      clearTimeout(timer);
+      timer = setTimeout(onTimeout, timeoutMs);
+    });
+    worker.on('error', (error) => fail('config-syntax-error', `cannot be loaded: ${errorText(error)}`));
+    worker.on('messageerror', (error) => fail('config-syntax-error', `cannot be loaded: ${errorText(error)}`));
+    worker.on('exit', (code) =>
+      fail(
+        'config-load-unfinished',
+        code === 0 ? 'never finished loading: it awaits something that can never settle' : `stopped loading with exit code ${code}`,
+        code === 0 ? 'a top-level await waits for a promise that nothing will resolve' : 'a config must not call process.exit()',
+      ),
+    );
+  });
 }

@@ -13,6 +13,16 @@ export function formatDuration(ms: number): string {
   return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
 
+/** `90s`, `5m`, `1h`, or plain seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]);
+  const unit = match[2] ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return value * factor;
+}
+
 /**
  * A pod name without its ReplicaSet hash (`web-7d9c6b5f4-x2k8q` →
  * `web-x2k8q`): the random suffix tells pods of one rollout apart, the hash
@@ -29,4 +39,15 @@ const ansiPattern = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u00
 /** Container output without terminal escape sequences. */
 export function stripAnsi(text: string): string {
   return text.replace(ansiPattern, '');
+}
+
+/** The first line of what was thrown, without a stack: for one-line error messages. */
+export function errorText(error: unknown): string {
+  let text: string;
+  try {
+    text = error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    text = 'a value that cannot be printed';
+  }
+  return (text.split('\n')[0] ?? '').slice(0, 300);
 }

@@ -15,6 +15,9 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
   const deployed: { resource: string; mode: 'apply' | 'patch'; refs: string[] }[] = [];
   const buildFailures = new Map<string, Problem>();
   const rolloutFailures = new Map<string, Problem>();
+  /** Exceptions (bugs, not failed steps) the planner or a build throws. */
+  const exceptions: { plan?: Error; build: Map<string, Error> } = { build: new Map() };
+  const buildSignals = new Map<string, AbortSignal>();
   let buildGate: Promise<void> = Promise.resolve();
   const live = new Map<string, (change: LiveChange) => void>();
   const store = new Store(0);
@@ -30,8 +33,9 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
       isManifest: (p) => p.endsWith('.yaml'),
     },
     planner: {
-      plan: async () =>
-        ok(
+      plan: async () => {
+        if (exceptions.plan) throw exceptions.plan;
+        return ok(
           Object.entries(tags).map(
             ([image, tag]): ImagePlan => ({
               image,
@@ -44,10 +48,14 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
               explanation: '',
             }),
           ),
-        ),
+        );
+      },
     },
     builder: {
       build: async (plan, { signal }) => {
+        buildSignals.set(plan.image, signal);
+        const exception = exceptions.build.get(plan.image);
+        if (exception) throw exception;
         await buildGate;
         if (signal.aborted) return err({ stage: 'build', reason: 'build-cancelled', message: 'cancelled' });
         const failure = buildFailures.get(plan.image);
@@ -101,6 +109,8 @@ function rig(options: { resources: LoopResource[]; tags: Record<string, string>;
     actions,
     buildFailures,
     rolloutFailures,
+    exceptions,
+    buildSignals,
     change,
     live,
     gate(promise: Promise<void>) {
@@ -234,6 +244,29 @@ describe('DevLoop', () => {
     await r.loop.trigger('api');
     expect(r.built).toEqual(['api:t1', 'api:t2']);
     expect(r.store.getState().resources.api?.phase).toBe('ready');
+  });
+
+  it('an exception in a port rejects that iteration only: the next batch still runs', async () => {
+    const r = rig({ resources: [api], tags: { api: 't1' } });
+    r.exceptions.plan = new TypeError('planner bug');
+    await expect(r.loop.start()).rejects.toThrow('planner bug');
+    await r.loop.idle();
+    r.exceptions.plan = undefined;
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.store.getState().resources.api?.phase).toBe('ready');
+  });
+
+  it('an exception in one resource’s build cancels the iteration’s other work before it surfaces', async () => {
+    const other: LoopResource = { name: 'other', images: ['other'], dependsOn: [], trigger: 'auto' };
+    const r = rig({ resources: [api, other], tags: { api: 't1', other: 'o1' } });
+    let open!: () => void;
+    r.gate(new Promise<void>((resolve) => (open = resolve)));
+    r.exceptions.build.set('api', new Error('ENOTDIR: not a directory'));
+    await expect(r.loop.start()).rejects.toThrow('ENOTDIR');
+    expect(r.buildSignals.get('other')?.aborted).toBe(true);
+    open();
+    await r.loop.idle();
+    expect(r.deployed).toEqual([]);
   });
 
   it('builds a base image before the image built FROM it', async () => {

@@ -59,7 +59,11 @@ export class DevLoop {
     this.#o.store.dispatch(action);
   }
 
-  /** Announces the resources and runs the first full pass. */
+  /**
+   * Announces the resources and runs the first full pass. Like `changes` and
+   * `trigger`, the promise rejects only on a bug (an exception rather than a
+   * failed step); later batches still run.
+   */
   start(): Promise<void> {
     const { model } = this.#o;
     const images = [...new Set([...model.resources.flatMap((r) => r.images), ...Object.keys(model.imageDependencies)])];
@@ -113,10 +117,13 @@ export class DevLoop {
       if (!firstPass && changes.length === 0 && this.#manualTriggers.size === 0) return;
       await this.#runIteration(changes, firstPass);
     });
-    this.#queue = next;
+    // An iteration that threw (a bug) must not stop the ones queued after it;
+    // the caller of this one gets the error.
+    this.#queue = next.catch(() => undefined);
     // A newer batch must be able to cancel the iteration now running: plan it
-    // right away and abort the current one if it produces something else.
-    if (this.#current && !firstPass) void this.#maybeSupersede();
+    // right away and abort the current one if it produces something else. A
+    // planner that throws here throws again when the batch's own iteration plans.
+    if (this.#current && !firstPass) void this.#maybeSupersede().catch(() => undefined);
     return next;
   }
 
@@ -185,7 +192,11 @@ export class DevLoop {
     try {
       ok = await done;
     } catch (error) {
-      if (!(error instanceof Superseded) && !abort.signal.aborted) throw error;
+      if (!(error instanceof Superseded) && !abort.signal.aborted) {
+        // An exception is a bug, not a failed step: stop the iteration's other builds and rollouts, then let it surface.
+        abort.abort(error);
+        throw error;
+      }
     } finally {
       this.#current = undefined;
     }

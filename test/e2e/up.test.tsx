@@ -48,7 +48,11 @@ describeWithCluster('devloop up on the example app', (env) => {
       store,
       logs,
       watch: true,
-      output: { notice: () => undefined, sessionFailed: (e) => failures.push(JSON.stringify(e.diagnostics)) },
+      output: {
+        notice: () => undefined,
+        sessionFailed: (e) => failures.push(JSON.stringify(e.diagnostics)),
+        fault: (error) => failures.push(`internal error: ${String(error)}`),
+      },
     });
     const started = await supervisor.start(loaded.value);
     expect(failures).toEqual([]);

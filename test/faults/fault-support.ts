@@ -77,7 +77,12 @@ export async function startLoop(project: E2eProject, options: { watch?: boolean 
     store,
     logs,
     watch: options.watch ?? true,
-    output: { notice: (m) => notices.push(m), sessionFailed: (e) => failures.push(e) },
+    output: {
+      notice: (m) => notices.push(m),
+      sessionFailed: (e) => failures.push(e),
+      fault: (error) =>
+        failures.push({ kind: 'failure', diagnostics: [{ severity: 'error', code: 'internal-error', message: String(error) }] }),
+    },
   });
   const started = await supervisor.start(loaded.value);
   return { store, logs, actions, notices, failures, supervisor, started, stop: () => supervisor.stop() };

@@ -27,7 +27,13 @@ export function captureSink(isTTY = false): TextSink & { text(): string } {
 /** Runs the devloop CLI in-process with the real file system and captured output. */
 export async function runDevloop(
   argv: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; runner?: ProcessRunner; signal?: AbortSignal },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    runner?: ProcessRunner;
+    signal?: AbortSignal;
+    faults?: CliContext['faults'];
+  },
 ): Promise<CliRun> {
   const stdout = captureSink();
   const stderr = captureSink();
@@ -40,6 +46,7 @@ export async function runDevloop(
     runner: options.runner ?? new ExecaRunner(),
     fs: new NodeFileSystem(),
     signal: options.signal ?? new AbortController().signal,
+    ...(options.faults ? { faults: options.faults } : {}),
   };
   const code = await runCli(argv, ctx, '0.0.0-test');
   return { code, stdout: stdout.text(), stderr: stderr.text() };

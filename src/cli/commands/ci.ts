@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/exit-code.ts';
+import { parseDuration } from '../../core/format.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
 import { parseOutputMode } from '../presenter.ts';
@@ -24,14 +25,4 @@ export async function runCi(ctx: CliContext, options: CiOptions): Promise<ExitCo
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
   return runLoop(ctx, options, { mode: mode.value === 'ui' ? 'plain' : mode.value, watch: false, loaded: loaded.value, timeoutMs });
-}
-
-/** `90s`, `5m`, `1h`, or plain seconds. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  const unit = match[2] ?? 's';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return value * factor;
 }

@@ -84,6 +84,7 @@ async function settleTarget(ctx: CliContext, options: ClusterOptions): Promise<S
   );
   let config: ResolvedConfig | undefined;
   if (loaded.ok) config = loaded.value.config;
+  else if (ctx.signal.aborted) return { ok: false, code: ExitCode.interrupted };
   else if (!(loaded.error.length === 1 && loaded.error[0]?.code === 'config-not-found')) {
     printDiagnostics(ctx.stderr, loaded.error, { color: ctx.color, cwd: ctx.cwd });
     return { ok: false, code: ExitCode.usage };

@@ -1,11 +1,13 @@
+import type { Diagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
+import { errorText } from '../../core/format.ts';
 import { LogStore } from '../../engine/log-store.ts';
 import { Store } from '../../engine/store.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { applyLoopHeapFlags } from '../heap-settings.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
 import { offerCluster } from '../offer-cluster.ts';
-import { type OutputMode, openPresenter, parseOutputMode } from '../presenter.ts';
+import { type Ending, type OutputMode, openPresenter, parseOutputMode } from '../presenter.ts';
 import { LoopSupervisor } from '../run-loop.ts';
 import type { SessionError } from '../session.ts';
 
@@ -28,7 +30,12 @@ export async function runUp(ctx: CliContext, options: UpOptions): Promise<ExitCo
   return runLoop(ctx, options, { mode: mode.value, watch: true, loaded: loaded.value });
 }
 
-/** Shared by `up` (watching until quit) and `ci` (one pass). */
+/**
+ * Shared by `up` (watching until quit) and `ci` (one pass). However the run
+ * ends — quit, Ctrl-C, timeout, a session that cannot open, an internal
+ * error — the same exit code goes to the presenter (the JSON `exit` event)
+ * and to the process, after the loop's work and timers have stopped.
+ */
 export async function runLoop(
   ctx: CliContext,
   globals: GlobalOptions,
@@ -43,11 +50,17 @@ export async function runLoop(
   const store = new Store(Date.now());
   const logs = new LogStore();
   let sessionError: SessionError | undefined;
+  let fault: { error: unknown } | undefined;
   let quit!: () => void;
   const quitting = new Promise<void>((resolve) => {
     quit = resolve;
   });
+  const onFault = (error: unknown) => {
+    fault ??= { error };
+    quit();
+  };
   ctx.signal.addEventListener('abort', () => quit(), { once: true });
+  const stopFollowingFaults = ctx.faults?.(onFault);
   const supervisor: LoopSupervisor = new LoopSupervisor({
     ctx,
     globals,
@@ -59,6 +72,7 @@ export async function runLoop(
       sessionFailed: (error) => {
         sessionError = error;
       },
+      fault: onFault,
     },
   });
   const presenter = await openPresenter(ctx, {
@@ -78,23 +92,49 @@ export async function runLoop(
           timedOut = true;
           quit();
         }, options.timeoutMs);
-  const started = await Promise.race([supervisor.start(options.loaded), quitting.then(() => 'quit' as const)]);
-  if (started === false || sessionError) {
+  let started: boolean | 'quit' = false;
+  try {
+    started = await Promise.race([
+      supervisor.start(options.loaded).catch((error: unknown) => {
+        onFault(error);
+        return false;
+      }),
+      quitting.then(() => 'quit' as const),
+    ]);
+    if (options.watch && started === true) await quitting;
+  } finally {
     clearTimeout(timer);
-    await supervisor.stop();
-    await presenter.close(ExitCode.failure, sessionError ? { diagnostics: sessionError.diagnostics } : undefined);
-    return sessionError?.kind === 'usage' ? ExitCode.usage : ExitCode.failure;
   }
-  if (options.watch && started !== 'quit') await quitting;
-  clearTimeout(timer);
-  await supervisor.stop();
-  if (options.watch) {
-    await presenter.close(ExitCode.ok);
-    return ExitCode.ok;
+  await supervisor.stop().catch(onFault);
+  stopFollowingFaults?.();
+
+  const { code, ending } = outcome();
+  await presenter.close(code, ending);
+  return code;
+
+  function outcome(): { code: ExitCode; ending?: Ending } {
+    if (fault) return { code: ExitCode.failure, ending: { diagnostics: [internalError(fault.error)] } };
+    if (started === false || sessionError) {
+      return {
+        code: sessionError?.kind === 'usage' ? ExitCode.usage : ExitCode.failure,
+        ...(sessionError ? { ending: { diagnostics: sessionError.diagnostics } } : {}),
+      };
+    }
+    if (ctx.signal.aborted) return { code: ExitCode.interrupted };
+    if (options.watch) return { code: ExitCode.ok };
+    const state = store.getState();
+    const failed = state.order.filter((name) => state.resources[name]?.phase !== 'ready');
+    if (timedOut) return { code: ExitCode.failure, ending: { timedOutAfterMs: options.timeoutMs } };
+    return { code: started === 'quit' || failed.length > 0 ? ExitCode.failure : ExitCode.ok };
   }
-  const state = store.getState();
-  const failed = state.order.filter((name) => state.resources[name]?.phase !== 'ready');
-  const code = started === 'quit' || failed.length > 0 ? ExitCode.failure : ExitCode.ok;
-  await presenter.close(code, timedOut ? { timedOutAfterMs: options.timeoutMs } : undefined);
-  return ctx.signal.aborted ? ExitCode.interrupted : code;
+}
+
+/** An exception that escaped the loop: one line saying so, for the last words. */
+function internalError(error: unknown): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'internal-error',
+    message: `internal error: ${errorText(error)}`,
+    hint: 'this is a bug in devloop; devloop stopped its work. Please report it with the command you ran.',
+  };
 }
