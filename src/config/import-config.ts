@@ -1,10 +1,10 @@
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig, defaultLoaders, type Loader } from 'cosmiconfig';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { errorText } from '../core/format.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { NodeFileSystem } from '../system/node-file-system.ts';
 import { toPlainData } from './plain-data.ts';
 
 /** Files searched in each directory, nearest to the working directory first. */
@@ -140,9 +140,12 @@ async function explore(
 }
 
 async function findLocalFile(dir: string): Promise<string | undefined> {
+  const fs = new NodeFileSystem();
   for (const name of localPlaces) {
     const candidate = path.join(dir, name);
-    if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+    // A personal file may be a link to one kept elsewhere: follow it.
+    const real = await fs.realPath(candidate).catch(() => undefined);
+    if (real !== undefined && (await fs.stat(real).catch(() => undefined))?.kind === 'file') return candidate;
   }
   return undefined;
 }
