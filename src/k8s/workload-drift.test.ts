@@ -65,6 +65,33 @@ describe('watchWorkload', () => {
     handle.stop();
   });
 
+  it('reports a ready pod that is terminating or already gone when the watch begins', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    const terminating = pod('web-a', 'reg/web:devloop-1');
+    client.put({ ...terminating, metadata: { ...terminating.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } });
+    client.put(pod('web-c', 'reg/web:devloop-1'));
+    const changes: WorkloadChange[] = [];
+    const handle = watchWorkload({
+      client,
+      namespace: 'dev',
+      name: 'web',
+      labelSelector: 'app=web',
+      expected: new Map([['app', 'reg/web:devloop-1']]),
+      readyPods: ['web-a', 'web-b'],
+      onChange: (c) => changes.push(c),
+    });
+    await tick();
+    expect(changes).toEqual([
+      { kind: 'pod-deleted', pod: 'web-a' },
+      { kind: 'pod-deleted', pod: 'web-b' },
+    ]);
+    client.remove({ apiVersion: 'v1', kind: 'Pod', name: 'web-a', namespace: 'dev' });
+    await tick();
+    expect(changes).toHaveLength(2);
+    handle.stop();
+  });
+
   it('reports an image changed outside devloop once, and not the old pods its rollout removes', async () => {
     const client = new FakeKubeClient();
     client.put(deployment('reg/web:devloop-1', 1));

@@ -20,6 +20,8 @@ export interface WatchWorkloadOptions {
   readonly labelSelector: string;
   /** Container name → image reference devloop deployed. */
   readonly expected: ReadonlyMap<string, string>;
+  /** The pods the rollout found ready: one missing from the first listing was deleted before the watch began. */
+  readonly readyPods?: readonly string[];
   readonly onChange: (change: WorkloadChange) => void;
 }
 
@@ -59,14 +61,26 @@ export function watchWorkload(options: WatchWorkloadOptions): WatchHandle {
   // A deletion is news when it starts (the pod gets a deletionTimestamp), not
   // after its grace period; each pod is reported once.
   const deletedPods = new Set<string>();
-  const pods = client.watch({ kind: 'Pod', namespace, labelSelector }, (event) => {
-    if (event.type === 'sync' || event.type === 'reconnecting' || event.type === 'added' || reportedImages.size > 0) return;
-    const pod = event.object as Pod;
-    const name = pod.metadata.name;
-    if (event.type === 'modified' && !pod.metadata.deletionTimestamp) return;
-    if (deletedPods.has(name) || !runsExpectedImages(pod, options.expected)) return;
+  const noteDeletion = (name: string, pod: Pod | undefined) => {
+    if (reportedImages.size > 0 || deletedPods.has(name) || (pod && !runsExpectedImages(pod, options.expected))) return;
     deletedPods.add(name);
     onChange({ kind: 'pod-deleted', pod: name });
+  };
+  const pods = client.watch({ kind: 'Pod', namespace, labelSelector }, (event) => {
+    if (event.type === 'sync') {
+      // A deletion that began before the watch did: a ready pod that is terminating, or already gone, in the first listing.
+      const listed = new Map(event.objects.map((o) => [o.metadata.name, o as Pod]));
+      for (const name of options.readyPods ?? []) {
+        const found = listed.get(name);
+        if (!found) noteDeletion(name, undefined);
+        else if (found.metadata.deletionTimestamp) noteDeletion(name, found);
+      }
+      return;
+    }
+    if (event.type === 'reconnecting' || event.type === 'added') return;
+    const pod = event.object as Pod;
+    if (event.type === 'modified' && !pod.metadata.deletionTimestamp) return;
+    noteDeletion(pod.metadata.name, pod);
   });
   return {
     stop: () => {

@@ -33,6 +33,8 @@ export class KubeDeployer implements Deployer {
   #namespaceReady = false;
   /** Workload name → container → the image reference devloop last put there. */
   #deployed = new Map<string, Map<string, string>>();
+  /** Per resource: the pods its last rollout found ready, so the live watch can tell one deleted before it began. */
+  #readyPods = new Map<string, readonly string[]>();
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
@@ -170,6 +172,7 @@ export class KubeDeployer implements Deployer {
       name: workload.metadata.name,
       labelSelector: selector,
       expected,
+      readyPods: this.#readyPods.get(resource) ?? [],
       onChange,
     });
   }
@@ -196,6 +199,7 @@ export class KubeDeployer implements Deployer {
     });
     switch (outcome.state) {
       case 'ready':
+        this.#readyPods.set(resource, outcome.pods);
         return ok({ message: 'ready', podsReady: outcome.pods.length, podsWanted: outcome.pods.length });
       case 'cancelled':
         return err({ stage: 'rollout', reason: 'rollout-cancelled', message: 'cancelled' });
