@@ -45,7 +45,15 @@ function engine(): FakeRunner {
   const built = new Set<string>();
   return new FakeRunner()
     .on('docker buildx', { exitCode: 1 })
-    .on('docker image', (args) => ({ exitCode: built.has(args.at(-1) ?? '') ? 0 : 1 }))
+    .on('docker image', (args) =>
+      args[1] === 'ls'
+        ? {
+            stdout: [...built]
+              .flatMap((ref) => (ref.startsWith(`${args.at(-1)}:`) ? [ref.slice(ref.lastIndexOf(':') + 1)] : []))
+              .join('\n'),
+          }
+        : { exitCode: built.has(args.at(-1) ?? '') ? 0 : 1 },
+    )
     .on('docker build', (args) => {
       built.add(args[args.indexOf('-t') + 1] ?? '');
       return { stdout: 'Step 1/1 : FROM busybox\n' };
