@@ -4,7 +4,6 @@ import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
 import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
-import { boundedConcurrency, forEachBounded } from './bounded.ts';
 import type { HashIndex } from './hash-index.ts';
 
 /** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
@@ -151,8 +150,12 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** File system calls in flight during a walk, and entries of one directory visited at once. */
-const walkLimits = { io: 32, entries: 16 } as const;
+/**
+ * The walk stats and hashes files synchronously (one thread-pool round trip
+ * per file cost 3-4x the work on a 100k-file context), yielding to the event
+ * loop after this many; files above `maxBlockingRead` bytes are read without blocking.
+ */
+const walkLimits = { batch: 64, maxBlockingRead: 256 * 1024 } as const;
 
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
@@ -176,10 +179,14 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   }
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
-  const io = boundedConcurrency(walkLimits.io);
+  let sinceYield = 0;
   const visit = async (relative: string): Promise<void> => {
+    if (++sinceYield >= walkLimits.batch) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
-    const stat = await io(() => fs.stat(absolute));
+    const stat = fs.statNow(absolute);
     if (!stat) return;
     const included = relative === '' || context.inContext(relative);
     if (stat.kind === 'directory') {
@@ -187,17 +194,20 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      const entries = await io(() => permitted(() => fs.readDir(absolute)));
+      const entries = await permitted(() => fs.readDir(absolute));
       if (!entries) {
         if (included) onUnreadable?.(relative || '.');
         return;
       }
-      await forEachBounded(entries, walkLimits.entries, (entry) => visit(relative === '' ? entry.name : `${relative}/${entry.name}`));
+      for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
-      const hash = await io(() => permitted(() => index.hash(absolute, stat)));
+      const hash =
+        stat.size <= walkLimits.maxBlockingRead
+          ? permittedNow(() => index.hashNow(absolute, stat))
+          : await permitted(() => index.hash(absolute, stat));
       if (hash === undefined) {
         onUnreadable?.(relative);
         return;
@@ -222,6 +232,16 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
 async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
+  } catch (error) {
+    if (isPermissionDenied(error)) return undefined;
+    throw error;
+  }
+}
+
+/** `permitted` for a read done before returning. */
+function permittedNow<T>(read: () => T): T | undefined {
+  try {
+    return read();
   } catch (error) {
     if (isPermissionDenied(error)) return undefined;
     throw error;
