@@ -121,15 +121,28 @@ export class HashIndex {
     }
   }
 
-  /** Writes the index if anything changed since it was loaded or saved. */
+  /** Writes the index if anything changed since it was loaded or saved; a directory at a time, so a large index is never one string in memory. */
   async save(): Promise<void> {
     if (!this.#dirty || this.#file === undefined) return;
-    const parts: string[] = [];
-    for (const [dir, entries] of this.#dirs) {
-      if (entries.size > 0) parts.push(`${JSON.stringify(dir)}:${JSON.stringify(Object.fromEntries(entries))}`);
+    const dirs = this.#dirs;
+    function* pieces(): Generator<string> {
+      yield `{"version":${formatVersion},"dirs":{`;
+      let first = true;
+      for (const [dir, entries] of dirs) {
+        if (entries.size === 0) continue;
+        yield `${first ? '' : ','}${JSON.stringify(dir)}:${JSON.stringify(Object.fromEntries(entries))}`;
+        first = false;
+      }
+      yield '}}';
     }
-    await this.#fs.writeTextAtomic(this.#file, `{"version":${formatVersion},"dirs":{${parts.join(',')}}}`);
+    // Cleared first: a hash stored while the pieces are written marks the index dirty again.
     this.#dirty = false;
+    try {
+      await this.#fs.writeTextAtomic(this.#file, pieces());
+    } catch (error) {
+      this.#dirty = true;
+      throw error;
+    }
   }
 
   /** How many hashes were answered from the index and how many files were read, since opening. */

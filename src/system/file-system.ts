@@ -17,8 +17,12 @@ export interface FileSystem {
   /** The path with every symlink followed (realpath); undefined when it leads nowhere. */
   realPath(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;
-  /** Writes through a temporary file and a rename, so readers never see half a file. */
-  writeTextAtomic(path: string, text: string): Promise<void>;
+  /**
+   * Writes through a temporary file and a rename, so readers never see half a
+   * file. Text given in pieces is written piece by piece, never joined: a
+   * large file then costs no copy of itself in memory.
+   */
+  writeTextAtomic(path: string, text: string | Iterable<string>): Promise<void>;
   mkdirp(path: string): Promise<void>;
   /** Entries of a directory (names only), empty when it does not exist. */
   readDir(path: string): Promise<DirEntry[]>;

@@ -58,10 +58,18 @@ export class NodeFileSystem implements FileSystem {
     return fs.writeFile(file, text, 'utf8');
   }
 
-  async writeTextAtomic(file: string, text: string): Promise<void> {
+  async writeTextAtomic(file: string, text: string | Iterable<string>): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(temporary, text, 'utf8');
+    if (typeof text === 'string') await fs.writeFile(temporary, text, 'utf8');
+    else {
+      const handle = await fs.open(temporary, 'w');
+      try {
+        for (const piece of text) await handle.write(piece, null, 'utf8');
+      } finally {
+        await handle.close();
+      }
+    }
     await fs.rename(temporary, file);
   }
 

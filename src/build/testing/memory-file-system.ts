@@ -63,8 +63,8 @@ export class MemoryFileSystem implements FileSystem {
     this.put(file, text, { mtimeNs: (BigInt(Date.now()) * 1_000_000n).toString() });
   }
 
-  writeTextAtomic(file: string, text: string): Promise<void> {
-    return this.writeText(file, text);
+  writeTextAtomic(file: string, text: string | Iterable<string>): Promise<void> {
+    return this.writeText(file, typeof text === 'string' ? text : [...text].join(''));
   }
 
   async mkdirp(): Promise<void> {}
