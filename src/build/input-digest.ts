@@ -160,15 +160,9 @@ const walkLimits = { batch: 64, maxBlockingRead: 256 * 1024 } as const;
 
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
-  const stage = targetStage(model, target);
-  if (!stage) return undefined;
-  const needed = neededStages(model, stage);
-  const patterns: SourcePattern[] = [];
-  for (const instruction of model.instructions) {
-    const copy = instruction.copy;
-    if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
-    for (const source of copy.sources) if (!isRemoteSource(source)) patterns.push(compileSource(source));
-  }
+  const sources = contextSources(model, target);
+  if (!sources) return undefined;
+  const patterns: SourcePattern[] = sources.map(compileSource);
   const rootSet = new Set<string>();
   for (const p of patterns) {
     const fixed: string[] = [];
@@ -227,6 +221,29 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
     }
   };
   return { roots, found, visit, visitDirectoryEntry };
+}
+
+/** The context sources the COPY/ADD instructions of the stages `target` needs read (sorted, unique); undefined without that stage. */
+function contextSources(model: DockerfileModel, target: string | undefined): string[] | undefined {
+  const stage = targetStage(model, target);
+  if (!stage) return undefined;
+  const needed = neededStages(model, stage);
+  const sources = new Set<string>();
+  for (const instruction of model.instructions) {
+    const copy = instruction.copy;
+    if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
+    for (const source of copy.sources) if (!isRemoteSource(source)) sources.add(source);
+  }
+  return [...sources].sort();
+}
+
+/**
+ * Equal for two images whose `collectInputFiles` answers are equal: the same
+ * context directory, ignore patterns and COPY sources. Images sharing a
+ * tree are walked once per plan.
+ */
+export function inputWalkKey(context: BuildContext, model: DockerfileModel, target: string | undefined): string {
+  return JSON.stringify([context.dir, context.patterns, contextSources(model, target) ?? null]);
 }
 
 /** The answer of `read`, or undefined when the system said permission denied. */
