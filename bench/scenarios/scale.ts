@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DevloopProcess, type JsonEvent, processUsage } from '../support/devloop-process.ts';
+import { DevloopProcess, ensureBuilt, type JsonEvent, processUsage } from '../support/devloop-process.ts';
 import { SampleTable, type Scenario, type ScenarioContext } from '../support/report.ts';
 import { benchDataDir, ensureScaleTree, ensureTwoImageConfig, scaleEditFile } from '../support/scale-tree.ts';
 import { repoRoot } from '../support/test-env.ts';
@@ -47,6 +47,7 @@ export const scale: Scenario = {
   needsCluster: false,
   async run(ctx) {
     const dir = ensureScaleTree(ctx.log);
+    await ensureBuilt(ctx.log);
     const table = new SampleTable();
     const facts: Record<string, number> = {};
     const cacheHome = path.join(benchDataDir, `scale-cache-${process.pid}`);
@@ -68,7 +69,7 @@ export const scale: Scenario = {
       metrics: table.metrics(),
       facts: { ...facts, 'docker processes': 'not counted here (see no-op)' },
       notes: [
-        'Plan-only: the child runs the real watcher, filter, batcher, planner (hash index, digests, docker image checks) and loop; build, delivery and deploy are stand-ins.',
+        'Plan-only: the child runs the real watcher, filter, batcher, planner (hash index, digests, docker image checks) and loop, compiled (dist/) as users run them; build, delivery and deploy are stand-ins.',
         'The hash index starts cold (a fresh cache directory), so the first plan reads and hashes every context file once; the restarts reuse it.',
         'Idle CPU is measured from 10 s after the first pass, once the hash index has been saved (5 s after a plan, then 1–2 s to write 100k entries on a busy machine).',
         `Tree: ${dir} (generated once, reused).`,
@@ -82,7 +83,7 @@ const restarts = 3;
 
 function spawnChild(dir: string, cacheHome: string, configFile: string | undefined): DevloopProcess {
   return new DevloopProcess({
-    script: path.join(repoRoot, 'bench/support/plan-only-child.ts'),
+    script: path.join(repoRoot, 'bench/support/plan-only-child.js'),
     args: configFile ? [dir, configFile] : [dir],
     cwd: dir,
     env: { ...process.env, XDG_CACHE_HOME: cacheHome },

@@ -174,11 +174,36 @@ describe('DockerBuilder', () => {
     expect(cancelled).toEqual({ ok: false, error: { reason: 'build-cancelled' } });
   });
 
-  it('checks for an existing image by reference', async () => {
-    const runner = new FakeRunner().on('docker image', (args) => ({ exitCode: args.includes('api:devloop-1') ? 0 : 1 }));
+  it('lists the tags of a repository once, then answers from the list and its own builds without calling docker', async () => {
+    const runner = new FakeRunner()
+      .on('docker image', (args) => ({ stdout: args.at(-1) === 'localhost:5000/api' ? 'devloop-1\n<none>\n' : '' }))
+      .on('docker build', {});
+    const builder = new DockerBuilder({ runner, kind: 'classic' });
+    expect(await builder.imageExists('localhost:5000/api:devloop-1')).toEqual({ ok: true, value: true });
+    expect(await builder.imageExists('localhost:5000/api:devloop-2')).toEqual({ ok: true, value: false });
+    expect(runner.calls.map((c) => c.args.join(' '))).toEqual(['image ls --format {{.Tag}} localhost:5000/api']);
+    expect(await builder.build({ ...request, reference: 'localhost:5000/api:devloop-2' })).toMatchObject({ ok: true });
+    expect(await builder.imageExists('localhost:5000/api:devloop-2')).toEqual({ ok: true, value: true });
+    expect(await builder.imageExists('web:devloop-2')).toEqual({ ok: true, value: false });
+    expect(runner.calls.filter((c) => c.args[1] === 'ls').map((c) => c.args.at(-1))).toEqual(['localhost:5000/api', 'web']);
+  });
+
+  it('inspects each reference when the tags cannot be listed, and asks again after the daemon was unreachable', async () => {
+    const runner = new FakeRunner().on('docker image', (args) =>
+      args[1] === 'ls' ? { exitCode: 1, stderr: 'unknown flag' } : { exitCode: args.includes('api:devloop-1') ? 0 : 1 },
+    );
     const builder = new DockerBuilder({ runner, kind: 'classic' });
     expect(await builder.imageExists('api:devloop-1')).toEqual({ ok: true, value: true });
     expect(await builder.imageExists('api:devloop-2')).toEqual({ ok: true, value: false });
+    expect(runner.calls.map((c) => c.args[1])).toEqual(['ls', 'inspect', 'inspect']);
+    let up = false;
+    const flaky = new FakeRunner().on('docker image', () =>
+      up ? { stdout: 'devloop-1\n' } : { exitCode: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' },
+    );
+    const later = new DockerBuilder({ runner: flaky, kind: 'classic' });
+    expect(await later.imageExists('api:devloop-1')).toMatchObject({ ok: false, error: { reason: 'docker-unavailable' } });
+    up = true;
+    expect(await later.imageExists('api:devloop-1')).toEqual({ ok: true, value: true });
   });
 });
 

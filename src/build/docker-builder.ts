@@ -1,4 +1,5 @@
 import type { ResolvedSecret } from '../config/resolved-config.ts';
+import { imageName, parseImageRef } from '../core/image-ref.ts';
 import { redactText, secretValues } from '../core/redact.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { DockerfileModel } from '../graph/dockerfile-model.ts';
@@ -78,6 +79,8 @@ export class DockerBuilder {
   #kind: Promise<BuilderKind> | undefined;
   /** References known to exist (built or seen in this run): asked about only once. */
   readonly #known = new Set<string>();
+  /** The tags each repository had when first asked about, by repository. */
+  readonly #listed = new Map<string, Promise<TagListing>>();
 
   constructor({ runner, kind }: { runner: ProcessRunner; kind?: BuilderKind }) {
     this.#runner = runner;
@@ -92,15 +95,50 @@ export class DockerBuilder {
 
   /**
    * True when the local engine has this image; how a digest already built is
-   * recognised. Positive answers are remembered, so re-planning an unchanged
-   * image calls no docker at all.
+   * recognised. The first question about a repository lists its tags once
+   * (`docker image ls`); later questions are answered from that list and the
+   * builds of this run, so a replan after an edit, whose content tag is new,
+   * calls no docker at all. A tag someone else builds meanwhile is answered
+   * "missing": devloop then builds it too, from Docker's cache, to the same image.
    */
   async imageExists(reference: string): Promise<Result<boolean, Extract<BuildFailure, { reason: 'docker-unavailable' }>>> {
     if (this.#known.has(reference)) return ok(true);
+    const { tag } = parseImageRef(reference);
+    const tags = tag === undefined ? undefined : await this.#tagsOf(imageName(reference));
+    if (tags && !tags.ok) return tags;
+    if (tags?.ok && tag !== undefined) {
+      if (tags.value.has(tag)) this.#known.add(reference);
+      return ok(tags.value.has(tag));
+    }
     const r = await this.#runner.run('docker', ['image', 'inspect', '--format', '{{.Id}}', reference]);
     if (unavailable(r)) return err({ reason: 'docker-unavailable', message: unavailableMessage(r) });
     if (r.exitCode === 0) this.#known.add(reference);
     return ok(r.exitCode === 0);
+  }
+
+  /** The repository's tags, listed once; undefined when docker could not list them (then each reference is inspected). */
+  #tagsOf(repository: string): Promise<TagListing> {
+    let listing = this.#listed.get(repository);
+    if (!listing) {
+      listing = this.#runner.run('docker', ['image', 'ls', '--format', '{{.Tag}}', repository]).then((r): TagListing => {
+        if (unavailable(r)) {
+          // Not remembered: the next question asks again, once the daemon may be back.
+          this.#listed.delete(repository);
+          return err({ reason: 'docker-unavailable', message: unavailableMessage(r) });
+        }
+        if (r.exitCode !== 0) return undefined;
+        return ok(
+          new Set(
+            r.stdout
+              .split('\n')
+              .map((l) => l.trim())
+              .filter((l) => l !== '' && l !== '<none>'),
+          ),
+        );
+      });
+      this.#listed.set(repository, listing);
+    }
+    return listing;
   }
 
   /** Builds one image. */
@@ -168,6 +206,9 @@ export class DockerBuilder {
     });
   }
 }
+
+/** A repository's tags; undefined when `docker image ls` failed for another reason than an unreachable daemon. */
+type TagListing = Result<ReadonlySet<string>, Extract<BuildFailure, { reason: 'docker-unavailable' }>> | undefined;
 
 const builderEnvironment: Readonly<Record<BuilderKind, Readonly<Record<string, string>>>> = {
   buildx: {},

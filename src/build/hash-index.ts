@@ -61,20 +61,38 @@ export class HashIndex {
   async hash(file: string, stat?: FileStat): Promise<string | undefined> {
     const current = stat ?? (await this.#fs.stat(file));
     if (current?.kind !== 'file') return undefined;
-    const dir = path.dirname(file);
-    const name = path.basename(file);
-    const stamp = `${current.size}:${current.mtimeNs}:${current.ino} `;
-    const entry = this.#dirs.get(dir)?.get(name);
-    if (entry?.startsWith(stamp)) {
-      this.#hits++;
-      return entry.slice(stamp.length);
-    }
-    const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
-    const content = await this.#fs.readBytes(file);
+    const cached = this.#lookup(file, current);
+    if (cached !== undefined) return cached;
+    const readAtNs = nowNs();
+    return this.#store(file, current, readAtNs, await this.#fs.readBytes(file));
+  }
+
+  /**
+   * `hash` done before returning: a file the entry no longer vouches for is
+   * read with `readBytesNow`, blocking. For small files in a large walk,
+   * where a thread-pool round trip per file costs more than the read itself.
+   */
+  hashNow(file: string, stat: FileStat): string | undefined {
+    if (stat.kind !== 'file') return undefined;
+    return this.#lookup(file, stat) ?? this.#store(file, stat, nowNs(), this.#fs.readBytesNow(file));
+  }
+
+  #lookup(file: string, stat: FileStat): string | undefined {
+    const stamp = stampOf(stat);
+    const entry = this.#dirs.get(path.dirname(file))?.get(path.basename(file));
+    if (!entry?.startsWith(stamp)) return undefined;
+    this.#hits++;
+    return entry.slice(stamp.length);
+  }
+
+  /** Hashes content read (from `readAtNs` on) for `stat`; keeps the entry unless a later write could keep the same mtime. */
+  #store(file: string, stat: FileStat, readAtNs: bigint, content: Uint8Array): string {
     this.#reads++;
     const digest = createHash('sha256').update(content).digest('hex');
+    const dir = path.dirname(file);
+    const name = path.basename(file);
     let entries = this.#dirs.get(dir);
-    if (racy(current.mtimeNs, hashedAtNs)) {
+    if (racy(stat.mtimeNs, readAtNs)) {
       if (entries?.delete(name)) this.#dirty = true;
       return digest;
     }
@@ -82,11 +100,11 @@ export class HashIndex {
       entries = new Map();
       this.#dirs.set(dir, entries);
     }
-    const kept = stamp + digest;
+    const kept = stampOf(stat) + digest;
     entries.set(name, kept);
     this.#dirty = true;
     // The digest is a slice of the kept entry, so callers holding it cost no second copy.
-    return kept.slice(stamp.length);
+    return kept.slice(kept.length - digest.length);
   }
 
   /** Forgets these paths and everything below them (absolute paths, as the watcher reports them). */
@@ -103,15 +121,28 @@ export class HashIndex {
     }
   }
 
-  /** Writes the index if anything changed since it was loaded or saved. */
+  /** Writes the index if anything changed since it was loaded or saved; a directory at a time, so a large index is never one string in memory. */
   async save(): Promise<void> {
     if (!this.#dirty || this.#file === undefined) return;
-    const parts: string[] = [];
-    for (const [dir, entries] of this.#dirs) {
-      if (entries.size > 0) parts.push(`${JSON.stringify(dir)}:${JSON.stringify(Object.fromEntries(entries))}`);
+    const dirs = this.#dirs;
+    function* pieces(): Generator<string> {
+      yield `{"version":${formatVersion},"dirs":{`;
+      let first = true;
+      for (const [dir, entries] of dirs) {
+        if (entries.size === 0) continue;
+        yield `${first ? '' : ','}${JSON.stringify(dir)}:${JSON.stringify(Object.fromEntries(entries))}`;
+        first = false;
+      }
+      yield '}}';
     }
-    await this.#fs.writeTextAtomic(this.#file, `{"version":${formatVersion},"dirs":{${parts.join(',')}}}`);
+    // Cleared first: a hash stored while the pieces are written marks the index dirty again.
     this.#dirty = false;
+    try {
+      await this.#fs.writeTextAtomic(this.#file, pieces());
+    } catch (error) {
+      this.#dirty = true;
+      throw error;
+    }
   }
 
   /** How many hashes were answered from the index and how many files were read, since opening. */
@@ -127,6 +158,14 @@ const formatVersion = 2;
 const entryShape = /^\d+:\d+:\d+ [0-9a-f]{64}$/;
 /** Writes this close to the hashing instant might not have moved mtime. */
 const racyWindowNs = 2_000_000_000n;
+
+function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n;
+}
+
+function stampOf(stat: FileStat): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.ino} `;
+}
 
 function racy(mtimeNs: string, hashedAtNs: bigint): boolean {
   try {

@@ -4,19 +4,11 @@ import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
 import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
-import { boundedConcurrency, forEachBounded } from './bounded.ts';
+import { fileListDigest } from './file-list-digest.ts';
 import type { HashIndex } from './hash-index.ts';
+import type { InputFile } from './input-file.ts';
 
-/** One context entry a build reads: what Docker's COPY cache compares (path, type, mode, content). */
-export interface InputFile {
-  /** Context-relative posix path. */
-  readonly path: string;
-  readonly kind: 'file' | 'directory' | 'symlink';
-  /** Permission bits. */
-  readonly mode: number;
-  /** sha256 of the content for files; size for symlinks; empty for directories. */
-  readonly hash: string;
-}
+export type { InputFile } from './input-file.ts';
 
 /** What `collectInputFiles` needs. */
 export interface CollectOptions {
@@ -151,20 +143,18 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
   return [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** File system calls in flight during a walk, and entries of one directory visited at once. */
-const walkLimits = { io: 32, entries: 16 } as const;
+/**
+ * The walk stats and hashes files synchronously (one thread-pool round trip
+ * per file cost 3-4x the work on a 100k-file context), yielding to the event
+ * loop after this many; files above `maxBlockingRead` bytes are read without blocking.
+ */
+const walkLimits = { batch: 64, maxBlockingRead: 256 * 1024 } as const;
 
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
-  const stage = targetStage(model, target);
-  if (!stage) return undefined;
-  const needed = neededStages(model, stage);
-  const patterns: SourcePattern[] = [];
-  for (const instruction of model.instructions) {
-    const copy = instruction.copy;
-    if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
-    for (const source of copy.sources) if (!isRemoteSource(source)) patterns.push(compileSource(source));
-  }
+  const sources = contextSources(model, target);
+  if (!sources) return undefined;
+  const patterns: SourcePattern[] = sources.map(compileSource);
   const rootSet = new Set<string>();
   for (const p of patterns) {
     const fixed: string[] = [];
@@ -176,10 +166,14 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   }
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
-  const io = boundedConcurrency(walkLimits.io);
+  let sinceYield = 0;
   const visit = async (relative: string): Promise<void> => {
+    if (++sinceYield >= walkLimits.batch) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
-    const stat = await io(() => fs.stat(absolute));
+    const stat = fs.statNow(absolute);
     if (!stat) return;
     const included = relative === '' || context.inContext(relative);
     if (stat.kind === 'directory') {
@@ -187,17 +181,20 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      const entries = await io(() => permitted(() => fs.readDir(absolute)));
+      const entries = await permitted(() => fs.readDir(absolute));
       if (!entries) {
         if (included) onUnreadable?.(relative || '.');
         return;
       }
-      await forEachBounded(entries, walkLimits.entries, (entry) => visit(relative === '' ? entry.name : `${relative}/${entry.name}`));
+      for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
       return;
     }
     if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
     if (stat.kind === 'file') {
-      const hash = await io(() => permitted(() => index.hash(absolute, stat)));
+      const hash =
+        stat.size <= walkLimits.maxBlockingRead
+          ? permittedNow(() => index.hashNow(absolute, stat))
+          : await permitted(() => index.hash(absolute, stat));
       if (hash === undefined) {
         onUnreadable?.(relative);
         return;
@@ -218,10 +215,43 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   return { roots, found, visit, visitDirectoryEntry };
 }
 
+/** The context sources the COPY/ADD instructions of the stages `target` needs read (sorted, unique); undefined without that stage. */
+function contextSources(model: DockerfileModel, target: string | undefined): string[] | undefined {
+  const stage = targetStage(model, target);
+  if (!stage) return undefined;
+  const needed = neededStages(model, stage);
+  const sources = new Set<string>();
+  for (const instruction of model.instructions) {
+    const copy = instruction.copy;
+    if (copy?.from.kind !== 'context' || instruction.stage === undefined || !needed.has(instruction.stage)) continue;
+    for (const source of copy.sources) if (!isRemoteSource(source)) sources.add(source);
+  }
+  return [...sources].sort();
+}
+
+/**
+ * Equal for two images whose `collectInputFiles` answers are equal: the same
+ * context directory, ignore patterns and COPY sources. Images sharing a
+ * tree are walked once per plan.
+ */
+export function inputWalkKey(context: BuildContext, model: DockerfileModel, target: string | undefined): string {
+  return JSON.stringify([context.dir, context.patterns, contextSources(model, target) ?? null]);
+}
+
 /** The answer of `read`, or undefined when the system said permission denied. */
 async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
   try {
     return await read();
+  } catch (error) {
+    if (isPermissionDenied(error)) return undefined;
+    throw error;
+  }
+}
+
+/** `permitted` for a read done before returning. */
+function permittedNow<T>(read: () => T): T | undefined {
+  try {
+    return read();
   } catch (error) {
     if (isPermissionDenied(error)) return undefined;
     throw error;
@@ -251,7 +281,7 @@ export function computeInputDigest(input: DigestInput): string {
     Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   hash.update(
     JSON.stringify({
-      v: 1,
+      v: 2,
       dockerfile: input.dockerfileText,
       buildArgs: sorted(input.buildArgs),
       target: input.target ?? null,
@@ -260,16 +290,8 @@ export function computeInputDigest(input: DigestInput): string {
       ...(input.secretHashes && Object.keys(input.secretHashes).length > 0 ? { secrets: sorted(input.secretHashes) } : {}),
     }),
   );
-  // Fed in chunks: one update call per entry made this half of a 100k-file plan.
-  let chunk = '';
-  for (const f of input.files) {
-    chunk += `\n${f.kind}\u0000${f.mode.toString(8)}\u0000${f.hash}\u0000${f.path}`;
-    if (chunk.length > 65_536) {
-      hash.update(chunk);
-      chunk = '';
-    }
-  }
-  hash.update(chunk);
+  // The list by the digests of its runs, most of them remembered from the previous plan.
+  hash.update(fileListDigest(input.files));
   return `sha256:${hash.digest('hex')}`;
 }
 

@@ -45,7 +45,15 @@ function engine(): FakeRunner {
   const built = new Set<string>();
   return new FakeRunner()
     .on('docker buildx', { exitCode: 1 })
-    .on('docker image', (args) => ({ exitCode: built.has(args.at(-1) ?? '') ? 0 : 1 }))
+    .on('docker image', (args) =>
+      args[1] === 'ls'
+        ? {
+            stdout: [...built]
+              .flatMap((ref) => (ref.startsWith(`${args.at(-1)}:`) ? [ref.slice(ref.lastIndexOf(':') + 1)] : []))
+              .join('\n'),
+          }
+        : { exitCode: built.has(args.at(-1) ?? '') ? 0 : 1 },
+    )
     .on('docker build', (args) => {
       built.add(args[args.indexOf('-t') + 1] ?? '');
       return { stdout: 'Step 1/1 : FROM busybox\n' };
@@ -147,6 +155,29 @@ describe('planImages + buildImages', () => {
       ['base', true, 2, 'inputs-changed'],
     ]);
     expect(dockerCalls(runner)).toBe(0);
+  });
+
+  it('walks a context once for images that read the same sources through the same ignore file', async () => {
+    const fs = project()
+      .put('/p/api/api2.Dockerfile', 'FROM busybox:1.36\nCOPY ./app ./srv/app\n')
+      .put('/p/api/api3.Dockerfile', 'FROM busybox:1.36\nCOPY requirements.txt /\n');
+    const statNow = fs.statNow.bind(fs);
+    const stats: string[] = [];
+    fs.statNow = (file) => {
+      stats.push(file);
+      return statNow(file);
+    };
+    const api2 = image('api2', { context: '/p/api', dockerfile: '/p/api/api2.Dockerfile' });
+    const api3 = image('api3', { context: '/p/api', dockerfile: '/p/api/api3.Dockerfile' });
+    const index = await HashIndex.open({ fs });
+    const alone = await planImages({ images: [api2], fs, index });
+    const appStats = stats.filter((f) => f.startsWith('/p/api/app')).length;
+    stats.length = 0;
+    const together = await planImages({ images: [api2, { ...api2, name: 'api2b', repository: 'api2b' }, api3], fs, index });
+    if (!('plans' in together) || !('plans' in alone)) throw new Error('cycle');
+    expect(stats.filter((f) => f.startsWith('/p/api/app')).length).toBe(appStats);
+    expect(together.plans.map((p) => p.digest)).toEqual([alone.plans[0]?.digest, alone.plans[0]?.digest, expect.any(String)]);
+    expect(together.plans[2]?.inputs.files.map((f) => f.path)).toEqual(['requirements.txt']);
   });
 
   it('reports a dependency cycle and a missing Dockerfile', async () => {

@@ -12,7 +12,15 @@ import { type BuildRecordStore, diffInputs } from './build-record.ts';
 import { hashSecrets } from './build-secrets.ts';
 import type { DockerBuilder } from './docker-builder.ts';
 import type { HashIndex } from './hash-index.ts';
-import { collectInputFiles, computeInputDigest, type InputFile, tagForDigest, updateInputFiles } from './input-digest.ts';
+import {
+  type CollectOptions,
+  collectInputFiles,
+  computeInputDigest,
+  type InputFile,
+  inputWalkKey,
+  tagForDigest,
+  updateInputFiles,
+} from './input-digest.ts';
 
 /**
  * The named cache decision for one image (fresh, or rebuild with the changed
@@ -110,15 +118,19 @@ export async function planImages(options: PlanImagesOptions): Promise<{ plans: I
   const layers = buildLayers(dependencies);
   if (!layers.ok) return { failure: layers.error };
   const plans = new Map<string, ImagePlan>();
+  const walks: Walks = new Map();
   for (const layer of layers.value) {
     for (const name of layer) {
       const l = loaded.get(name);
       if (!l) continue;
-      plans.set(name, await planOne({ loaded: l, dependencies: dependencies[name] ?? [], plans, options }));
+      plans.set(name, await planOne({ loaded: l, dependencies: dependencies[name] ?? [], plans, walks, options }));
     }
   }
   return { plans: options.images.map((i) => plans.get(i.name)).filter((p): p is ImagePlan => p !== undefined) };
 }
+
+/** Full input walks of one planning pass, by `inputWalkKey`: images sharing a tree wait for the same walk. */
+type Walks = Map<string, Promise<{ readonly files: InputFile[]; readonly unreadable: readonly string[] }>>;
 
 interface Loaded {
   readonly image: ResolvedImage;
@@ -140,9 +152,10 @@ async function planOne(input: {
   loaded: Loaded;
   dependencies: readonly string[];
   plans: ReadonlyMap<string, ImagePlan>;
+  walks: Walks;
   options: PlanImagesOptions;
 }): Promise<ImagePlan> {
-  const { loaded, dependencies, plans, options } = input;
+  const { loaded, dependencies, plans, walks, options } = input;
   const { image, dockerfileText, dockerignoreText, ignoreFile, model } = loaded;
   const baseDigests: Record<string, string> = {};
   for (const d of dependencies) baseDigests[d] = plans.get(d)?.digest ?? '';
@@ -231,7 +244,7 @@ async function planOne(input: {
     before.dockerignoreFile === ignoreFile?.path &&
     before.image.target === image.target
       ? await updateInputFiles({ ...collect, previous: before.files, changed: options.incremental.changed })
-      : await collectInputFiles(collect);
+      : await walkOnce(walks, inputWalkKey(context, model, image.target), collect, unreadable);
   if (unreadable.length > 0) {
     const shown = unreadable.slice(0, 3).join(', ') + (unreadable.length > 3 ? ` +${unreadable.length - 3} more` : '');
     return invalid([
@@ -331,6 +344,19 @@ async function planOne(input: {
     changedInputs: ['build args, secrets, target or base images'],
     firstInvalidatedStep: null,
   });
+}
+
+/** `collectInputFiles`, or the answer of the same walk another image of this pass started; what it could not read goes to `unreadable`. */
+async function walkOnce(walks: Walks, key: string, collect: CollectOptions, unreadable: string[]): Promise<InputFile[]> {
+  let walk = walks.get(key);
+  if (!walk) {
+    const missed: string[] = [];
+    walk = collectInputFiles({ ...collect, onUnreadable: (p) => missed.push(p) }).then((files) => ({ files, unreadable: missed }));
+    walks.set(key, walk);
+  }
+  const { files, unreadable: missed } = await walk;
+  unreadable.push(...missed);
+  return files;
 }
 
 async function readIfFile(fs: FileSystem, file: string): Promise<string | undefined> {

@@ -7,11 +7,22 @@ export interface FileSystem {
   readBytes(path: string): Promise<Uint8Array>;
   /** Undefined when nothing is at `path`. Follows no symlinks (lstat). */
   stat(path: string): Promise<FileStat | undefined>;
+  /**
+   * `stat` and `readBytes` answered before returning (blocking the event
+   * loop): for walks over many small files, where a thread-pool round trip
+   * per call costs several times the call. Callers keep the batches small and yield between them.
+   */
+  statNow(path: string): FileStat | undefined;
+  readBytesNow(path: string): Uint8Array;
   /** The path with every symlink followed (realpath); undefined when it leads nowhere. */
   realPath(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;
-  /** Writes through a temporary file and a rename, so readers never see half a file. */
-  writeTextAtomic(path: string, text: string): Promise<void>;
+  /**
+   * Writes through a temporary file and a rename, so readers never see half a
+   * file. Text given in pieces is written piece by piece, never joined: a
+   * large file then costs no copy of itself in memory.
+   */
+  writeTextAtomic(path: string, text: string | Iterable<string>): Promise<void>;
   mkdirp(path: string): Promise<void>;
   /** Entries of a directory (names only), empty when it does not exist. */
   readDir(path: string): Promise<DirEntry[]>;

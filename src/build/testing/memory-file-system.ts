@@ -27,6 +27,14 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   async readBytes(file: string): Promise<Uint8Array> {
+    return this.#read(file);
+  }
+
+  readBytesNow(file: string): Uint8Array {
+    return this.#read(file);
+  }
+
+  #read(file: string): Uint8Array {
     const entry = this.files.get(file);
     if (!entry) throw Object.assign(new Error(`ENOENT: ${file}`), { code: 'ENOENT' });
     this.reads.push(file);
@@ -34,6 +42,10 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   async stat(file: string): Promise<FileStat | undefined> {
+    return this.statNow(file);
+  }
+
+  statNow(file: string): FileStat | undefined {
     const entry = this.files.get(file);
     if (entry) return { kind: 'file', size: entry.content.length, mtimeNs: entry.mtimeNs, ino: entry.ino, mode: entry.mode };
     const prefix = `${file}/`;
@@ -51,8 +63,8 @@ export class MemoryFileSystem implements FileSystem {
     this.put(file, text, { mtimeNs: (BigInt(Date.now()) * 1_000_000n).toString() });
   }
 
-  writeTextAtomic(file: string, text: string): Promise<void> {
-    return this.writeText(file, text);
+  writeTextAtomic(file: string, text: string | Iterable<string>): Promise<void> {
+    return this.writeText(file, typeof text === 'string' ? text : [...text].join(''));
   }
 
   async mkdirp(): Promise<void> {}

@@ -5,30 +5,33 @@
 // the cluster are stand-ins that succeed at once. Prints every action as one
 // JSON line (the shape of `devloop up --output json`).
 //
-// usage: node bench/support/plan-only-child.ts <project-dir> [config-file]
+// Plain JavaScript over the compiled dist/ (the scale scenario builds it
+// first): what users run. Run as TypeScript, Node's type stripper alone adds
+// ~20 MB of resident memory, which is not devloop's.
+//
+// usage: node bench/support/plan-only-child.js <project-dir> [config-file]
 import * as path from 'node:path';
-import { BuildRecordStore } from '../../src/build/build-record.ts';
-import { DockerBuilder } from '../../src/build/docker-builder.ts';
-import { cacheDirectory, HashIndex, hashIndexFile } from '../../src/build/hash-index.ts';
-import { DockerImages } from '../../src/cli/adapters/docker-images.ts';
-import { applyLoopHeapFlags } from '../../src/cli/heap-settings.ts';
-import { watchSetup } from '../../src/cli/watch-setup.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { ok } from '../../src/core/result.ts';
-import { DevLoop } from '../../src/engine/dev-loop.ts';
-import { LogStore } from '../../src/engine/log-store.ts';
-import type { Deployer, ImageBuilder, ImageDeliverer, LogFollower } from '../../src/engine/ports.ts';
-import { Store } from '../../src/engine/store.ts';
-import { ExecaRunner } from '../../src/system/execa-runner.ts';
-import { NodeFileSystem } from '../../src/system/node-file-system.ts';
-import { Batcher } from '../../src/watch/batcher.ts';
-import { ChokidarWatcher } from '../../src/watch/chokidar-watcher.ts';
+import { BuildRecordStore } from '../../dist/build/build-record.js';
+import { DockerBuilder } from '../../dist/build/docker-builder.js';
+import { cacheDirectory, HashIndex, hashIndexFile } from '../../dist/build/hash-index.js';
+import { DockerImages } from '../../dist/cli/adapters/docker-images.js';
+import { applyLoopHeapFlags } from '../../dist/cli/heap-settings.js';
+import { watchSetup } from '../../dist/cli/watch-setup.js';
+import { loadConfig } from '../../dist/config/load-config.js';
+import { ok } from '../../dist/core/result.js';
+import { DevLoop } from '../../dist/engine/dev-loop.js';
+import { LogStore } from '../../dist/engine/log-store.js';
+import { Store } from '../../dist/engine/store.js';
+import { ExecaRunner } from '../../dist/system/execa-runner.js';
+import { NodeFileSystem } from '../../dist/system/node-file-system.js';
+import { Batcher } from '../../dist/watch/batcher.js';
+import { ChokidarWatcher } from '../../dist/watch/chokidar-watcher.js';
 
 // As `devloop up` does before it starts watching (BENCH_DEFAULT_HEAP=1: V8's defaults, to compare).
 if (process.env.BENCH_DEFAULT_HEAP !== '1') applyLoopHeapFlags();
 const dir = path.resolve(process.argv[2] ?? '.');
 const fs = new NodeFileSystem();
-const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
 const configPath = process.argv[3];
 const loaded = await loadConfig({ cwd: dir, env: process.env, flags: {}, fs, ...(configPath ? { configPath } : {}) });
@@ -46,18 +49,18 @@ const images = new DockerImages({
   docker: new DockerBuilder({ runner: new ExecaRunner() }),
   records: new BuildRecordStore({ fs, cacheDir }),
 });
-const builder: ImageBuilder = { build: async (plan) => ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false }) };
-const deliverer: ImageDeliverer = {
+const builder = { build: async (plan) => ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false }) };
+const deliverer = {
   preflight: async () => ok(undefined),
   deliver: async (built) =>
     ok(built.map((b) => ({ image: b.image, deployRef: b.ref, imagePullPolicy: 'IfNotPresent', stage: 'skipped', why: 'plan-only' }))),
 };
-const deployer: Deployer = {
+const deployer = {
   apply: async () => ok(undefined),
   patch: async () => ok(undefined),
   waitReady: async () => ok({ message: 'plan-only', podsReady: 1, podsWanted: 1 }),
 };
-const logFollower: LogFollower = { follow: () => undefined, stopAll: () => undefined };
+const logFollower = { follow: () => undefined, stopAll: () => undefined };
 
 const store = new Store(Date.now());
 store.subscribe((action) => emit({ event: action.type, ...action }));
@@ -66,7 +69,7 @@ const loop = new DevLoop({
   store,
   logs: new LogStore(),
   model: {
-    resources: Object.values(config.resources).map((r) => ({ name: r.name, images: imageNames, dependsOn: [], trigger: 'auto' as const })),
+    resources: Object.values(config.resources).map((r) => ({ name: r.name, images: imageNames, dependsOn: [], trigger: 'auto' })),
     imageDependencies: Object.fromEntries(imageNames.map((n) => [n, []])),
     buildConcurrency: config.build.concurrency,
     isManifest: () => false,
@@ -86,7 +89,7 @@ const files = await watcher.start(
   (message) => emit({ event: 'notice', message: `watch: ${message}` }),
 );
 store.dispatch({ type: 'watch-ready', at: Date.now(), files });
-const memory = (phase: string) =>
+const memory = (phase) =>
   emit({
     event: 'bench-memory',
     phase,
