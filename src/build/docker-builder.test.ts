@@ -174,6 +174,17 @@ describe('DockerBuilder', () => {
     expect(cancelled).toEqual({ ok: false, error: { reason: 'build-cancelled' } });
   });
 
+  it('answers only when the daemon answers `docker version`', async () => {
+    const down = new FakeRunner().on('docker version', {
+      exitCode: 1,
+      stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.',
+    });
+    expect(await new DockerBuilder({ runner: down, kind: 'classic' }).answers()).toBe(false);
+    expect(await new DockerBuilder({ runner: new FakeRunner(), kind: 'classic' }).answers()).toBe(false);
+    const up = new FakeRunner().on('docker version', { exitCode: 0, stdout: '27.3.1' });
+    expect(await new DockerBuilder({ runner: up, kind: 'classic' }).answers()).toBe(true);
+  });
+
   it('checks for an existing image by reference', async () => {
     const runner = new FakeRunner().on('docker image', (args) => ({ exitCode: args.includes('api:devloop-1') ? 0 : 1 }));
     const builder = new DockerBuilder({ runner, kind: 'classic' });
