@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { Hold } from './component-hold.ts';
+import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';
 

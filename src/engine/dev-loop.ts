@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { SeenFileChange } from '../core/file-change.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
-import { HeldWork } from './component-hold.ts';
+import { HeldWork } from './held-work.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
-import type { Hold } from './component-hold.ts';
+import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
 import type { ImagePlan, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';

@@ -1,7 +1,7 @@
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
-import { componentLabel } from '../../engine/component-hold.ts';
+import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import type { EngineState } from '../../engine/state.ts';

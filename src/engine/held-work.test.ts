@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { componentDown, holdAfter } from './component-hold.ts';
 import { rig } from './dev-loop-rig.test-support.ts';
+import { holdAfter } from './held-work.ts';
+import { componentDown } from './hold.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { Component } from './ports.ts';
 import type { Problem } from './problem.ts';
