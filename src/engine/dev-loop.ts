@@ -237,15 +237,14 @@ export class DevLoop {
       return;
     }
     this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });
-    if (!ok && !this.#stopped) {
-      this.#holds.holdIfDown(
-        affected.map((r) => r.name),
-        (resources) => {
-          for (const name of resources) this.#retry.add(name);
-          return this.#enqueue([], false);
-        },
-      );
-    }
+    if (this.#stopped) return;
+    this.#holds.afterIteration(
+      affected.map((r) => r.name),
+      (resources) => {
+        for (const name of resources) this.#retry.add(name);
+        return this.#enqueue([], false);
+      },
+    );
   }
 
   async #runResources(

@@ -19,6 +19,19 @@ async function settle(r: ReturnType<typeof rig>): Promise<void> {
   await r.loop.idle();
 }
 
+/** Lets `count` probe waits run out, one after the other: how long each was. */
+async function waits(r: ReturnType<typeof rig>, count: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await settle(r);
+    const wait = (r.clock.due() ?? 0) - r.clock.timers.now();
+    out.push(wait);
+    r.clock.advance(wait);
+  }
+  await settle(r);
+  return out;
+}
+
 /** A running project with one edit made while `component` was down. */
 async function heldEdit(component: Component, resources: LoopResource[] = [api]) {
   const r = rig({ resources, tags: Object.fromEntries(resources.flatMap((res) => res.images.map((i) => [i, 't1']))) });
@@ -73,17 +86,27 @@ describe('work held while a component is down', () => {
 
   it('probes with doubling waits up to a second while the component stays down', async () => {
     const r = await heldEdit('registry');
-    const waits: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await settle(r);
-      const due = r.clock.due() ?? 0;
-      waits.push(due - r.clock.timers.now());
-      r.clock.advance(due - r.clock.timers.now());
-    }
-    await settle(r);
-    expect(waits).toEqual([250, 500, 1000, 1000, 1000]);
+    expect(await waits(r, 5)).toEqual([250, 500, 1000, 1000, 1000]);
     expect(r.probes).toHaveLength(5);
     expect(r.store.getState().hold?.reason).toBe('waiting-for-registry');
+  });
+
+  it('a component that answers while the step still fails is retried more slowly each time', async () => {
+    const r = await heldEdit('registry');
+    r.answering.add('registry');
+    expect(await waits(r, 4)).toEqual([250, 500, 1000, 1000]);
+    expect(r.actions.filter((a) => a === 'work-resumed')).toHaveLength(4);
+    r.deliveryFailures.clear();
+    await settle(r);
+    r.clock.advance(1000);
+    await settle(r);
+    expect(r.store.getState().resources.api?.phase).toBe('ready');
+    // Once an iteration went through, the next hold starts quickly again.
+    r.tags.api = 't3';
+    r.deliveryFailures.set('api', registryDown);
+    await r.loop.changes(r.change('/p/api/main.py'));
+    await settle(r);
+    expect((r.clock.due() ?? 0) - r.clock.timers.now()).toBe(250);
   });
 
   it('holds the dependents of the failed resource too, and brings both up', async () => {

@@ -91,24 +91,38 @@ export interface HeldWorkOptions {
 export class HeldWork {
   readonly #o: HeldWorkOptions;
   #holding: { readonly hold: Hold; readonly abort: AbortController } | undefined;
+  /**
+   * After a resume, where the next hold for the same component starts its
+   * backoff: a component that answers the probe while the step itself still
+   * fails is retried ever more slowly, not every 250 ms.
+   */
+  #afterResume: { readonly component: Hold['component']; readonly firstMs: number } | undefined;
 
   constructor(options: HeldWorkOptions) {
     this.#o = options;
   }
 
-  /** Holds `resources` (an iteration that just failed) if a component was down; `resume` runs the held ones again. */
-  holdIfDown(resources: readonly string[], resume: (held: readonly string[]) => Promise<void>): void {
+  /**
+   * After an iteration over `resources`: holds them if a component being down
+   * failed it; `resume` runs the held ones again when it answers.
+   */
+  afterIteration(resources: readonly string[], resume: (held: readonly string[]) => Promise<void>): void {
     const { probe, store } = this.#o;
     const hold = probe ? holdAfter(store.getState(), resources, this.#o.now()) : undefined;
+    const afterResume = this.#afterResume;
+    this.#afterResume = undefined;
     if (!probe || !hold) return;
     this.end('newer-changes');
+    const firstMs = afterResume?.component === hold.component ? afterResume.firstMs : probeBackoff.firstMs;
     const abort = new AbortController();
     this.#holding = { hold, abort };
     store.dispatch({ type: 'work-held', at: this.#o.now(), hold });
-    void untilAnswers({ component: hold.component, probe, timers: this.#o.timers ?? realTimers, signal: abort.signal })
+    const backoff = { firstMs, maxMs: probeBackoff.maxMs };
+    void untilAnswers({ component: hold.component, probe, timers: this.#o.timers ?? realTimers, signal: abort.signal, backoff })
       .then((answered) => {
         if (!answered || this.#holding?.abort !== abort) return;
         this.#holding = undefined;
+        this.#afterResume = { component: hold.component, firstMs: Math.min(firstMs * 2, backoff.maxMs) };
         store.dispatch({ type: 'work-resumed', at: this.#o.now(), hold, because: 'component-answered' });
         return resume(hold.resources);
       })
