@@ -174,6 +174,17 @@ describe('DockerBuilder', () => {
     expect(cancelled).toEqual({ ok: false, error: { reason: 'build-cancelled' } });
   });
 
+  it('answers only when the daemon answers `docker version`', async () => {
+    const down = new FakeRunner().on('docker version', {
+      exitCode: 1,
+      stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.',
+    });
+    expect(await new DockerBuilder({ runner: down, kind: 'classic' }).answers()).toBe(false);
+    expect(await new DockerBuilder({ runner: new FakeRunner(), kind: 'classic' }).answers()).toBe(false);
+    const up = new FakeRunner().on('docker version', { exitCode: 0, stdout: '27.3.1' });
+    expect(await new DockerBuilder({ runner: up, kind: 'classic' }).answers()).toBe(true);
+  });
+
   it('lists the tags of a repository once, then answers from the list and its own builds without calling docker', async () => {
     const runner = new FakeRunner()
       .on('docker image', (args) => ({ stdout: args.at(-1) === 'localhost:5000/api' ? 'devloop-1\n<none>\n' : '' }))

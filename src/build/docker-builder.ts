@@ -141,6 +141,15 @@ export class DockerBuilder {
     return listing;
   }
 
+  /** True when the Docker engine answers (`docker version` reaches the daemon): how a wait for it ends. */
+  async answers(signal?: AbortSignal): Promise<boolean> {
+    const r = await this.#runner.run('docker', ['version', '--format', '{{.Server.Version}}'], {
+      timeoutMs: 5000,
+      ...(signal ? { signal } : {}),
+    });
+    return r.exitCode === 0 && !unavailable(r);
+  }
+
   /** Builds one image. */
   async build(request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure>> {
     const machine = await this.builderKind();

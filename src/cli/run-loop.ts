@@ -86,6 +86,8 @@ export class LoopSupervisor {
       deliverer: session.value.deliverer,
       deployer: session.value.deployer,
       logFollower: session.value.logFollower,
+      probe: session.value.probe,
+      onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,
     });
     // Secret files count like the config: an edit re-plans, and the new content's hash changes the digest.

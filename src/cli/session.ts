@@ -11,12 +11,14 @@ import { K3dCli } from '../deliver/k3d-cli.ts';
 import { DockerExecNodeImageLister } from '../deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
+import type { ComponentProbe } from '../engine/ports.ts';
 import type { BuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { injectImages, loadManifests } from '../k8s/manifests.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
+import { sessionProbe } from './adapters/component-probe.ts';
 import { DockerImages } from './adapters/docker-images.ts';
 import { KubeDeployer } from './adapters/kube-deployer.ts';
 import { KubeLogFollower } from './adapters/kube-log-follower.ts';
@@ -33,6 +35,8 @@ export interface Session {
   readonly deliverer: ClusterDeliverer;
   readonly deployer: KubeDeployer;
   readonly logFollower: KubeLogFollower;
+  /** Asks the registry, Docker or the API server whether it answers again, for work held while it was down. */
+  readonly probe: ComponentProbe;
   readonly contexts: readonly BuildContext[];
   readonly index: HashIndex;
 }
@@ -111,7 +115,8 @@ export async function openSession(
     buildConcurrency: config.build.concurrency,
     isManifest: (file) => manifestMatchers.some((m) => m.test(file)),
   };
-  return ok({ config, client, objects, model, images, deliverer, deployer, logFollower, contexts, index });
+  const probe = sessionProbe({ docker, deliverer, deployer });
+  return ok({ config, client, objects, model, images, deliverer, deployer, logFollower, probe, contexts, index });
 }
 
 /** The images each resource runs: its container map, or the devloop images its workload's containers name. */

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';
 
@@ -57,6 +58,15 @@ export type Action =
   | { readonly type: 'resource-failed'; readonly at: number; readonly resource: string; readonly problem: Problem }
   | { readonly type: 'iteration-completed'; readonly at: number; readonly iteration: number; readonly ok: boolean }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
+  /** A component is down: the iteration's unfinished work waits for it while it is probed. */
+  | { readonly type: 'work-held'; readonly at: number; readonly hold: Hold }
+  /** The hold ended: the component answered (the held work runs again) or newer changes took over. */
+  | {
+      readonly type: 'work-resumed';
+      readonly at: number;
+      readonly hold: Hold;
+      readonly because: 'component-answered' | 'newer-changes';
+    }
   | { readonly type: 'config-reloaded'; readonly at: number }
   | { readonly type: 'config-invalid'; readonly at: number; readonly diagnostics: readonly Diagnostic[] }
   | { readonly type: 'trigger-requested'; readonly at: number; readonly resource: string }

@@ -1,10 +1,22 @@
 import * as path from 'node:path';
 import type { SeenFileChange } from '../core/file-change.ts';
+import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
+import { HeldWork } from './held-work.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
-import type { BuiltImage, DeliveredImage, Deployer, ImageBuilder, ImageDeliverer, ImagePlan, ImagePlanner, LogFollower } from './ports.ts';
+import type {
+  BuiltImage,
+  ComponentProbe,
+  DeliveredImage,
+  Deployer,
+  ImageBuilder,
+  ImageDeliverer,
+  ImagePlan,
+  ImagePlanner,
+  LogFollower,
+} from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Semaphore } from './semaphore.ts';
 import type { Store } from './store.ts';
@@ -22,6 +34,15 @@ export interface DevLoopOptions {
   /** Project root: changed paths are reported relative to it. */
   readonly rootDir?: string;
   readonly now?: () => number;
+  /**
+   * Asks a component that was down whether it answers again. Without it, work
+   * that failed because a component was down waits for the next edit.
+   */
+  readonly probe?: ComponentProbe;
+  /** The probe's waits. */
+  readonly timers?: Timers;
+  /** An exception (a bug) in work the loop started by itself, e.g. a retry after a hold. */
+  readonly onFault?: (error: unknown) => void;
 }
 
 class Superseded extends Error {}
@@ -34,7 +55,10 @@ class Superseded extends Error {}
  * changes what an unfinished iteration is producing cancels it (builds are
  * killed with their process tree) and a new iteration starts from the
  * current files, so what ends up running always matches the last save. A
- * batch that changes nothing it produces is planned and dropped.
+ * batch that changes nothing it produces is planned and dropped. When work
+ * fails because a component is down (registry, Docker, API server), it is
+ * held: the component is probed with backoff and the held resources run
+ * again, from a fresh plan, as soon as it answers; a newer batch takes over.
  */
 export class DevLoop {
   readonly #o: DevLoopOptions;
@@ -44,6 +68,9 @@ export class DevLoop {
   #pending: SeenFileChange[] = [];
   #applied = new Set<string>();
   #manualTriggers = new Set<string>();
+  /** Resources held for a component that answered again: the next iteration runs them whatever the plan says. */
+  #retry = new Set<string>();
+  readonly #holds: HeldWork;
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
   /** Watches of ready workloads for changes made outside devloop. */
@@ -52,6 +79,8 @@ export class DevLoop {
   constructor(options: DevLoopOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    const { store, probe, timers, onFault } = options;
+    this.#holds = new HeldWork({ store, now: this.#now, probe, timers, onFault });
     this.#live = new LiveWatches({ store: options.store, deployer: options.deployer, now: this.#now, stopped: () => this.#stopped });
   }
 
@@ -97,6 +126,7 @@ export class DevLoop {
   /** Cancels the running iteration; resolves when its work has stopped. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#holds.end(undefined);
     this.#current?.abort.abort(new Superseded('stopping'));
     await this.#current?.done.catch(() => undefined);
     this.#live.stopAll();
@@ -114,7 +144,7 @@ export class DevLoop {
     const next = previous.then(async () => {
       if (this.#stopped) return;
       const changes = this.#pending.splice(0);
-      if (!firstPass && changes.length === 0 && this.#manualTriggers.size === 0) return;
+      if (!firstPass && changes.length === 0 && this.#manualTriggers.size === 0 && this.#retry.size === 0) return;
       await this.#runIteration(changes, firstPass);
     });
     // An iteration that threw (a bug) must not stop the ones queued after it;
@@ -138,6 +168,7 @@ export class DevLoop {
 
   async #runIteration(changes: readonly SeenFileChange[], firstPass: boolean): Promise<void> {
     const { store, planner, model } = this.#o;
+    this.#holds.end('newer-changes');
     const iteration = ++this.#iteration;
     const plannedAt = this.#now();
     const planned = await planner.plan(changes);
@@ -167,7 +198,8 @@ export class DevLoop {
         current?.phase === 'failed' ||
         this.#live.drifted(resource.name) ||
         resource.images.some((image) => plans.get(image)?.tag !== current?.deployedTags[image]);
-      const triggered = this.#manualTriggers.delete(resource.name);
+      const retried = this.#retry.delete(resource.name);
+      const triggered = this.#manualTriggers.delete(resource.name) || retried;
       if (!stale && !triggered) continue;
       if (resource.trigger === 'manual' && !triggered && !firstPass) {
         this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: 'changes pending: press t to deploy' });
@@ -205,6 +237,14 @@ export class DevLoop {
       return;
     }
     this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });
+    if (this.#stopped) return;
+    this.#holds.afterIteration(
+      affected.map((r) => r.name),
+      (resources) => {
+        for (const name of resources) this.#retry.add(name);
+        return this.#enqueue([], false);
+      },
+    );
   }
 
   async #runResources(

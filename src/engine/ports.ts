@@ -108,3 +108,11 @@ export interface LogFollower {
   follow(resource: string, onLine: (line: LogLine) => void): void;
   stopAll(): void;
 }
+
+/** A part of the machine the loop's work goes through, which can be down for a while and come back. */
+export type Component = 'registry' | 'docker' | 'kube-api';
+
+export interface ComponentProbe {
+  /** True when the component answers a cheap request now (registry `GET /v2/`, `docker version`, an API read). */
+  answers(component: Component, signal: AbortSignal): Promise<boolean>;
+}

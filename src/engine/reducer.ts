@@ -1,5 +1,6 @@
 import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
+import { componentLabel } from './hold.ts';
 import { type Phase, transition } from './phase.ts';
 import { describeDelivery } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
@@ -163,6 +164,18 @@ export function reduce(state: EngineState, action: Action): EngineState {
       });
     case 'resource-failed':
       return updateResource(state, action.resource, (r) => fail(endPhase(r, 'rollout', action.at), action.problem));
+    case 'work-held': {
+      const { hold } = action;
+      let next: EngineState = { ...state, hold };
+      const why = `${hold.reason}: retrying when ${componentLabel(hold.component)} answers`;
+      for (const name of hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: why }));
+      return next;
+    }
+    case 'work-resumed': {
+      let next: EngineState = { ...state, hold: undefined };
+      for (const name of action.hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: undefined }));
+      return next;
+    }
     case 'iteration-completed':
     case 'iteration-superseded':
     case 'trigger-requested':

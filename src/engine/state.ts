@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
 import type { ImagePlan, RolloutProgress } from './ports.ts';
 import type { Problem } from './problem.ts';
@@ -63,6 +64,8 @@ export interface EngineState {
   readonly images: Readonly<Record<string, ImageState>>;
   /** Paths of the batch being worked on, relative to the project. */
   readonly lastChanges: readonly string[];
+  /** Work waiting for a component that is down, probed until it answers. */
+  readonly hold: Hold | undefined;
   readonly stopping: boolean;
 }
 
@@ -77,6 +80,7 @@ export function initialState(now: number): EngineState {
     resources: {},
     images: {},
     lastChanges: [],
+    hold: undefined,
     stopping: false,
   };
 }

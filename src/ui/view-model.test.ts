@@ -113,6 +113,26 @@ describe('toView: the resource row through one iteration', () => {
     ]);
     expect(row(toView(pending, ui(), t0 + 9001, size)).waiting).toBe('press t to deploy');
   });
+
+  it('shows a resource held for a component that is down as waiting, not as a plain failure', () => {
+    const hold = {
+      reason: 'waiting-for-registry',
+      component: 'registry',
+      cause: 'registry-unreachable',
+      resources: ['hello'],
+      since: t0 + 15_000,
+    } as const;
+    const failed = run([...successScript, ...failureScript]);
+    expect(row(toView(failed, ui(), t0 + 15_000, size))).toMatchObject({ glyph: '✖', color: 'red' });
+    const held = run([{ type: 'work-held', at: t0 + 15_000, hold }], failed);
+    expect(row(toView(held, ui(), t0 + 15_001, size))).toMatchObject({
+      glyph: '◌',
+      color: 'yellow',
+      waiting: 'waiting-for-registry: retrying when the registry answers',
+    });
+    const resumed = run([{ type: 'work-resumed', at: t0 + 16_000, hold, because: 'component-answered' }], held);
+    expect(row(toView(resumed, ui(), t0 + 16_001, size))).toMatchObject({ glyph: '✖', waiting: undefined });
+  });
 });
 
 describe('toView: the detail of the selected resource', () => {

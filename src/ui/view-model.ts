@@ -185,7 +185,7 @@ export function toView(state: EngineState, ui: UiState, now: number, size: ViewS
 
 function toRow(state: EngineState, r: ResourceState, options: { selected: boolean; now: number; logColor: ColorName }): ResourceRow {
   const spinning = isBusy(r.phase) && !r.waiting;
-  const { glyph, color } = statusGlyph(r);
+  const { glyph, color } = statusGlyph(r, isHeld(state, r.name));
   const tags = r.images.flatMap((image) => {
     const tag = r.deployedTags[image];
     return tag ? [`${image}:${shortTag(tag)}`] : [];
@@ -209,8 +209,13 @@ function toRow(state: EngineState, r: ResourceState, options: { selected: boolea
   };
 }
 
-function statusGlyph(r: ResourceState): { glyph: string; color: ColorName } {
-  if (r.phase === 'failed') return { glyph: '✖', color: 'red' };
+function isHeld(state: EngineState, resource: string): boolean {
+  return state.hold?.resources.includes(resource) ?? false;
+}
+
+/** `held`: failed only because a component is down, and runs again by itself when it answers. */
+function statusGlyph(r: ResourceState, held: boolean): { glyph: string; color: ColorName } {
+  if (r.phase === 'failed') return held ? { glyph: '◌', color: 'yellow' } : { glyph: '✖', color: 'red' };
   if (r.phase === 'ready') return { glyph: '●', color: 'green' };
   if (r.waiting || r.pendingManual || r.phase === 'queued') return { glyph: '◌', color: 'yellow' };
   if (r.phase === 'idle') return { glyph: '○', color: 'gray' };
@@ -329,7 +334,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   return {
     name: r.name,
     phaseText: phaseText(state, r, options.now),
-    color: statusGlyph(r).color,
+    color: statusGlyph(r, isHeld(state, r.name)).color,
     waiting,
     dependsOn: r.dependsOn,
     problem,

@@ -1,32 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FileChange } from '../core/file-change.ts';
-import { Batcher, type Timers } from './batcher.ts';
-
-function manualTimers() {
-  let now = 0;
-  let pending: { fn: () => void; due: number } | undefined;
-  const timers: Timers = {
-    setTimeout: (fn, ms) => {
-      pending = { fn, due: now + ms };
-      return pending;
-    },
-    clearTimeout: (h) => {
-      if (pending === h) pending = undefined;
-    },
-    now: () => now,
-  };
-  return {
-    timers,
-    advance(ms: number) {
-      now += ms;
-      if (pending && pending.due <= now) {
-        const { fn } = pending;
-        pending = undefined;
-        fn();
-      }
-    },
-  };
-}
+import { Batcher } from './batcher.ts';
+import { manualTimers } from './manual-timers.ts';
 
 describe('Batcher', () => {
   it('hands over one batch after the quiet period, one entry per path, first time seen', () => {

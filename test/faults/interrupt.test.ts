@@ -33,7 +33,11 @@ function descendants(root: number, all = processes()): Proc[] {
   return out;
 }
 
-/** Ctrl-C during a build and during a push: exit within 2 s, no child left, the next run works. */
+/**
+ * Ctrl-C during a build, during a push and while work waits for a registry
+ * that does not answer: exit within 2 s, no child left; after a build or a
+ * push the next run works.
+ */
 describeWithCluster('Ctrl-C while devloop works', (env) => {
   let project: E2eProject | undefined;
   let child: ResultPromise | undefined;
@@ -136,5 +140,26 @@ describeWithCluster('Ctrl-C while devloop works', (env) => {
     recordRecovery('ctrl-c during push: SIGINT → exit', tookMs);
     await assertNothingLeft(project, pid, seen);
     recordRecovery('ctrl-c during push: next run (ci) to ready', await nextRunWorks(project));
+  });
+
+  it('while work waits for a registry that does not answer', async () => {
+    // A registry nothing listens on: the delivery fails and the work is held while devloop probes it.
+    project = e2eProject(env, { delivery: 'registry' });
+    const config = JSON.parse(readFileSync(path.join(project.dir, 'devloop.config.json'), 'utf8')) as { cluster: Record<string, unknown> };
+    config.cluster.k3d = { registry: '127.0.0.1:9' };
+    project.write('devloop.config.json', JSON.stringify(config));
+    child = up(project);
+    const pid = child.pid as number;
+    let output = '';
+    child.all?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    await eventually('the hold line', () => (output.includes('waiting-for-registry') ? true : undefined), 90_000);
+    const { seen, result, tookMs } = await interruptWhen('devloop up running', child, () => true);
+    expect(result.all).toMatch(/waiting-for-registry: registry-unreachable; hello will run again when the registry answers/);
+    expect(tookMs).toBeLessThan(2000);
+    expect(result.exitCode).toBe(130);
+    recordRecovery('ctrl-c while waiting for the registry: SIGINT → exit', tookMs);
+    await assertNothingLeft(project, pid, seen);
   });
 });

@@ -59,6 +59,15 @@ export class ClusterDeliverer implements ImageDeliverer {
     return ok(undefined);
   }
 
+  /** True when the registry deliveries push to answers `GET /v2/` (always, for delivery by import). */
+  async registryAnswers(): Promise<boolean> {
+    if (!this.#cluster && !(await this.preflight()).ok) return false;
+    const cluster = this.#cluster as ClusterInfo;
+    const route = chooseDelivery({ mode: this.#o.config.cluster.delivery, verdict: this.#o.verdict, cluster, images: [] });
+    if (!route.ok || route.value.route.mode !== 'registry') return true;
+    return (await this.#o.registry.ping(route.value.route.pushHost)).ok;
+  }
+
   async deliver(
     images: readonly BuiltImage[],
     options: { signal: AbortSignal; onLine: (image: string, line: string) => void },

@@ -125,6 +125,11 @@ export class KubeDeployer implements Deployer {
     return ok(undefined);
   }
 
+  /** True when the API server answers a cheap read (the namespace, present or not). */
+  async apiAnswers(): Promise<boolean> {
+    return (await this.#o.client.get({ apiVersion: 'v1', kind: 'Namespace', name: this.#namespace() })).ok;
+  }
+
   async patch(resource: string, images: ReadonlyMap<string, DeliveredImage>): Promise<Result<void, Problem>> {
     const workload = this.#workloadOf(resource);
     if (!workload) return this.apply([resource], images);

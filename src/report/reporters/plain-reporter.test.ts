@@ -108,6 +108,24 @@ describe('PlainReporter', () => {
     expect(sink.text().match(/waiting: waiting for db/g)).toHaveLength(1);
   });
 
+  it('says once when work waits for a component and once when it resumes', () => {
+    const { store, sink } = setup();
+    store.dispatch(successScript[0] as Action);
+    const hold = {
+      reason: 'waiting-for-registry',
+      component: 'registry',
+      cause: 'registry-unreachable',
+      resources: ['hello'],
+      since: t0 + 100,
+    } as const;
+    store.dispatch({ type: 'work-held', at: t0 + 100, hold });
+    store.dispatch({ type: 'work-resumed', at: t0 + 4600, hold, because: 'component-answered' });
+    expect(sink.text().split('\n').slice(1, 3)).toEqual([
+      '[devloop] waiting-for-registry: registry-unreachable; hello will run again when the registry answers',
+      '[devloop] the registry answers after 4.5s: running hello again',
+    ]);
+  });
+
   it('prints config diagnostics, notices, pause and stop', () => {
     const { store, sink, reporter } = setup();
     store.dispatch(successScript[0] as Action);

@@ -1,6 +1,7 @@
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
+import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
 import type { EngineState } from '../../engine/state.ts';
@@ -199,6 +200,27 @@ export class PlainReporter implements Reporter {
         this.#iterationStarted.delete(action.iteration);
         this.#line('devloop', c.dim(`iteration ${action.iteration} superseded by newer changes`));
         return;
+      case 'work-held': {
+        const { hold } = action;
+        this.#line(
+          'devloop',
+          c.yellow(
+            `${hold.reason}: ${hold.cause}; ${hold.resources.join(', ')} will run again when ${componentLabel(hold.component)} answers`,
+          ),
+        );
+        return;
+      }
+      case 'work-resumed': {
+        const { hold } = action;
+        const waited = formatDuration(action.at - hold.since);
+        this.#line(
+          'devloop',
+          action.because === 'component-answered'
+            ? `${componentLabel(hold.component)} answers after ${waited}: running ${hold.resources.join(', ')} again`
+            : c.dim(`no longer ${hold.reason} after ${waited}: newer changes take over`),
+        );
+        return;
+      }
       case 'config-reloaded':
         this.#line('devloop', 'config reloaded');
         return;

@@ -1,0 +1,151 @@
+import type { SeenFileChange } from '../core/file-change.ts';
+import { err, ok } from '../core/result.ts';
+import { manualTimers } from '../watch/manual-timers.ts';
+import { DevLoop } from './dev-loop.ts';
+import { LogStore } from './log-store.ts';
+import type { LoopResource } from './loop-model.ts';
+import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, RolloutProgress } from './ports.ts';
+import type { Problem } from './problem.ts';
+import { Store } from './store.ts';
+
+/**
+ * A project whose image tags are whatever `tags` says at plan time, with
+ * fakes for every port: failures are set per image or resource, components
+ * answer probes as `answering` says, and time for probes moves by `timers`.
+ */
+export function rig(options: { resources: LoopResource[]; tags: Record<string, string>; deps?: Record<string, string[]> }) {
+  const tags = { ...options.tags };
+  const built: string[] = [];
+  const deployed: { resource: string; mode: 'apply' | 'patch'; refs: string[] }[] = [];
+  const buildFailures = new Map<string, Problem>();
+  const rolloutFailures = new Map<string, Problem>();
+  const deliveryFailures = new Map<string, Problem>();
+  const deployFailures = new Map<string, Problem>();
+  const answering = new Set<Component>();
+  const probes: Component[] = [];
+  const faults: unknown[] = [];
+  const clock = manualTimers();
+  /** Exceptions (bugs, not failed steps) the planner or a build throws. */
+  const exceptions: { plan?: Error; build: Map<string, Error> } = { build: new Map() };
+  const buildSignals = new Map<string, AbortSignal>();
+  let buildGate: Promise<void> = Promise.resolve();
+  const live = new Map<string, (change: LiveChange) => void>();
+  const store = new Store(0);
+  const actions: string[] = [];
+  store.subscribe((a) => actions.push(a.type));
+  const loop = new DevLoop({
+    store,
+    logs: new LogStore(),
+    model: {
+      resources: options.resources,
+      imageDependencies: options.deps ?? Object.fromEntries(Object.keys(tags).map((t) => [t, []])),
+      buildConcurrency: 2,
+      isManifest: (p) => p.endsWith('.yaml'),
+    },
+    planner: {
+      plan: async () => {
+        if (exceptions.plan) throw exceptions.plan;
+        return ok(
+          Object.entries(tags).map(
+            ([image, tag]): ImagePlan => ({
+              image,
+              tag,
+              reference: `${image}:${tag}`,
+              digest: tag,
+              rebuild: !built.includes(`${image}:${tag}`),
+              firstInvalidatedStep: undefined,
+              changedInputs: [],
+              explanation: '',
+            }),
+          ),
+        );
+      },
+    },
+    builder: {
+      build: async (plan, { signal }) => {
+        buildSignals.set(plan.image, signal);
+        const exception = exceptions.build.get(plan.image);
+        if (exception) throw exception;
+        await buildGate;
+        if (signal.aborted) return err({ stage: 'build', reason: 'build-cancelled', message: 'cancelled' });
+        const failure = buildFailures.get(plan.image);
+        if (failure) return err(failure);
+        built.push(`${plan.image}:${plan.tag}`);
+        return ok<BuiltImage>({ image: plan.image, ref: `${plan.image}:${plan.tag}`, tag: plan.tag, cached: false });
+      },
+    },
+    deliverer: {
+      preflight: async () => ok(undefined),
+      deliver: async (images) => {
+        const failure = images.map((i) => deliveryFailures.get(i.image)).find(Boolean);
+        if (failure) return err(failure);
+        return ok(
+          images.map(
+            (i): DeliveredImage => ({
+              image: i.image,
+              deployRef: `reg:5000/${i.ref}`,
+              imagePullPolicy: 'IfNotPresent',
+              stage: 'registry-push',
+            }),
+          ),
+        );
+      },
+    },
+    deployer: {
+      apply: async (resources, images) => {
+        const failure = resources.map((r) => deployFailures.get(r)).find(Boolean);
+        if (failure) return err(failure);
+        for (const r of resources) deployed.push({ resource: r, mode: 'apply', refs: [...images.values()].map((i) => i.deployRef) });
+        return ok(undefined);
+      },
+      patch: async (resource, images) => {
+        const failure = deployFailures.get(resource);
+        if (failure) return err(failure);
+        deployed.push({ resource, mode: 'patch', refs: [...images.values()].map((i) => i.deployRef) });
+        return ok(undefined);
+      },
+      waitReady: async (resource) => {
+        const failure = rolloutFailures.get(resource);
+        return failure ? err(failure) : ok<RolloutProgress>({ message: 'ready', podsReady: 1, podsWanted: 1 });
+      },
+      watchLive: (resource, onChange) => {
+        live.set(resource, onChange);
+        return { stop: () => live.delete(resource) };
+      },
+    },
+    logFollower: { follow: () => undefined, stopAll: () => undefined },
+    now: () => 1000 + clock.timers.now(),
+    probe: {
+      answers: async (component) => {
+        probes.push(component);
+        return answering.has(component);
+      },
+    },
+    timers: clock.timers,
+    onFault: (error) => faults.push(error),
+  });
+  const change = (path: string): SeenFileChange[] => [{ path, kind: 'change', at: 900 }];
+  return {
+    loop,
+    store,
+    tags,
+    built,
+    deployed,
+    actions,
+    buildFailures,
+    rolloutFailures,
+    deliveryFailures,
+    deployFailures,
+    answering,
+    probes,
+    faults,
+    clock,
+    exceptions,
+    buildSignals,
+    change,
+    live,
+    gate(promise: Promise<void>) {
+      buildGate = promise;
+    },
+  };
+}
