@@ -19,7 +19,7 @@ const pod = (name: string, image: string): KubeObject => ({
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 describe('watchWorkload', () => {
-  const start = (client: FakeKubeClient) => {
+  const start = (client: FakeKubeClient, readyPods?: string[]) => {
     const changes: WorkloadChange[] = [];
     const handle = watchWorkload({
       client,
@@ -27,6 +27,7 @@ describe('watchWorkload', () => {
       name: 'web',
       labelSelector: 'app=web',
       expected: new Map([['app', 'reg/web:devloop-1']]),
+      ...(readyPods ? { readyPods } : {}),
       onChange: (c) => changes.push(c),
     });
     return { changes, handle };
@@ -71,16 +72,7 @@ describe('watchWorkload', () => {
     const terminating = pod('web-a', 'reg/web:devloop-1');
     client.put({ ...terminating, metadata: { ...terminating.metadata, deletionTimestamp: '2025-01-01T00:00:00Z' } });
     client.put(pod('web-c', 'reg/web:devloop-1'));
-    const changes: WorkloadChange[] = [];
-    const handle = watchWorkload({
-      client,
-      namespace: 'dev',
-      name: 'web',
-      labelSelector: 'app=web',
-      expected: new Map([['app', 'reg/web:devloop-1']]),
-      readyPods: ['web-a', 'web-b'],
-      onChange: (c) => changes.push(c),
-    });
+    const { changes, handle } = start(client, ['web-a', 'web-b']);
     await tick();
     expect(changes).toEqual([
       { kind: 'pod-deleted', pod: 'web-a' },
