@@ -57,6 +57,11 @@ containerd --config "$CONF/containerd.toml" --log-level warn &
 children+=($!)
 for ((i = 0; i < 120; i++)); do ctr version >/dev/null 2>&1 && break; sleep 0.25; done
 ctr version >/dev/null 2>&1 || { log "containerd did not start"; exit 1; }
+# The CRI plugin initialises after the daemon answers, and takes longer when it
+# recovers the sandboxes of a node that was killed (no clean stop): a kubelet
+# started before it is ready exits at once, and the node would restart forever.
+for ((i = 0; i < 480; i++)); do crictl info >/dev/null 2>&1 && break; sleep 0.25; done
+crictl info >/dev/null 2>&1 || { log "containerd's CRI did not become ready within 120 s"; exit 1; }
 log "containerd $(ctr version 2>/dev/null | awk '/Version/ {print $2; exit}') ready"
 
 # images the node has without a registry (the pause image)
