@@ -19,7 +19,9 @@ export interface FollowRolloutOptions extends DiagnoseOptions {
    * How long new pods with a container that has no readiness probe must stay
    * ready before the rollout counts as ready. Without a probe Kubernetes calls
    * a pod ready the moment its process starts, so an app that exits at once
-   * would otherwise pass for a good rollout. Default 1000 ms.
+   * would otherwise pass for a good rollout. The kubelet notices an exit at its
+   * next relist (every second) and then reports it, so this must outlast that.
+   * Default 2500 ms.
    */
   readonly settleMs?: number;
 }
@@ -45,7 +47,7 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
   const handles: WatchHandle[] = [];
   let last = '';
   let settling: ReturnType<typeof setTimeout> | undefined;
-  const settleMs = options.settleMs ?? 1000;
+  const settleMs = options.settleMs ?? 2500;
 
   return new Promise<RolloutOutcome>((resolve) => {
     let settled = false;
