@@ -5,6 +5,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildkitDocker } from '../support/buildkit-docker.ts';
 import { e2eProject, eventually, fetchText } from '../support/e2e-project.ts';
 import { describeWithCluster, describeWithDocker } from '../support/environment.ts';
 import { deployedImage, devloopBin, startLoop } from './fault-support.ts';
@@ -74,26 +75,13 @@ async function watchCommandLines<T>(values: readonly string[], work: () => Promi
 
 const builtRef = (output: string, image: string) => new RegExp(`${image}: built (\\S+)`).exec(output)?.[1];
 
-/**
- * A directory whose `docker` can build with BuildKit: none needed when the
- * docker on PATH has buildx; otherwise the Debian docker.io CLI (20.10) that
- * the test environment installs, whose `DOCKER_BUILDKIT=1 docker build` uses
- * the daemon's embedded BuildKit (newer CLIs refuse BuildKit without buildx).
- */
+/** A directory to put first on PATH so that devloop's `docker` builds with BuildKit; none when the docker on PATH has buildx. */
 function buildkitDockerDir(): string | undefined {
-  try {
-    execFileSync('docker', ['buildx', 'version'], { stdio: 'pipe' });
-    return undefined;
-  } catch {
-    // no buildx on PATH
-  }
-  const debian = '/usr/bin/docker';
-  const version = execFileSync(debian, ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8', stdio: 'pipe' }).trim();
-  if (Number(version.split('.')[0]) >= 23)
-    throw new Error(`no docker CLI that can build with BuildKit: ${debian} is ${version} without buildx`);
+  const docker = buildkitDocker();
+  if (docker.buildx) return undefined;
   const dir = mkdtempSync(path.join(tmpdir(), 'devloop-buildkit-cli-'));
   dirs.push(dir);
-  symlinkSync(debian, path.join(dir, 'docker'));
+  symlinkSync(docker.cli, path.join(dir, 'docker'));
   return dir;
 }
 

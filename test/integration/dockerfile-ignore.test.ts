@@ -13,6 +13,7 @@ import type { ResolvedImage } from '../../src/config/resolved-config.ts';
 import { parseDockerfile } from '../../src/graph/dockerfile-model.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
+import { buildkitDocker } from '../support/buildkit-docker.ts';
 import { describeWithDocker } from '../support/environment.ts';
 
 /**
@@ -24,30 +25,6 @@ import { describeWithDocker } from '../support/environment.ts';
 
 const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const fs = new NodeFileSystem();
-
-/**
- * A docker CLI that builds with BuildKit: `docker buildx`, or a CLI older
- * than 23 whose `DOCKER_BUILDKIT=1 docker build` uses the engine's own
- * BuildKit (newer CLIs need buildx for that). Undefined when there is none.
- */
-function buildkitCli(): { command: string; args: string[] } | undefined {
-  try {
-    execFileSync('docker', ['buildx', 'version'], { stdio: 'pipe' });
-    return { command: 'docker', args: ['buildx', 'build', '--load'] };
-  } catch {
-    // no buildx; look for a CLI with BuildKit built in
-  }
-  const found = execFileSync('sh', ['-c', 'which -a docker || true'], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const command of [...new Set(found)]) {
-    try {
-      const version = execFileSync(command, ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8', stdio: 'pipe' });
-      if (Number(version.split('.')[0]) < 23) return { command, args: ['build'] };
-    } catch {
-      // not usable
-    }
-  }
-  return undefined;
-}
 
 /** Every file below /ctx in the image, relative to it. */
 function filesInImage(reference: string): string[] {
@@ -95,8 +72,8 @@ describeWithDocker('Dockerfile-specific ignore file on the real engine', () => {
   });
 
   it('BuildKit leaves .env out, and the files it puts in the image are exactly those devloop hashes', async () => {
-    const cli = buildkitCli();
-    if (!cli) throw new Error('no docker CLI here builds with BuildKit (no buildx, no CLI older than 23)');
+    const docker = buildkitDocker();
+    const cli = docker.buildx ? { command: 'docker', args: ['buildx', 'build', '--load'] } : { command: docker.cli, args: ['build'] };
     const reference = `devloop-test-ignore-${nonce}:buildkit`;
     references.push(reference);
     execFileSync(cli.command, [...cli.args, '-q', '-t', reference, '-f', path.join(dir, 'Dockerfile'), dir], {
