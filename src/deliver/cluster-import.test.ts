@@ -26,6 +26,34 @@ describe('importImage', () => {
     expect(runner.calls[1]?.args).toEqual(['image', 'import', '--mode=direct', '--cluster=dev', '--', 'api:3f9a']);
   });
 
+  it('imports again when k3d says its stream into the node broke, at most twice more', async () => {
+    const broken = 'ERRO[0000] Failed to copy read stream. write unix @->/var/run/docker.sock: use of closed network connection';
+    const lister = new FakeNodeImageLister();
+    let attempts = 0;
+    const runner = new FakeRunner().on('docker image', inspect).on('k3d image', () => {
+      attempts++;
+      if (attempts < 3) return { exitCode: 1, stderr: broken };
+      lister.add('api:3f9a', nodes, 'sha256:abc');
+      return {};
+    });
+    const lines: string[] = [];
+    const result = await importImage({ runner, lister, plan, cluster: 'dev', nodes, onLine: (line) => lines.push(line) });
+    expect(result.ok && result.value.kind).toBe('imported');
+    expect(lines.filter((line) => line.includes('importing again'))).toHaveLength(2);
+
+    attempts = -10;
+    const failed = await importImage({ runner, lister: new FakeNodeImageLister(), plan, cluster: 'dev', nodes });
+    expect(!failed.ok && failed.error.reason).toBe('import-failed');
+    expect(attempts).toBe(-7);
+  });
+
+  it('does not retry other import failures', async () => {
+    const runner = new FakeRunner().on('docker image', inspect).on('k3d image', { exitCode: 1, stderr: 'cluster dev not found' });
+    const result = await importImage({ runner, lister: new FakeNodeImageLister(), plan, cluster: 'dev', nodes });
+    expect(!result.ok && result.error.reason).toBe('import-failed');
+    expect(runner.calls.filter((call) => call.command === 'k3d')).toHaveLength(1);
+  });
+
   it('skips when every node already has the same image', async () => {
     const lister = new FakeNodeImageLister().add('api:3f9a', nodes, 'sha256:abc');
     const runner = new FakeRunner().on('docker image', inspect);

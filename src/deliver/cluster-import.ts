@@ -50,10 +50,16 @@ export async function importImage(options: {
     return ok({ kind: 'skipped', why: `every node has ${plan.deployRef}`, nodes });
 
   // Flags first, then `--`: nothing after it can be read as a flag by k3d.
-  const run = await runner.run(options.k3dCommand ?? 'k3d', ['image', 'import', '--mode=direct', `--cluster=${cluster}`, '--', localRef], {
-    signal,
-    onLine: options.onLine ? (line) => options.onLine?.(line) : undefined,
-  });
+  const args = ['image', 'import', '--mode=direct', `--cluster=${cluster}`, '--', localRef];
+  const onLine = options.onLine ? (line: string) => options.onLine?.(line) : undefined;
+  let run = await runner.run(options.k3dCommand ?? 'k3d', args, { signal, onLine });
+  // k3d's direct mode streams `docker save` into `ctr image import` inside the
+  // node over one hijacked connection, and that stream breaks now and then
+  // when the engine is busy; the import is idempotent, so it is tried again.
+  for (let retry = 1; retry <= STREAM_RETRIES && run.exitCode !== 0 && !run.cancelled && isBrokenStream(run.stderr); retry++) {
+    options.onLine?.(`k3d's image stream broke; importing again (${retry} of ${STREAM_RETRIES})`);
+    run = await runner.run(options.k3dCommand ?? 'k3d', args, { signal, onLine });
+  }
   if (run.notFound) return err({ reason: 'k3d-not-installed' });
   if (run.cancelled) return err({ reason: 'cancelled', image: localRef });
   if (run.exitCode !== 0)
@@ -75,6 +81,13 @@ export async function importImage(options: {
       presentOn: after.value.presentOn,
     });
   return ok({ kind: 'imported', nodes, bytes });
+}
+
+const STREAM_RETRIES = 2;
+
+/** k3d's words when the stream into a node's `ctr image import` broke off. */
+export function isBrokenStream(stderr: string): boolean {
+  return /failed to copy read stream|closed pipe|use of closed network connection|broken pipe/i.test(stderr);
 }
 
 /** Lists every node (in parallel) and splits them by whether they hold `ref`. */
