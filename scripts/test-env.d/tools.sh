@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# Sourced by scripts/test-env: the real k3d CLI and crictl, built from the Go
-# module proxy once per version (build-go-tool.sh) in the background while the
-# rest of `up` runs, cached in $STATE/bin/<tool>-<version>/.
+# Sourced by scripts/test-env: the real k3d CLI, crictl and the docker buildx
+# plugin, built from the Go module proxy once per version (build-go-tool.sh)
+# in the background while the rest of `up` runs, cached in
+# $STATE/bin/<tool>-<version>/.
 
 K3D_VERSION=${DEVLOOP_TEST_K3D_VERSION:-v5.8.3}
 # the k3s version k3d's release build stamps in as its default (Makefile K3S_TAG)
@@ -9,26 +10,33 @@ K3D_K3S_VERSION=v1.31.5-k3s1
 CRICTL_VERSION=${DEVLOOP_TEST_CRICTL_VERSION:-v1.34.0}
 K3D_BIN="$STATE/bin/k3d-$K3D_VERSION/k3d"
 CRICTL_BIN="$STATE/bin/crictl-$CRICTL_VERSION/crictl"
+BUILDX_VERSION=${DEVLOOP_TEST_BUILDX_VERSION:-v0.32.1}
+BUILDX_BIN="$STATE/bin/buildx-$BUILDX_VERSION/docker-buildx"
+# where the docker CLI looks for plugins system-wide
+BUILDX_PLUGIN=/usr/local/lib/docker/cli-plugins/docker-buildx
 # what tests and devloop put on PATH: a `k3d` that talks to this dockerd
 K3D_DIR="$STATE/k3d/bin"
 
-tools_present() { [[ -x $K3D_BIN && -x $CRICTL_BIN ]]; }
+tools_present() { [[ -x $K3D_BIN && -x $CRICTL_BIN && -x $BUILDX_BIN ]]; }
 
 start_tools_build() {
   phase=tools
-  if tools_present; then log "cached k3d $K3D_VERSION and crictl $CRICTL_VERSION"; return; fi
+  if tools_present; then log "cached k3d $K3D_VERSION, crictl $CRICTL_VERSION and buildx $BUILDX_VERSION"; return; fi
   command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
   if [[ -f "$RUN_DIR/tools-build.pid" ]] && kill -0 "$(<"$RUN_DIR/tools-build.pid")" 2>/dev/null; then
     log "a build is already running (pid $(<"$RUN_DIR/tools-build.pid")), log $LOG_DIR/tools-build.log"; return
   fi
-  log "building crictl $CRICTL_VERSION and k3d $K3D_VERSION from the Go module proxy in the background (log: $LOG_DIR/tools-build.log)"
-  mkdir -p "${K3D_BIN%/*}" "${CRICTL_BIN%/*}"
+  log "building crictl $CRICTL_VERSION, k3d $K3D_VERSION and buildx $BUILDX_VERSION from the Go module proxy in the background (log: $LOG_DIR/tools-build.log)"
+  mkdir -p "${K3D_BIN%/*}" "${CRICTL_BIN%/*}" "${BUILDX_BIN%/*}"
   local k3d_flags="-X github.com/k3d-io/k3d/v5/version.Version=$K3D_VERSION -X github.com/k3d-io/k3d/v5/version.K3sVersion=$K3D_K3S_VERSION"
   local crictl_flags="-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION"
+  local buildx_flags="-X github.com/docker/buildx/version.Version=$BUILDX_VERSION"
   # shellcheck disable=SC2016 # the inner shell expands its own arguments
   setsid nice -n 5 bash -c '"$1" "$2" sigs.k8s.io/cri-tools "$3" sigs.k8s.io/cri-tools/cmd/crictl "$4" &&
-    "$1" "$5" github.com/k3d-io/k3d/v5 "$6" github.com/k3d-io/k3d/v5 "$7"' \
+    "$1" "$5" github.com/k3d-io/k3d/v5 "$6" github.com/k3d-io/k3d/v5 "$7" &&
+    "$1" "$8" github.com/docker/buildx "$9" github.com/docker/buildx/cmd/buildx "${10}"' \
     build "$D/build-go-tool.sh" "$CRICTL_BIN" "$CRICTL_VERSION" "$crictl_flags" "$K3D_BIN" "$K3D_VERSION" "$k3d_flags" \
+    "$BUILDX_BIN" "$BUILDX_VERSION" "$buildx_flags" \
     >"$LOG_DIR/tools-build.log" 2>&1 </dev/null 8>&- &
   echo $! >"$RUN_DIR/tools-build.pid"
 }
@@ -38,9 +46,9 @@ wait_tools_build() {
   tools_present && return 0
   local pid
   pid=$(cat "$RUN_DIR/tools-build.pid" 2>/dev/null || echo 0)
-  log "waiting for the crictl and k3d build"
+  log "waiting for the crictl, k3d and buildx build"
   while kill -0 "$pid" 2>/dev/null; do sleep 2; done
-  tools_present || { tail -30 "$LOG_DIR/tools-build.log" >&2; die "building crictl/k3d failed (log: $LOG_DIR/tools-build.log)"; }
+  tools_present || { tail -30 "$LOG_DIR/tools-build.log" >&2; die "building crictl/k3d/buildx failed (log: $LOG_DIR/tools-build.log)"; }
   rm -f "$RUN_DIR/tools-build.pid"
   log "$(grep -h '^build-go-tool: built' "$LOG_DIR/tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
 }
@@ -58,4 +66,20 @@ install_k3d() {
     ln -sfn "$K3D_DIR/k3d" /usr/local/bin/k3d
   fi
   log "$("$K3D_DIR/k3d" version | head -1) on PATH as $K3D_DIR/k3d"
+}
+
+# The buildx plugin where the docker CLI finds it, so `docker buildx` and
+# devloop build with BuildKit (the engine's own, through buildx's `docker`
+# driver). buildx's Engine API client does not negotiate down, so the plugin
+# runs with DOCKER_API_VERSION pinned to 1.41 (dockerd 20.10) unless set.
+# A plugin someone else installed is left alone.
+install_buildx() {
+  phase=buildx
+  if [[ -e $BUILDX_PLUGIN ]] && ! grep -qs 'devloop test environment' "$BUILDX_PLUGIN"; then
+    log "leaving the installed $BUILDX_PLUGIN alone"; return
+  fi
+  mkdir -p "${BUILDX_PLUGIN%/*}"
+  render "$D/buildx-plugin.sh" "$BUILDX_PLUGIN.new" BUILDX_BIN="$BUILDX_BIN"
+  chmod +x "$BUILDX_PLUGIN.new"; mv -f "$BUILDX_PLUGIN.new" "$BUILDX_PLUGIN"
+  log "$(docker buildx version 2>&1 | head -1) as $BUILDX_PLUGIN"
 }

@@ -89,6 +89,8 @@ export interface BuildOneOptions {
   readonly builder: DockerBuilder;
   readonly records?: BuildRecordStore;
   readonly network?: string;
+  /** More names for the image (the reference it will be pushed as). */
+  readonly alsoTag?: readonly string[];
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   readonly onProgress?: (progress: BuildProgress) => void;
@@ -126,6 +128,7 @@ export async function buildOne(options: BuildOneOptions): Promise<Result<BuildSu
     buildArgs,
     secrets: image.secrets,
     reference: plan.reference,
+    ...(options.alsoTag?.length ? { alsoTag: options.alsoTag } : {}),
     digest: plan.digest,
     ...(model ? { model } : {}),
     ...(options.network ? { network: options.network } : {}),

@@ -135,6 +135,37 @@ describe('DockerBuilder', () => {
     expect(buildArguments(request, 'buildx').slice(0, 4)).toEqual(['buildx', 'build', '--load', '--progress=plain']);
   });
 
+  it("maps BuildKit's per-stage steps, which count only FROM, WORKDIR, COPY, ADD and RUN, to the file's instructions", async () => {
+    const model = parseDockerfile({
+      file: 'Dockerfile',
+      text: 'ARG BASE=busybox\nFROM $BASE AS build\nARG SRC=src\nENV X=1\nCOPY $SRC /src\nRUN make\nFROM build\nUSER 1\nCOPY a /a\n',
+    });
+    // The second stage is built FROM the first: BuildKit gives it no FROM step.
+    const output =
+      '#5 [build 2/3] COPY src /src\n#5 DONE 0.1s\n#6 [build 3/3] RUN make\n#6 CACHED\n#7 [stage-1 1/1] COPY a /a\n#7 DONE 0.0s';
+    const runner = new FakeRunner().on('docker buildx', { stdout: output });
+    const built = await new DockerBuilder({ runner, kind: 'buildx' }).build({ ...request, model });
+    expect(built.ok && { executed: built.value.executedSteps, cached: built.value.cachedSteps }).toEqual({ executed: [5, 9], cached: [6] });
+  });
+
+  it("runs buildx's plugin directly when it was found, without git provenance", async () => {
+    const runner = new FakeRunner().on('/opt/docker-buildx build', {});
+    const builder = new DockerBuilder({ runner, kind: 'buildx', findBuildx: async () => '/opt/docker-buildx' });
+    expect((await builder.build(request)).ok).toBe(true);
+    expect(runner.calls[0]?.args.slice(0, 3)).toEqual(['build', '--load', '--progress=plain']);
+    expect(runner.calls[0]?.options.env).toMatchObject({ BUILDX_GIT_INFO: '0' });
+  });
+
+  it('gives the image its other names in the same build, and knows them afterwards', async () => {
+    const alsoTag = ['localhost:5000/web:v1'];
+    expect(buildArguments({ ...request, alsoTag }, 'buildx').join(' ')).toContain(`-t ${request.reference} -t localhost:5000/web:v1`);
+    const runner = new FakeRunner().on('docker buildx', {});
+    const builder = new DockerBuilder({ runner, kind: 'buildx' });
+    expect((await builder.build({ ...request, alsoTag })).ok).toBe(true);
+    expect(await builder.imageExists('localhost:5000/web:v1')).toEqual({ ok: true, value: true });
+    expect(runner.calls).toHaveLength(1);
+  });
+
   it('names the failing step and keeps the output tail', async () => {
     const runner = new FakeRunner().on('docker build', {
       exitCode: 1,

@@ -19,6 +19,8 @@ export interface BuildRequest {
   readonly secrets?: Readonly<Record<string, ResolvedSecret>>;
   /** `repository:tag` to give the result. */
   readonly reference: string;
+  /** More names for the same image, e.g. the registry reference it is pushed as: no `docker tag` later. */
+  readonly alsoTag?: readonly string[];
   /** Input digest, recorded as the label `devloop.digest`. */
   readonly digest: string;
   /** Parsed Dockerfile, to map BuildKit's per-stage step numbers to file-wide ones. */
@@ -82,15 +84,40 @@ export class DockerBuilder {
   /** The tags each repository had when first asked about, by repository. */
   readonly #listed = new Map<string, Promise<TagListing>>();
 
-  constructor({ runner, kind }: { runner: ProcessRunner; kind?: BuilderKind }) {
+  /** The buildx plugin's path, run directly for builds; `docker buildx` when there is none. */
+  #buildx: Promise<string | undefined> | undefined;
+  readonly #findBuildx: () => Promise<string | undefined>;
+
+  constructor({
+    runner,
+    kind,
+    findBuildx,
+  }: {
+    runner: ProcessRunner;
+    kind?: BuilderKind;
+    /** Finds the buildx plugin's executable (see `findBuildxPlugin`). */
+    findBuildx?: () => Promise<string | undefined>;
+  }) {
     this.#runner = runner;
     if (kind) this.#kind = Promise.resolve(kind);
+    this.#findBuildx = findBuildx ?? (async () => undefined);
   }
 
   /** Which builder this machine has (`buildx` or `classic`); asked once. */
   builderKind(): Promise<BuilderKind> {
     this.#kind ??= this.#runner.run('docker', ['buildx', 'version']).then((r) => (r.exitCode === 0 ? 'buildx' : 'classic'));
     return this.#kind;
+  }
+
+  /**
+   * The process a build runs: `docker …`, or for buildx its plugin directly
+   * (buildx's standalone mode: the same builder without the docker CLI in front).
+   */
+  async #process(kind: BuilderKind, args: string[]): Promise<{ command: string; args: string[] }> {
+    if (kind !== 'buildx') return { command: 'docker', args };
+    this.#buildx ??= this.#findBuildx().catch(() => undefined);
+    const plugin = await this.#buildx;
+    return plugin ? { command: plugin, args: args.slice(1) } : { command: 'docker', args };
   }
 
   /**
@@ -154,7 +181,7 @@ export class DockerBuilder {
   async build(request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure>> {
     const machine = await this.builderKind();
     const kind: BuilderKind = machine === 'classic' && Object.keys(request.secrets ?? {}).length > 0 ? 'buildkit' : machine;
-    const args = buildArguments(request, kind);
+    const command = await this.#process(kind, buildArguments(request, kind));
     const known = secretValues(request.buildArgs);
     const parser: ProgressParser =
       kind === 'classic' ? classicProgressParser() : buildkitProgressParser(stepMapper(request.model, request.target));
@@ -168,7 +195,7 @@ export class DockerBuilder {
         request.onProgress?.(e);
       }
     };
-    const result = await this.#runner.run('docker', args, {
+    const result = await this.#runner.run(command.command, command.args, {
       cwd: request.context,
       env: { ...buildArgEnvironment(request.buildArgs), ...builderEnvironment[kind] },
       signal: request.signal,
@@ -205,6 +232,7 @@ export class DockerBuilder {
     }
     emit(parser.finish());
     this.#known.add(request.reference);
+    for (const reference of request.alsoTag ?? []) this.#known.add(reference);
     return ok({
       reference: request.reference,
       digest: request.digest,
@@ -220,7 +248,8 @@ export class DockerBuilder {
 type TagListing = Result<ReadonlySet<string>, Extract<BuildFailure, { reason: 'docker-unavailable' }>> | undefined;
 
 const builderEnvironment: Readonly<Record<BuilderKind, Readonly<Record<string, string>>>> = {
-  buildx: {},
+  // No `git` run for provenance labels on every build: devloop's images stay local.
+  buildx: { BUILDX_GIT_INFO: '0' },
   buildkit: { DOCKER_BUILDKIT: '1' },
   classic: { DOCKER_BUILDKIT: '0' },
 };
@@ -233,7 +262,9 @@ const builderEnvironment: Readonly<Record<BuilderKind, Readonly<Record<string, s
 export function buildArguments(request: BuildRequest, kind: BuilderKind): string[] {
   const args =
     kind === 'buildx' ? ['buildx', 'build', '--load', '--progress=plain'] : kind === 'buildkit' ? ['build', '--progress=plain'] : ['build'];
-  args.push('-f', request.dockerfile, '-t', request.reference, '--label', `devloop.digest=${request.digest}`);
+  args.push('-f', request.dockerfile, '-t', request.reference);
+  for (const reference of request.alsoTag ?? []) args.push('-t', reference);
+  args.push('--label', `devloop.digest=${request.digest}`);
   if (request.target) args.push('--target', request.target);
   if (request.network) args.push('--network', request.network);
   for (const [name, value] of sortedEntries(request.buildArgs)) {
@@ -279,9 +310,19 @@ function stepMapper(model: DockerfileModel | undefined, target: string | undefin
           ? model.stages.at(-1)
           : model.stages.find((s) => s.name === target.toLowerCase())
         : (model.stages.find((s) => s.name === label.toLowerCase()) ?? model.stages[Number(/^stage-(\d+)$/.exec(label)?.[1] ?? -1)]);
-    return byLabel?.instructions[step - 1]?.index;
+    // A stage built FROM an earlier stage has no FROM step of its own.
+    const steps = byLabel?.instructions.filter(
+      (i) => buildkitSteps.has(i.keyword) && !(i.keyword === 'FROM' && byLabel.baseStage !== undefined),
+    );
+    return steps?.[step - 1]?.index;
   };
 }
+
+/**
+ * The instructions BuildKit numbers as steps (`[stage k/n]`): those that
+ * change the filesystem. ARG, ENV, USER, CMD and other metadata are not steps.
+ */
+const buildkitSteps = new Set(['FROM', 'WORKDIR', 'COPY', 'ADD', 'RUN']);
 
 function unavailable(r: RunResult): boolean {
   return r.notFound || /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(r.stderr);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { loadBuildContext } from '../build/build-context-files.ts';
 import { BuildRecordStore } from '../build/build-record.ts';
+import { findBuildxPlugin } from '../build/buildx-plugin.ts';
 import { DockerBuilder } from '../build/docker-builder.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
 import { findSecrets, ignoreFileName } from '../build/lints/lint-image.ts';
@@ -71,7 +72,7 @@ export async function openSession(
   const objects = manifests.objects.map((m) => m.object);
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
-  const docker = new DockerBuilder({ runner: ctx.runner });
+  const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
   const images = new DockerImages({
     config,
     fs: ctx.fs,
@@ -79,6 +80,11 @@ export async function openSession(
     index,
     docker,
     records: new BuildRecordStore({ fs: ctx.fs, cacheDir }),
+    // Built under the registry name too, so a push needs no `docker tag` (the deliverer is made below; asked only when building).
+    alsoTag: (image, tag) => {
+      const pushRef = deliverer.pushReference(image, tag);
+      return pushRef ? [pushRef] : [];
+    },
   });
   const importedImages = new Set<string>();
   const lister = new DockerExecNodeImageLister({ runner: ctx.runner });

@@ -14,7 +14,7 @@ export class FakeRegistryClient implements RegistryClient {
   readonly #manifests = new Map<string, ManifestLayers>();
 
   /** Stores a manifest for `host/repository:tag`. */
-  put(host: string, repository: string, tag: string, manifest: ManifestLayers = { digest: 'sha256:fake', layers: [] }): this {
+  put(host: string, repository: string, tag: string, manifest: ManifestLayers = { digest: 'sha256:fake', layers: [], diffIds: [] }): this {
     this.#manifests.set(`${host}/${repository}:${tag}`, manifest);
     return this;
   }

@@ -13,8 +13,10 @@ beforeAll(async () => {
     if (req.url === '/v2/') return res.writeHead(200).end('{}');
     if (req.url === '/v2/team/api/manifests/1') {
       res.writeHead(200, { 'docker-content-digest': 'sha256:m', 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' });
-      return res.end(JSON.stringify({ layers: [{ digest: 'sha256:l1', size: 12 }] }));
+      return res.end(JSON.stringify({ config: { digest: 'sha256:c1c1' }, layers: [{ digest: 'sha256:l1', size: 12 }] }));
     }
+    if (req.url === '/v2/team/api/blobs/sha256:c1c1')
+      return res.writeHead(200).end(JSON.stringify({ rootfs: { diff_ids: ['sha256:d1'] } }));
     res.writeHead(404).end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -31,7 +33,7 @@ describe('FetchRegistryClient', () => {
     expect(await client.manifestDigest(host, 'team/api', '2')).toEqual({ ok: true, value: undefined });
     expect(await client.manifestLayers(host, 'team/api', '1')).toEqual({
       ok: true,
-      value: { digest: 'sha256:m', layers: [{ digest: 'sha256:l1', size: 12 }] },
+      value: { digest: 'sha256:m', layers: [{ digest: 'sha256:l1', size: 12 }], diffIds: ['sha256:d1'] },
     });
     const head = seen.find((s) => s.method === 'HEAD');
     expect(head?.accept).toContain('application/vnd.docker.distribution.manifest.v2+json');

@@ -12,6 +12,8 @@ export type RegistryFailure =
 export interface ManifestLayers {
   readonly digest: string;
   readonly layers: readonly { readonly digest: string; readonly size: number }[];
+  /** The image config's `rootfs.diff_ids`, in layer order (what `docker push` names layers by); empty when unknown. */
+  readonly diffIds: readonly string[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface RegistryClient {
   ping(host: string): Promise<Result<void, RegistryFailure>>;
   /** `HEAD /v2/<repo>/manifests/<tag>`: the manifest digest when present, undefined when not (or not knowable, e.g. 401). */
   manifestDigest(host: string, repository: string, tag: string): Promise<Result<string | undefined, RegistryFailure>>;
-  /** `GET /v2/<repo>/manifests/<tag>`: layers and their compressed sizes, undefined when absent. */
+  /** `GET /v2/<repo>/manifests/<tag>` and its config blob: layers, their compressed sizes and diff ids; undefined when absent. */
   manifestLayers(host: string, repository: string, tag: string): Promise<Result<ManifestLayers | undefined, RegistryFailure>>;
 }
 
@@ -70,11 +72,27 @@ export class FetchRegistryClient implements RegistryClient {
     const response = await this.#request(host, manifestPath(host, repository, tag), 'GET');
     if (!response.ok) return response;
     if (response.value.status !== 200) return ok(undefined);
-    const body = (await response.value.json().catch(() => undefined)) as { layers?: { digest?: unknown; size?: unknown }[] } | undefined;
+    const body = (await response.value.json().catch(() => undefined)) as
+      | { layers?: { digest?: unknown; size?: unknown }[]; config?: { digest?: unknown } }
+      | undefined;
     const layers = (body?.layers ?? []).flatMap((l) =>
       typeof l.digest === 'string' && typeof l.size === 'number' ? [{ digest: l.digest, size: l.size }] : [],
     );
-    return ok({ digest: response.value.headers.get('docker-content-digest') ?? '', layers });
+    const configDigest = body?.config?.digest;
+    const diffIds =
+      typeof configDigest === 'string' && /^[a-z0-9]+:[a-f0-9]+$/.test(configDigest)
+        ? await this.#diffIds(host, repository, configDigest)
+        : [];
+    return ok({ digest: response.value.headers.get('docker-content-digest') ?? '', layers, diffIds });
+  }
+
+  /** `rootfs.diff_ids` from an image config blob; empty when it cannot be read. */
+  async #diffIds(host: string, repository: string, digest: string): Promise<string[]> {
+    const response = await this.#request(host, blobPath(host, repository, digest), 'GET');
+    if (!response.ok || response.value.status !== 200) return [];
+    const config = (await response.value.json().catch(() => undefined)) as { rootfs?: { diff_ids?: unknown } } | undefined;
+    const ids = config?.rootfs?.diff_ids;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
   }
 
   async #request(host: string, path: string, method: 'GET' | 'HEAD'): Promise<Result<Response, RegistryFailure>> {
@@ -107,9 +125,19 @@ export class FetchRegistryClient implements RegistryClient {
 }
 
 function manifestPath(host: string, repository: string, tag: string): string {
+  return `/v2/${repositoryPath(host, repository)}/manifests/${encodeURIComponent(tag)}`;
+}
+
+function blobPath(host: string, repository: string, digest: string): string {
+  // A digest is `algorithm:hex`; checked, so it can go into the path as it is.
+  if (!/^[a-z0-9]+:[a-f0-9]+$/.test(digest)) throw new Error(`not a digest: ${digest}`);
+  return `/v2/${repositoryPath(host, repository)}/blobs/${digest}`;
+}
+
+/** The repository under the host's path prefix, if any (`ghcr.io/team` + `api` → `team/api`). */
+function repositoryPath(host: string, repository: string): string {
   const prefix = host.split('/').slice(1).join('/');
-  const repo = prefix ? `${prefix}/${repository}` : repository;
-  return `/v2/${repo}/manifests/${encodeURIComponent(tag)}`;
+  return prefix ? `${prefix}/${repository}` : repository;
 }
 
 /** Turns a fetch exception into a failure, by the system error code under it. */

@@ -32,33 +32,52 @@ describe('parsePushOutput', () => {
 });
 
 describe('pushImage', () => {
-  it('tags and pushes, reporting the bytes of the layers that travelled', async () => {
+  const pushedManifest = (registry: FakeRegistryClient) =>
+    registry.put('localhost:5000', 'api', '3f9a', {
+      digest: 'sha256:m',
+      layers: [
+        { digest: 'sha256:la', size: 1000 },
+        { digest: 'sha256:lb', size: 234 },
+      ],
+      diffIds: [diff('a'), diff('b')],
+    });
+
+  it('pushes the registry tag the build gave, one docker process, reporting the bytes of the layers that travelled', async () => {
     const registry = new FakeRegistryClient();
-    const runner = new FakeRunner()
-      .on('docker image', { stdout: JSON.stringify([diff('a'), diff('b')]) })
-      .on('docker tag', {})
-      .on('docker push', () => {
-        registry.put('localhost:5000', 'api', '3f9a', {
-          digest: 'sha256:m',
-          layers: [
-            { digest: 'sha256:la', size: 1000 },
-            { digest: 'sha256:lb', size: 234 },
-          ],
-        });
-        return { stdout: pushOutput };
-      });
+    const runner = new FakeRunner().on('docker push', () => {
+      pushedManifest(registry);
+      return { stdout: pushOutput };
+    });
     const lines: string[] = [];
     const result = await pushImage({ runner, registry, plan, pushHost: 'localhost:5000', onLine: (l) => lines.push(l) });
     expect(result).toEqual({
       ok: true,
       value: { kind: 'pushed', digest: `sha256:${'d'.repeat(64)}`, layersPushed: 1, layersReused: 1, bytesPushed: 234 },
     });
+    expect(runner.calls.map((c) => [c.command, ...c.args].join(' '))).toEqual(['docker push localhost:5000/api:3f9a']);
+    expect(lines).toContain(`${'b'.repeat(12)}: Pushed`);
+  });
+
+  it('tags an image built without its registry name, then pushes', async () => {
+    const registry = new FakeRegistryClient();
+    let tagged = false;
+    const runner = new FakeRunner()
+      .on('docker tag', () => {
+        tagged = true;
+        return {};
+      })
+      .on('docker push', () => {
+        if (!tagged) return { exitCode: 1, stderr: 'An image does not exist locally with the tag: localhost:5000/api' };
+        pushedManifest(registry);
+        return { stdout: pushOutput };
+      });
+    const result = await pushImage({ runner, registry, plan, pushHost: 'localhost:5000' });
+    expect(result.ok && result.value.kind).toBe('pushed');
     expect(runner.calls.map((c) => [c.command, ...c.args].join(' '))).toEqual([
-      'docker image inspect --format {{json .RootFS.Layers}} api:3f9a',
+      'docker push localhost:5000/api:3f9a',
       'docker tag api:3f9a localhost:5000/api:3f9a',
       'docker push localhost:5000/api:3f9a',
     ]);
-    expect(lines).toContain(`${'b'.repeat(12)}: Pushed`);
   });
 
   it('skips when the registry already has the tag, without running docker', async () => {
@@ -74,15 +93,14 @@ describe('pushImage', () => {
 
   it('reports a missing local image and a failed push', async () => {
     const registry = new FakeRegistryClient();
-    const missing = new FakeRunner().on('docker image', { exitCode: 1, stderr: 'Error: No such image: api:3f9a' });
+    const missing = new FakeRunner()
+      .on('docker push', { exitCode: 1, stderr: 'An image does not exist locally with the tag: localhost:5000/api' })
+      .on('docker tag', { exitCode: 1, stderr: 'Error: No such image: api:3f9a' });
     expect(await pushImage({ runner: missing, registry, plan, pushHost: 'localhost:5000' })).toEqual({
       ok: false,
       error: { reason: 'image-missing', image: 'api:3f9a', detail: 'Error: No such image: api:3f9a' },
     });
-    const failing = new FakeRunner()
-      .on('docker image', { stdout: '[]' })
-      .on('docker tag', {})
-      .on('docker push', { exitCode: 1, stderr: 'Get "https://localhost:5000/v2/": connection refused' });
+    const failing = new FakeRunner().on('docker push', { exitCode: 1, stderr: 'Get "https://localhost:5000/v2/": connection refused' });
     const result = await pushImage({ runner: failing, registry, plan, pushHost: 'localhost:5000' });
     expect(!result.ok && result.error.reason).toBe('push-failed');
   });

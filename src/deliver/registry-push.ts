@@ -45,9 +45,11 @@ export function parsePushOutput(text: string): PushProgress {
 }
 
 /**
- * Pushes one image to the registry through `docker tag` + `docker push`
- * (Docker sends only the layers the registry lacks), unless the registry
- * already holds the tag's manifest: content tags make that a safe skip.
+ * Pushes one image to the registry with `docker push` (Docker sends only the
+ * layers the registry lacks), unless the registry already holds the tag's
+ * manifest: content tags make that a safe skip. The builder normally tagged
+ * the image with its registry reference already; an image built before
+ * (another session, another route) gets a `docker tag` first.
  */
 export async function pushImage(options: {
   readonly runner: ProcessRunner;
@@ -66,26 +68,21 @@ export async function pushImage(options: {
   if (!existing.ok) return err(registryFailureToError(existing.error));
   if (existing.value) return ok({ kind: 'skipped', why: `registry already has ${pushRef}`, digest: existing.value });
 
-  const inspect = await runner.run('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', image.localRef], {
-    signal,
-  });
-  if (inspect.cancelled) return err({ reason: 'cancelled', image: image.localRef });
-  if (inspect.exitCode !== 0) return err({ reason: 'image-missing', image: image.localRef, detail: detailOf(inspect) });
-  const diffIds = parseDiffIds(inspect.stdout);
-
-  const tag = await runner.run('docker', ['tag', image.localRef, pushRef], { signal });
-  if (tag.cancelled) return err({ reason: 'cancelled', image: image.localRef });
-  if (tag.exitCode !== 0) return err({ reason: 'image-missing', image: image.localRef, detail: detailOf(tag) });
-
-  const push = await runner.run('docker', ['push', pushRef], {
-    signal,
-    onLine: options.onLine ? (line) => options.onLine?.(line) : undefined,
-  });
+  const pushOnce = () =>
+    runner.run('docker', ['push', pushRef], { signal, onLine: options.onLine ? (line) => options.onLine?.(line) : undefined });
+  let push = await pushOnce();
   if (push.cancelled) return err({ reason: 'cancelled', image: image.localRef });
+  if (push.exitCode !== 0 && isUntagged(push)) {
+    const tag = await runner.run('docker', ['tag', image.localRef, pushRef], { signal });
+    if (tag.cancelled) return err({ reason: 'cancelled', image: image.localRef });
+    if (tag.exitCode !== 0) return err({ reason: 'image-missing', image: image.localRef, detail: detailOf(tag) });
+    push = await pushOnce();
+    if (push.cancelled) return err({ reason: 'cancelled', image: image.localRef });
+  }
   if (push.exitCode !== 0) return err({ reason: 'push-failed', image: image.localRef, pushRef, detail: detailOf(push) });
 
   const progress = parsePushOutput(push.stdout);
-  const bytesPushed = await measurePushedBytes({ registry, pushHost, plan, diffIds, pushed: progress.pushed });
+  const bytesPushed = await measurePushedBytes({ registry, pushHost, plan, pushed: progress.pushed });
   return ok({
     kind: 'pushed',
     digest: progress.digest,
@@ -95,13 +92,9 @@ export async function pushImage(options: {
   });
 }
 
-function parseDiffIds(text: string): string[] {
-  try {
-    const value: unknown = JSON.parse(text.trim());
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
+/** `docker push` of a name the engine does not have: the image needs its registry tag first. */
+function isUntagged(result: RunResult): boolean {
+  return /does not exist locally|No such image/i.test(result.stderr);
 }
 
 /**
@@ -113,16 +106,15 @@ async function measurePushedBytes(options: {
   readonly registry: RegistryClient;
   readonly pushHost: string;
   readonly plan: ImageDeliveryPlan;
-  readonly diffIds: readonly string[];
   readonly pushed: readonly string[];
 }): Promise<number | undefined> {
   if (options.pushed.length === 0) return 0;
   const manifest = await options.registry.manifestLayers(options.pushHost, options.plan.image.repository, options.plan.image.tag);
-  if (!manifest.ok || !manifest.value || manifest.value.layers.length !== options.diffIds.length) return undefined;
+  if (!manifest.ok || !manifest.value || manifest.value.layers.length !== manifest.value.diffIds.length) return undefined;
   const pushed = new Set(options.pushed);
   let bytes = 0;
   let matched = 0;
-  options.diffIds.forEach((diffId, index) => {
+  manifest.value.diffIds.forEach((diffId, index) => {
     const short = diffId.replace(/^sha256:/, '').slice(0, 12);
     if (pushed.has(short)) {
       matched++;

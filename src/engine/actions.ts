@@ -38,6 +38,7 @@ export type Action =
       readonly ref: string;
       readonly cached: boolean;
       readonly durationMs: number;
+      readonly builder?: 'BuildKit' | 'classic';
     }
   | { readonly type: 'build-failed'; readonly at: number; readonly image: string; readonly problem: Problem }
   | { readonly type: 'build-cancelled'; readonly at: number; readonly image: string }

@@ -102,6 +102,9 @@ export class DevLoop {
       resources: model.resources.map((r) => ({ name: r.name, images: r.images, dependsOn: r.dependsOn, trigger: r.trigger })),
       images,
     });
+    // Logs and port forwards follow pods by label, so they start now: pods a
+    // previous session left ready are served before the first pass ends.
+    for (const resource of model.resources) this.#o.logFollower.follow(resource.name, (line) => this.#o.logs.append(line));
     return this.#enqueue([], true);
   }
 
@@ -325,6 +328,7 @@ export class DevLoop {
         ref: result.value.ref,
         cached: result.value.cached,
         durationMs: this.#now() - startedAt,
+        ...(result.value.builder ? { builder: result.value.builder } : {}),
       });
       return result.value;
     } finally {

@@ -36,6 +36,8 @@ export interface BuiltImage {
   readonly ref: string;
   readonly tag: string;
   readonly cached: boolean;
+  /** Which builder made it: `BuildKit` (buildx, or the engine's own) or `classic`. */
+  readonly builder?: 'BuildKit' | 'classic';
 }
 
 export interface ImageBuilder {

@@ -125,6 +125,14 @@ function project(kubeconfig: string, cluster: Record<string, unknown> = {}) {
     `#!/bin/sh\nprintf '%s\\n' "$*" >> "${path.join(dir, 'docker.calls')}"\n${realDocker ? `exec "${realDocker}" "$@"` : 'exit 1'}\n`,
   );
   chmodSync(path.join(bin, 'docker'), 0o755);
+  // devloop runs the buildx plugin directly when it finds one: the first place it looks records too.
+  const plugins = path.join(dir, 'docker-config', 'cli-plugins');
+  mkdirSync(plugins, { recursive: true });
+  writeFileSync(
+    path.join(plugins, 'docker-buildx'),
+    `#!/bin/sh\n[ "$1" = docker-cli-plugin-metadata ] || printf 'buildx %s\\n' "$*" >> "${path.join(dir, 'docker.calls')}"\nexec /usr/local/lib/docker/cli-plugins/docker-buildx "$@"\n`,
+  );
+  chmodSync(path.join(plugins, 'docker-buildx'), 0o755);
   const calls = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   return {
     dir,
@@ -133,6 +141,7 @@ function project(kubeconfig: string, cluster: Record<string, unknown> = {}) {
       ...process.env,
       KUBECONFIG: path.join(dir, 'kubeconfig'),
       PATH: `${bin}:${k3dRecorderDir}:${process.env.PATH}`,
+      DOCKER_CONFIG: path.join(dir, 'docker-config'),
       K3D_RECORD: path.join(dir, 'k3d.calls'),
       XDG_CACHE_HOME: path.join(dir, 'cache'),
       NO_COLOR: '1',

@@ -13,6 +13,7 @@ import { neededStages, parseDockerfile, targetStage } from '../../src/graph/dock
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import type { ProcessRunner, RunOptions } from '../../src/system/process-runner.ts';
+import { buildkitDocker } from '../support/buildkit-docker.ts';
 import { describeWithDocker } from '../support/environment.ts';
 
 /**
@@ -21,7 +22,8 @@ import { describeWithDocker } from '../support/environment.ts';
  * with the first step Docker did not take from its cache (in the stages the
  * target needs; the classic builder also builds stages nobody needs).
  * Each run builds on a base image made unique for the run, so no cache from
- * earlier runs can answer.
+ * earlier runs can answer. Every case runs with the classic builder and with
+ * BuildKit (buildx), whose cache must agree with the same plan.
  */
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/dockerfiles');
@@ -112,6 +114,9 @@ const cases: Case[] = [
   },
 ];
 
+/** Both builders devloop uses: BuildKit (through buildx) must agree with the plan as the classic builder does. */
+const builders = ['classic', 'buildx'] as const;
+
 const created: string[] = [];
 const workDirs: string[] = [];
 
@@ -132,93 +137,95 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
     if (images.length > 0) execFileSync('docker', ['image', 'rm', '-f', ...images], { stdio: 'ignore' });
   });
 
-  for (const [n, testCase] of cases.entries()) {
-    it(`${testCase.fixture}${testCase.target ? ` --target ${testCase.target}` : ''}: ${testCase.steps.map(([m]) => m.label).join(', ')}`, async () => {
-      const dir = mkdtempSync(path.join(tmpdir(), 'devloop-cache-'));
-      workDirs.push(dir);
-      cpSync(path.join(fixtures, testCase.fixture), dir, { recursive: true });
-      const cacheDir = mkdtempSync(path.join(tmpdir(), 'devloop-cache-state-'));
-      workDirs.push(cacheDir);
-      const fs = new NodeFileSystem();
-      const image: ResolvedImage = {
-        name: `${testCase.fixture}-${n}`,
-        context: dir,
-        dockerfile: path.join(dir, 'Dockerfile'),
-        target: testCase.target,
-        buildArgs: { BASE: baseImage },
-        secrets: {},
-        dependsOn: [],
-        ignore: [],
-        repository: `${repoPrefix}-${n}`,
-      };
-      const records = new BuildRecordStore({ fs, cacheDir });
-      const indexFile = path.join(cacheDir, 'hash-index.json');
-      let index = await HashIndex.open({ fs, file: indexFile });
-      let runner = new CountingRunner();
-      let builder = new DockerBuilder({ runner, kind: 'classic' });
-      const build = async (plans: ImagePlan[]) => {
-        const executed: number[] = [];
-        const outcomes = await buildImages({
-          plans,
-          builder,
-          records,
-          concurrency: 1,
-          network: 'host',
-          onEvent: (e) => {
-            if (e.type === 'build-progress' && e.progress.kind === 'executed') executed.push(e.progress.index);
-          },
-        });
-        const outcome = outcomes.get(image.name);
-        if (outcome?.kind === 'failed') throw new Error(JSON.stringify(outcome.failure));
-        return { outcome, executed };
-      };
-      const plan = async (changedPaths?: string[]) => {
-        const r = await planImages({ images: [image], fs, index, records, ...(changedPaths ? { changedPaths } : { builder }) });
-        if (!('plans' in r) || !r.plans[0]) throw new Error('no plan');
-        return r.plans[0];
-      };
+  for (const [n, testCase] of cases.entries())
+    for (const kind of builders) {
+      it(`${kind}: ${testCase.fixture}${testCase.target ? ` --target ${testCase.target}` : ''}: ${testCase.steps.map(([m]) => m.label).join(', ')}`, async () => {
+        if (kind === 'buildx') expect(buildkitDocker(), 'this test needs docker buildx').toEqual({ buildx: true });
+        const dir = mkdtempSync(path.join(tmpdir(), 'devloop-cache-'));
+        workDirs.push(dir);
+        cpSync(path.join(fixtures, testCase.fixture), dir, { recursive: true });
+        const cacheDir = mkdtempSync(path.join(tmpdir(), 'devloop-cache-state-'));
+        workDirs.push(cacheDir);
+        const fs = new NodeFileSystem();
+        const image: ResolvedImage = {
+          name: `${testCase.fixture}-${n}-${kind}`,
+          context: dir,
+          dockerfile: path.join(dir, 'Dockerfile'),
+          target: testCase.target,
+          buildArgs: { BASE: baseImage },
+          secrets: {},
+          dependsOn: [],
+          ignore: [],
+          repository: `${repoPrefix}-${n}-${kind}`,
+        };
+        const records = new BuildRecordStore({ fs, cacheDir });
+        const indexFile = path.join(cacheDir, 'hash-index.json');
+        let index = await HashIndex.open({ fs, file: indexFile });
+        let runner = new CountingRunner();
+        let builder = new DockerBuilder({ runner, kind });
+        const build = async (plans: ImagePlan[]) => {
+          const executed: number[] = [];
+          const outcomes = await buildImages({
+            plans,
+            builder,
+            records,
+            concurrency: 1,
+            network: 'host',
+            onEvent: (e) => {
+              if (e.type === 'build-progress' && e.progress.kind === 'executed') executed.push(e.progress.index);
+            },
+          });
+          const outcome = outcomes.get(image.name);
+          if (outcome?.kind === 'failed') throw new Error(JSON.stringify(outcome.failure));
+          return { outcome, executed };
+        };
+        const plan = async (changedPaths?: string[]) => {
+          const r = await planImages({ images: [image], fs, index, records, ...(changedPaths ? { changedPaths } : { builder }) });
+          if (!('plans' in r) || !r.plans[0]) throw new Error('no plan');
+          return r.plans[0];
+        };
 
-      const first = await plan();
-      expect((await build([first])).outcome?.kind).toBe('built');
-      const model = parseDockerfile({ text: first.inputs.dockerfileText, file: 'Dockerfile', buildArgs: image.buildArgs });
-      const stageOf = (index: number) => model.instructions[index - 1]?.stage;
+        const first = await plan();
+        expect((await build([first])).outcome?.kind).toBe('built');
+        const model = parseDockerfile({ text: first.inputs.dockerfileText, file: 'Dockerfile', buildArgs: image.buildArgs });
+        const stageOf = (index: number) => model.instructions[index - 1]?.stage;
 
-      for (const [mutation, expected] of testCase.steps) {
-        const changed = mutation.apply(dir);
-        index.invalidate(changed.map((c) => path.join(dir, c)));
-        const hypothetical = await plan(changed);
-        const callsBefore = runner.calls.length;
-        const recorded = await plan();
-        const { executed } = await build([recorded]);
-        const docker = firstDockerMiss(executed, model, testCase.target, stageOf);
-        const label = `${testCase.fixture}: ${mutation.label}`;
-        if (!mutation.sameContent)
-          expect({ label, devloop: hypothetical.firstInvalidatedStep?.index ?? null }).toEqual({ label, devloop: expected });
-        expect({ label, fromRecord: recorded.firstInvalidatedStep?.index ?? null }).toEqual({ label, fromRecord: expected });
-        expect({ label, docker: dockerEquivalent(expected, model) }).toEqual({ label, docker });
-        if (expected === null) {
-          // Nothing to rebuild: not a single docker invocation for planning and building.
-          expect({ label, calls: runner.calls.slice(callsBefore) }).toEqual({ label, calls: [] });
+        for (const [mutation, expected] of testCase.steps) {
+          const changed = mutation.apply(dir);
+          index.invalidate(changed.map((c) => path.join(dir, c)));
+          const hypothetical = await plan(changed);
+          const callsBefore = runner.calls.length;
+          const recorded = await plan();
+          const { executed } = await build([recorded]);
+          const docker = firstDockerMiss(executed, model, testCase.target, stageOf);
+          const label = `${testCase.fixture}: ${mutation.label}`;
+          if (!mutation.sameContent)
+            expect({ label, devloop: hypothetical.firstInvalidatedStep?.index ?? null }).toEqual({ label, devloop: expected });
+          expect({ label, fromRecord: recorded.firstInvalidatedStep?.index ?? null }).toEqual({ label, fromRecord: expected });
+          expect({ label, docker: dockerEquivalent(expected, model) }).toEqual({ label, docker });
+          if (expected === null) {
+            // Nothing to rebuild: not a single docker invocation for planning and building.
+            expect({ label, calls: runner.calls.slice(callsBefore) }).toEqual({ label, calls: [] });
+          }
         }
-      }
 
-      // Restart: fresh index from disk, new builder: nothing is built and no file is read.
-      // (Files written within the index's racy window are rehashed once; age them first.)
-      const old = new Date(Date.now() - 60_000);
-      for (const file of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean))
-        utimesSync(file, old, old);
-      expect((await plan()).decision).toEqual({ kind: 'fresh', reason: 'image-exists' });
-      await index.save();
-      index = await HashIndex.open({ fs, file: indexFile });
-      runner = new CountingRunner();
-      builder = new DockerBuilder({ runner, kind: 'classic' });
-      const again = await plan();
-      expect(again.decision).toEqual({ kind: 'fresh', reason: 'image-exists' });
-      await build([again]);
-      expect(runner.calls.filter((c) => c[1] === 'build')).toEqual([]);
-      expect(index.stats.reads).toBe(0);
-    });
-  }
+        // Restart: fresh index from disk, new builder: nothing is built and no file is read.
+        // (Files written within the index's racy window are rehashed once; age them first.)
+        const old = new Date(Date.now() - 60_000);
+        for (const file of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean))
+          utimesSync(file, old, old);
+        expect((await plan()).decision).toEqual({ kind: 'fresh', reason: 'image-exists' });
+        await index.save();
+        index = await HashIndex.open({ fs, file: indexFile });
+        runner = new CountingRunner();
+        builder = new DockerBuilder({ runner, kind });
+        const again = await plan();
+        expect(again.decision).toEqual({ kind: 'fresh', reason: 'image-exists' });
+        await build([again]);
+        expect(runner.calls.filter((c) => c.includes('build'))).toEqual([]);
+        expect(index.stats.reads).toBe(0);
+      });
+    }
 });
 
 /** Docker's first executed step in the stages the target needs; FROM never counts as cached or run. */

@@ -68,6 +68,22 @@ export class ClusterDeliverer implements ImageDeliverer {
     return (await this.#o.registry.ping(route.value.route.pushHost)).ok;
   }
 
+  /**
+   * The registry reference an image with this tag will be pushed as, when
+   * deliveries go to a registry (known once `preflight` ran): the builder
+   * tags it so at build time, and the push needs no `docker tag`.
+   */
+  pushReference(image: string, tag: string): string | undefined {
+    if (!this.#cluster) return undefined;
+    const plan = chooseDelivery({
+      mode: this.#o.config.cluster.delivery,
+      verdict: this.#o.verdict,
+      cluster: this.#cluster,
+      images: [{ name: image, localRef: `${image}:${tag}`, repository: this.#o.config.images[image]?.repository ?? image, tag }],
+    });
+    return plan.ok ? plan.value.images[0]?.pushRef : undefined;
+  }
+
   async deliver(
     images: readonly BuiltImage[],
     options: { signal: AbortSignal; onLine: (image: string, line: string) => void },

@@ -30,6 +30,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
   /** The newest plan of each image: where base images' tags come from. */
   #latest = new Map<string, BuildPlan>();
   #built = new Set<string>();
+  readonly #alsoTag: (image: string, tag: string) => readonly string[];
   #saveTimer: NodeJS.Timeout | undefined;
 
   constructor(options: {
@@ -40,6 +41,8 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     index: HashIndex;
     docker: DockerBuilder;
     records?: BuildRecordStore;
+    /** Other names to build an image under: the registry reference delivery will push, so it needs no `docker tag`. */
+    alsoTag?: (image: string, tag: string) => readonly string[];
   }) {
     this.#config = options.config;
     this.#fs = options.fs;
@@ -47,6 +50,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     this.#index = options.index;
     this.#docker = options.docker;
     this.#records = options.records;
+    this.#alsoTag = options.alsoTag ?? (() => []);
   }
 
   async plan(changes: readonly FileChange[]): Promise<Result<ImagePlan[], Problem>> {
@@ -121,6 +125,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
       plans: this.#latest,
       builder: this.#docker,
       ...(this.#records ? { records: this.#records } : {}),
+      alsoTag: this.#alsoTag(full.name, full.tag),
       signal: options.signal,
       onLine: (line) => options.onLine(line),
     });
@@ -147,7 +152,13 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
       }
     }
     this.#built.add(full.reference);
-    return ok({ image: plan.image, ref: full.reference, tag: full.tag, cached: false });
+    return ok({
+      image: plan.image,
+      ref: full.reference,
+      tag: full.tag,
+      cached: false,
+      builder: result.value.builder === 'classic' ? 'classic' : 'BuildKit',
+    });
   }
 }
 

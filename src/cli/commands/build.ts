@@ -1,4 +1,5 @@
 import { type BuildOutcome, buildImages } from '../../build/build-images.ts';
+import { findBuildxPlugin } from '../../build/buildx-plugin.ts';
 import { DockerBuilder } from '../../build/docker-builder.ts';
 import { type ImagePlan, planImages } from '../../build/plan-images.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
@@ -37,7 +38,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
     return ExitCode.usage;
   }
   const { index, records } = await openCaches(ctx, selection.projectRoot);
-  const builder = new DockerBuilder({ runner: ctx.runner });
+  const builder = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
   const result = await planImages({ images: selection.images, fs: ctx.fs, env: ctx.env, index, records, builder });
   await index.save();
   if ('failure' in result) {

@@ -122,7 +122,10 @@ export class PlainReporter implements Reporter {
         if (this.#options.buildOutput) this.#line(action.image, c.dim(`│ ${action.line.replace(/\r?\n$/, '')}`));
         return;
       case 'build-completed':
-        this.#line(action.image, `built ${action.ref} in ${formatDuration(action.durationMs)}${action.cached ? ' (cached)' : ''}`);
+        this.#line(
+          action.image,
+          `built ${action.ref} in ${formatDuration(action.durationMs)}${action.builder ? ` with ${action.builder === 'classic' ? 'the classic builder' : 'BuildKit'}` : ''}${action.cached ? ' (cached)' : ''}`,
+        );
         return;
       case 'build-failed':
         this.#problem(action.image, action.problem);
