@@ -124,4 +124,28 @@ describe('parseDockerfile', () => {
     expect(b.instructions.map((i) => i.signature)).toEqual(a.instructions.map((i) => i.signature));
     expect(c.instructions[1]?.signature).not.toEqual(a.instructions[1]?.signature);
   });
+
+  it("models a RUN's bind mounts as what it reads, and its cache mounts as nothing", () => {
+    const model = parseDockerfile({
+      file: 'D',
+      text: [
+        'FROM busybox AS tools',
+        'FROM busybox',
+        'RUN --mount=type=cache,target=/root/.cache pip install x',
+        'RUN --mount=type=bind,source=req.txt,target=/r --mount=source=lock.txt,target=/l pip install -r /r',
+        'RUN --mount=type=bind,from=tools,source=/bin,target=/t /t/sh',
+        'RUN --mount=type=bind,from=tools,target=/t --mount=type=bind,source=a,target=/a true',
+      ].join('\n'),
+    });
+    const copies = model.instructions.slice(2).map((i) => i.copy && { from: i.copy.from, sources: i.copy.sources });
+    expect(copies).toEqual([
+      undefined,
+      { from: { kind: 'context' }, sources: ['req.txt', 'lock.txt'] },
+      { from: { kind: 'stage', stage: 0 }, sources: ['/bin'] },
+      // Mounts from different places: the whole context, so no change is missed.
+      { from: { kind: 'context' }, sources: ['.'] },
+    ]);
+    const target = targetStage(model, undefined);
+    expect(target && [...neededStages(model, target)].sort()).toEqual([0, 1]);
+  });
 });

@@ -179,7 +179,12 @@ export function parseDockerfile({ text, file, buildArgs = {} }: ParseOptions): D
       for (const [name, value] of envPairs(rest, lex)) env.set(name, value);
     }
 
-    const copy = keyword === 'COPY' || keyword === 'ADD' ? copySpec({ flags, words, rest, stages, own: stages.length - 1 }) : undefined;
+    const copy =
+      keyword === 'COPY' || keyword === 'ADD'
+        ? copySpec({ flags, words, rest, stages, own: stages.length - 1 })
+        : keyword === 'RUN'
+          ? bindMountSpec(mountFlags(node, lex), stages, stages.length - 1)
+          : undefined;
     const instruction: DockerInstruction = {
       index: instructions.length + 1,
       line,
@@ -311,6 +316,42 @@ function copySpec(input: {
   const destination = words.at(-1) ?? '';
   const ref = flags.get('from');
   return { from: copyFrom(ref, stages, own), sources, destination, inline };
+}
+
+/** Every `--mount=` of an instruction (a flag that may repeat), expanded. */
+function mountFlags(node: AstInstruction, lex: LexOptions): string[] {
+  if (!(node instanceof ModifiableInstruction)) return [];
+  return node
+    .getFlags()
+    .filter((flag) => flag.getName() === 'mount')
+    .map((flag) => expandWord(unquote(flag.getValue() ?? ''), lex));
+}
+
+/**
+ * What a RUN's bind mounts read (`--mount=type=bind`, BuildKit's default
+ * mount type): files of the context, of an earlier stage or of an image, as
+ * a COPY would, so they are inputs of that step. Cache, tmpfs, secret and
+ * ssh mounts read nothing the layer cache compares. Mounts from different
+ * places are modelled as reading the whole context, so a change is never
+ * missed.
+ */
+function bindMountSpec(
+  mounts: readonly string[],
+  stages: readonly { index: number; name: string | undefined }[],
+  own: number,
+): CopySpec | undefined {
+  const binds = mounts
+    .map(
+      (mount) => new Map(mount.split(',').map((field) => [field.slice(0, field.indexOf('=') >>> 0), field.slice(field.indexOf('=') + 1)])),
+    )
+    .filter((fields) => (fields.get('type') ?? 'bind') === 'bind');
+  if (binds.length === 0) return undefined;
+  const froms = binds.map((fields) => copyFrom(fields.get('from'), stages, own));
+  const sources = binds.map((fields) => fields.get('source') ?? fields.get('src') ?? '.');
+  const destination = binds[0]?.get('target') ?? binds[0]?.get('dst') ?? binds[0]?.get('destination') ?? '';
+  const same = froms.every((from) => JSON.stringify(from) === JSON.stringify(froms[0]));
+  if (!same) return { from: { kind: 'context' }, sources: ['.'], destination, inline: false };
+  return { from: froms[0] ?? { kind: 'context' }, sources, destination, inline: false };
 }
 
 /** `--from` names an earlier stage (by name or index) or else an image. */

@@ -14,7 +14,10 @@ const copyBeforeInstall: DockerfileRule = ({ model }) => {
   const out: LintFinding[] = [];
   for (const stage of model.stages) {
     const wholeCopy = stage.instructions.find(
-      (i) => i.copy?.from.kind === 'context' && i.copy.sources.some((s) => !isRemoteSource(s) && compileSource(s).path === ''),
+      (i) =>
+        (i.keyword === 'COPY' || i.keyword === 'ADD') &&
+        i.copy?.from.kind === 'context' &&
+        i.copy.sources.some((s) => !isRemoteSource(s) && compileSource(s).path === ''),
     );
     if (!wholeCopy) continue;
     const install = stage.instructions.find(
