@@ -220,4 +220,40 @@ describe('PortForwarder', () => {
     expect(await read()).toBe('b');
     forwarder.stop();
   });
+
+  it('sends connections to the newest running pod before it is ready, and to the ready one, with what the client sent, when it refuses', async () => {
+    const client = new FakeKubeClient();
+    const listening = new Set(['old']);
+    client.forwardAnswer = async ({ socket, pod: target }) => {
+      if (!listening.has(target)) {
+        // what the kubelet reports for a port nobody listens on, before any byte
+        socket.destroy();
+        return { reason: 'kube-api-error', status: 0, message: 'port-forward: connect: connection refused' };
+      }
+      const request = await new Promise<string>((resolve) => socket.once('data', (d) => resolve(String(d))));
+      socket.end(`${target} got ${request}`);
+      return undefined;
+    };
+    const running = (name: string, ready: boolean, at: string) => {
+      const p = pod({ name, ready, status: { started: true, state: { running: {} } } });
+      return { ...p, metadata: { ...p.metadata, creationTimestamp: at }, status: { ...p.status, phase: 'Running' } };
+    };
+    client.put(running('old', true, '2026-11-23T10:00:00Z'));
+    client.put(running('new', false, '2026-11-23T10:01:00Z'));
+    const forwarder = new PortForwarder({ client, namespace: 'dev', labelSelector: 'app=web', local: 0, remote: 80 });
+    const started = await forwarder.start();
+    if (!started.ok) throw new Error(started.error.message);
+    const ask = (text: string) =>
+      new Promise<string>((resolve) => {
+        const s = connect(started.value.port, '127.0.0.1', () => s.write(text));
+        let answer = '';
+        s.on('data', (d) => (answer += d));
+        s.on('close', () => resolve(answer));
+      });
+    await until(() => forwarder.target() === 'new');
+    expect(await ask('GET /1')).toBe('old got GET /1');
+    listening.add('new');
+    expect(await ask('GET /2')).toBe('new got GET /2');
+    forwarder.stop();
+  });
 });

@@ -38,8 +38,8 @@ export class FakeKubeClient implements KubeClient {
   #version = 1;
   /** Answers `exec`; default exit code 0 with no output. */
   execAnswer: (request: ExecRequest) => ExecResult = () => ({ exitCode: 0, stdout: '', stderr: '' });
-  /** Answers `forwardConnection`; default: echo the bytes back. */
-  forwardAnswer: (request: ForwardRequest) => Promise<void> = async ({ socket }) => {
+  /** Answers `forwardConnection`; default: echo the bytes back. A returned error is the call's failure (e.g. a refused port). */
+  forwardAnswer: (request: ForwardRequest) => Promise<KubeError | undefined> = async ({ socket }) => {
     socket.pipe(socket);
     await new Promise((resolve) => socket.on('close', resolve));
   };
@@ -185,8 +185,8 @@ export class FakeKubeClient implements KubeClient {
       return err(failure);
     }
     request.socket.resume();
-    await this.forwardAnswer(request);
-    return ok(undefined);
+    const refused = await this.forwardAnswer(request);
+    return refused ? err(refused) : ok(undefined);
   }
 
   #emit(object: KubeObject, type: 'added' | 'modified' | 'deleted'): void {

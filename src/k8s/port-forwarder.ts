@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { err, ok, type Result } from '../core/result.ts';
 import type { KubeClient, KubeError, WatchHandle } from './kube-client.ts';
 import { isPodReady, type Pod } from './kube-types.ts';
@@ -21,9 +22,14 @@ export type PortForwardError = { readonly reason: 'port-in-use'; readonly port: 
 
 /**
  * One local TCP server per configured forward. Each accepted connection is
- * carried to the newest ready pod of the resource at that moment, so the
- * local port stays the same across rollouts: the server is never closed,
- * only re-targeted as the pod watch sees pods come and go.
+ * carried to the resource's newest pod whose containers all run — ready or
+ * not yet, as `kubectl port-forward` to a pod would: a new version is served
+ * as soon as it listens, without waiting for its readiness probe's next
+ * period. When that pod refuses the connection (not listening yet, or
+ * crashing) before answering a byte, the connection goes to the newest ready
+ * pod instead, with the bytes the client already sent. The local port stays
+ * the same across rollouts: the server is never closed, only re-targeted as
+ * the pod watch sees pods come and go.
  */
 export class PortForwarder {
   #options: PortForwarderOptions;
@@ -61,11 +67,18 @@ export class PortForwarder {
     return listening;
   }
 
-  /** The pod new connections go to: the newest ready pod not being deleted. */
+  /** The pod new connections go to first: the newest running pod (see the class comment), else the newest ready one. */
   target(): string | undefined {
-    const ready = [...this.#pods.values()].filter((p) => isPodReady(p) && !p.metadata.deletionTimestamp);
-    ready.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
-    return ready[0]?.metadata.name;
+    return this.#targets()[0];
+  }
+
+  /** The newest running pod, then the newest ready pod when that is another one; none being deleted. */
+  #targets(): string[] {
+    const live = [...this.#pods.values()].filter((p) => !p.metadata.deletionTimestamp);
+    live.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+    const running = live.find((p) => isPodRunning(p))?.metadata.name;
+    const ready = live.find((p) => isPodReady(p))?.metadata.name;
+    return [...new Set([running, ready].filter((name): name is string => name !== undefined))];
   }
 
   /** Closes the server and every open connection. */
@@ -81,8 +94,8 @@ export class PortForwarder {
     socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.pause();
-    let pod = this.target();
-    if (!pod) {
+    let targets = this.#targets();
+    if (targets.length === 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#options.waitForPodMs ?? 30_000);
         this.#waiters.push(() => {
@@ -90,18 +103,66 @@ export class PortForwarder {
           resolve();
         });
       });
-      pod = this.target();
+      targets = this.#targets();
     }
-    if (!pod) {
+    if (targets.length === 0) {
       this.#options.onConnectionError?.({
-        pod,
+        pod: undefined,
         error: { reason: 'no-ready-pod', message: `no ready pod matches ${this.#options.labelSelector}` },
       });
       socket.destroy();
       return;
     }
     const { client, namespace, remote } = this.#options;
-    const result = await client.forwardConnection({ namespace, pod, port: remote, socket });
-    if (!result.ok) this.#options.onConnectionError?.({ pod, error: result.error });
+    // What the client sent before the pod answered: replayed when the next pod takes over.
+    const sent: Buffer[] = [];
+    let answered = false;
+    let attempt: Duplex | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      if (!answered) sent.push(chunk);
+      attempt?.push(chunk);
+    });
+    let ended = false;
+    socket.on('end', () => {
+      ended = true;
+      attempt?.push(null);
+    });
+    socket.on('close', () => attempt?.destroy());
+    for (const [i, pod] of targets.entries()) {
+      attempt = new Duplex({
+        read() {},
+        write(chunk: Buffer, _encoding, done) {
+          // The data channel's first frame (the port number) arrives empty.
+          if (chunk.length === 0) return done();
+          answered = true;
+          socket.write(chunk, done);
+        },
+        final(done) {
+          socket.end();
+          done();
+        },
+      });
+      for (const chunk of sent) attempt.push(chunk);
+      if (ended) attempt.push(null);
+      socket.resume();
+      const result = await client.forwardConnection({ namespace, pod, port: remote, socket: attempt });
+      if (result.ok) break;
+      if (!answered && i < targets.length - 1 && !socket.destroyed) continue;
+      this.#options.onConnectionError?.({ pod, error: result.error });
+      break;
+    }
+    socket.end();
   }
+}
+
+/** Every container of the pod has started and runs: it may be listening already. */
+function isPodRunning(pod: Pod): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const containers = pod.spec?.containers?.length ?? statuses.length;
+  return (
+    pod.status?.phase === 'Running' &&
+    statuses.length >= containers &&
+    statuses.length > 0 &&
+    statuses.every((s) => s.started === true && s.state?.running !== undefined)
+  );
 }

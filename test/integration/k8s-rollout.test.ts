@@ -128,6 +128,49 @@ describeWithCluster('k8s: rollouts, diagnoses, logs and port forwards on the tes
     await until(() => lines.filter((l) => l.container === 'hello').length === 4, 15_000);
   });
 
+  it('forwards to a new pod as soon as it listens, before it is ready, and to the ready pod while it does not listen yet', async () => {
+    const namespace = await createNamespace(client, 'devloop-it-k8s');
+    namespaces.push(namespace);
+    const probe = { readinessProbe: { exec: { command: ['cat', '/www/index.html'] }, periodSeconds: 1 } };
+    const first = deploymentManifest({ name: 'web', namespace, image: v1, container: probe });
+    expect((await applyObjects(client, { rootDir: `/it/${namespace}`, namespace, objects: [first] })).ok).toBe(true);
+    expect((await followRollout({ client, namespace, name: 'web' })).state).toBe('ready');
+    const forwarder = new PortForwarder({ client, namespace, labelSelector: 'app=web', local: 0, remote: 8080 });
+    cleanups.push(() => forwarder.stop());
+    const listening = await forwarder.start();
+    if (!listening.ok) throw new Error(listening.error.message);
+    const page = async () =>
+      (await (await fetch(`http://127.0.0.1:${listening.value.port}/`, { signal: AbortSignal.timeout(10_000) })).text()).trim();
+    await until(() => forwarder.target() !== undefined, 10_000);
+    const oldPod = forwarder.target();
+    expect(await page()).toBe('v1');
+
+    // v2 listens only 5 s after it starts and is not ready for 60 s: the old pod stays, ready.
+    const second = deploymentManifest({
+      name: 'web',
+      namespace,
+      image: v2,
+      container: {
+        command: ['sh', '-c', 'sleep 5; exec httpd -f -p 8080 -h /www'],
+        readinessProbe: { exec: { command: ['cat', '/www/index.html'] }, initialDelaySeconds: 60, periodSeconds: 1 },
+      },
+    });
+    expect((await applyObjects(client, { rootDir: `/it/${namespace}`, namespace, objects: [second] })).ok).toBe(true);
+    await until(() => forwarder.target() !== oldPod, 30_000);
+    // Running, not listening: the connection goes on to the ready pod, request and all.
+    expect(await page()).toBe('v1');
+    let served = 'v1';
+    const end = Date.now() + 30_000;
+    while (served !== 'v2' && Date.now() < end) {
+      served = await page().catch(() => 'refused');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(served).toBe('v2');
+    const pods = await client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: 'app=web' });
+    const newPod = pods.ok ? pods.value.find((p) => p.metadata.name === forwarder.target()) : undefined;
+    expect(newPod?.status && JSON.stringify(newPod.status)).toContain('"ready":false');
+  });
+
   it('reports a missing tag as image-pull-not-found within seconds', async ({ annotate }) => {
     const { outcome, ms } = await deploy((namespace) =>
       deploymentManifest({ name: 'missing-tag', namespace, image: `${v1.split(':').slice(0, -1).join(':')}:no-such-tag` }),
