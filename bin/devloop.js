@@ -8,6 +8,8 @@ if (major < 22 || (major === 22 && minor < 22)) {
   );
   process.exit(2);
 }
+// Compiled code of devloop and its libraries is cached on disk (Node's compile cache): later starts skip most of the parsing.
+(await import('node:module')).enableCompileCache?.();
 // React's production build: much cheaper frames for the terminal UI.
 process.env.NODE_ENV ??= 'production';
 // A command that reads devloop.config.ts starts the config's loader thread first: its start-up overlaps the CLI's.

@@ -60,6 +60,11 @@ export class LoopSupervisor {
       this.#output.sessionFailed(session.error);
       return false;
     }
+    this.#session = session.value;
+    // Logs and port forwards follow pods by label, so they start first: an app
+    // a previous session left running is served while this one gets ready.
+    for (const resource of session.value.model.resources)
+      session.value.logFollower.follow(resource.name, (line) => this.#logs.append(line));
     const preflight = await session.value.deliverer.preflight();
     if (!preflight.ok) {
       this.#output.sessionFailed({
@@ -76,7 +81,6 @@ export class LoopSupervisor {
       return false;
     }
     if (this.#stopped) return false;
-    this.#session = session.value;
     this.#loop = new DevLoop({
       store: this.#store,
       logs: this.#logs,
@@ -178,6 +182,7 @@ export class LoopSupervisor {
     this.#batcher?.dispose();
     await this.#watcher?.close();
     await this.#loop?.stop();
+    this.#session?.logFollower.stopAll();
     await this.#session?.index.save().catch(() => undefined);
     this.#watcher = undefined;
     this.#batcher = undefined;

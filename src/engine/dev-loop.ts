@@ -102,9 +102,6 @@ export class DevLoop {
       resources: model.resources.map((r) => ({ name: r.name, images: r.images, dependsOn: r.dependsOn, trigger: r.trigger })),
       images,
     });
-    // Logs and port forwards follow pods by label, so they start now: pods a
-    // previous session left ready are served before the first pass ends.
-    for (const resource of model.resources) this.#o.logFollower.follow(resource.name, (line) => this.#o.logs.append(line));
     return this.#enqueue([], true);
   }
 
