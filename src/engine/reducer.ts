@@ -2,7 +2,7 @@ import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
 import { componentLabel } from './hold.ts';
 import { type Phase, transition } from './phase.ts';
-import { describeDelivery } from './ports.ts';
+import { type DeliveredImage, describeDelivery } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
 
 /** The one place state changes. Pure: no I/O, no clock (times come in actions). */
@@ -88,7 +88,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return forImage(
         updateImage(state, action.image, { status: 'built', buildMs: action.durationMs, step: undefined }),
         action.image,
-        (r) => endPhase(r, 'build', action.at),
+        (r) => endPhase(r, 'build', action.at, action.builder === 'classic' ? 'docker build' : action.builder ? 'BuildKit' : undefined),
       );
     case 'build-failed':
       return forImage(updateImage(state, action.image, { status: 'failed' }), action.image, (r) =>
@@ -111,7 +111,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
         next = forImage(
           updateImage(next, d.image, { status: 'delivered', deployRef: d.deployRef, delivery: describeDelivery(d) }),
           d.image,
-          (r) => endPhase(r, 'deliver', action.at),
+          (r) => endPhase(r, 'deliver', action.at, deliveryProcess[d.stage]),
         );
       }
       return next;
@@ -133,7 +133,12 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return updateResource(state, action.resource, (r) =>
         startPhase(
           advance(
-            endPhase(endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags } }, 'apply', action.at), 'patch', action.at),
+            endPhase(
+              endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags } }, 'apply', action.at, 'API server'),
+              'patch',
+              action.at,
+              'API server',
+            ),
             'rolling-out',
           ),
           'rollout',
@@ -150,7 +155,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
       }));
     case 'resource-ready':
       return updateResource(state, action.resource, (r) => {
-        const ended = endPhase(r, 'rollout', action.at);
+        const ended = endPhase(r, 'rollout', action.at, 'kubelet');
         const timeline = ended.timeline && { ...ended.timeline, readyAt: action.at };
         return {
           ...ended,
@@ -237,14 +242,22 @@ function startPhase(r: ResourceState, name: PhaseTiming['name'], at: number): Re
   return addPhase(r, { name, startedAt: at, endedAt: undefined });
 }
 
-function endPhase(r: ResourceState, name: PhaseTiming['name'], at: number): ResourceState {
+function endPhase(r: ResourceState, name: PhaseTiming['name'], at: number, process?: string): ResourceState {
   const timeline: Timeline | undefined = r.timeline;
   if (!timeline?.phases.some((p) => p.name === name && p.endedAt === undefined)) return r;
+  const end = (p: PhaseTiming): PhaseTiming => ({ ...p, endedAt: at, ...(process ? { process } : {}) });
   return {
     ...r,
-    timeline: { ...timeline, phases: timeline.phases.map((p) => (p.name === name && p.endedAt === undefined ? { ...p, endedAt: at } : p)) },
+    timeline: { ...timeline, phases: timeline.phases.map((p) => (p.name === name && p.endedAt === undefined ? end(p) : p)) },
   };
 }
+
+/** What moved an image, by delivery stage. */
+const deliveryProcess: Readonly<Record<DeliveredImage['stage'], string>> = {
+  'registry-push': 'docker push',
+  'cluster-import': 'k3d image import',
+  skipped: 'nothing to move',
+};
 
 /** Resource names with every dependency before its dependents (config order otherwise). */
 export function dependencyOrder(resources: readonly { name: string; dependsOn: readonly string[] }[]): string[] {

@@ -9,6 +9,8 @@ export interface PhaseTiming {
   readonly name: 'plan' | 'build' | 'deliver' | 'apply' | 'patch' | 'rollout';
   readonly startedAt: number;
   readonly endedAt: number | undefined;
+  /** What did the work, e.g. `buildx build`, `docker push`, `API server`: known when the phase ends. */
+  readonly process?: string;
 }
 
 /** What happened to one resource in one iteration, with times (epoch ms). */

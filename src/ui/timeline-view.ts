@@ -4,6 +4,8 @@ import { formatDuration } from './format.ts';
 /** One phase of an iteration as a bar: where it starts and how long it is, in ms and in columns. */
 export interface TimelineBar {
   readonly name: PhaseTiming['name'];
+  /** What did the work, when known. */
+  readonly process: string | undefined;
   /** Milliseconds from the change being seen to the phase start. */
   readonly startMs: number;
   readonly durationMs: number;
@@ -49,7 +51,16 @@ export function toTimelineView(timeline: Timeline, options: { now: number; width
     const durationMs = Math.max(0, stop - phase.startedAt);
     const offset = Math.min(width - 1, Math.floor(startMs * scale));
     const barWidth = Math.max(1, Math.min(width - offset, Math.round(durationMs * scale)));
-    return { name: phase.name, startMs, durationMs, durationText: formatDuration(durationMs), running, offset, width: barWidth };
+    return {
+      name: phase.name,
+      process: phase.process,
+      startMs,
+      durationMs,
+      durationText: formatDuration(durationMs),
+      running,
+      offset,
+      width: barWidth,
+    };
   });
   const totalMs = end - origin;
   return {

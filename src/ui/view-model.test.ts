@@ -178,6 +178,7 @@ describe('toView: the detail of the selected resource', () => {
       ['rollout', 1800, 600, 18, 6, false],
     ]);
     for (const bar of timeline?.bars ?? []) expect(bar.offset + bar.width).toBeLessThanOrEqual(24);
+    expect(timeline?.bars.map((b) => b.process)).toEqual([undefined, 'BuildKit', 'docker push', 'API server', 'kubelet']);
   });
 
   it('draws the current iteration up to now while it runs', () => {

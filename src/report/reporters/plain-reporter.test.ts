@@ -39,7 +39,7 @@ describe('PlainReporter', () => {
       '[devloop] iteration 1: hello',
       '[hello] rebuild from step 5/7 COPY site/ /srv/: site/index.html changed',
       '[hello] build started (step 5/7 COPY site/ /srv/)',
-      '[hello] built hello:dl-3f9a1b2c4d5e in 990ms',
+      '[hello] built hello:dl-3f9a1b2c4d5e in 990ms with BuildKit',
       '[hello] delivering',
       '[hello] delivered by registry-push in 390ms (k3d-registry.localhost:5000/hello:dl-3f9a1b2c4d5e)',
       '[hello] patching image',

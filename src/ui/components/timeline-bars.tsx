@@ -24,6 +24,7 @@ export function TimelineBars({ timeline }: { readonly timeline: TimelineView }) 
             {' '}
             {bar.durationText}
             {bar.running ? '…' : ''}
+            {bar.process ? ` ${bar.process}` : ''}
           </Text>
         </Text>
       ))}
