@@ -219,6 +219,8 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
 function contextSources(model: DockerfileModel, target: string | undefined): string[] | undefined {
   const stage = targetStage(model, target);
   if (!stage) return undefined;
+  // A frontend devloop does not model may read any file of the context.
+  if (model.foreignFrontend) return ['.'];
   const needed = neededStages(model, stage);
   const sources = new Set<string>();
   for (const instruction of model.instructions) {

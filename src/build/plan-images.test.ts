@@ -191,4 +191,34 @@ describe('planImages + buildImages', () => {
       diagnostics: [{ code: 'dockerfile-missing' }],
     });
   });
+
+  it('says it cannot predict a Dockerfile built by another frontend, and rebuilds from step 1 on any context change', async () => {
+    const fs = new MemoryFileSystem()
+      .put('/p/web/Dockerfile', '# syntax=example.com/frontends/yaml:2\nFROM busybox:1.36\nCOPY a.txt /a\n')
+      .put('/p/web/a.txt', 'a\n')
+      .put('/p/web/notes.txt', 'n\n');
+    const web = image('web');
+    const runner = engine();
+    const records = new BuildRecordStore({ fs, cacheDir: '/cache' });
+    const index = await HashIndex.open({ fs, file: '/cache/hash-index.json' });
+    const builder = new DockerBuilder({ runner });
+    const first = await planImages({ images: [web], fs, index, builder, records });
+    if (!('plans' in first)) throw new Error('cycle');
+    expect(first.plans[0]?.diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'dockerfile-frontend-unmodelled']]);
+    await buildImages({ plans: first.plans, builder, records, concurrency: 1 });
+    fs.put('/p/web/notes.txt', 'changed\n');
+    index.invalidate(['/p/web/notes.txt']);
+    const second = await planImages({ images: [web], fs, index, builder, records });
+    if (!('plans' in second)) throw new Error('cycle');
+    expect(second.plans[0]?.decision.kind).toBe('rebuild');
+    expect(second.plans[0]?.firstInvalidatedStep?.index).toBe(1);
+    const official = await planImages({
+      images: [web],
+      fs: fs.put('/p/web/Dockerfile', '# syntax=docker/dockerfile:1.7\nFROM busybox:1.36\nCOPY a.txt /a\n'),
+      index,
+      builder,
+      records,
+    });
+    expect('plans' in official && official.plans[0]?.diagnostics).toEqual([]);
+  });
 });

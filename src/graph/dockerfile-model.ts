@@ -17,6 +17,12 @@ export interface DockerfileModel {
   readonly instructions: readonly DockerInstruction[];
   readonly stages: readonly Stage[];
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The `# syntax=` frontend when it is not Docker's own Dockerfile frontend:
+   * its instructions may mean anything, so devloop cannot predict where the
+   * cache breaks and treats the whole build context as the first step's input.
+   */
+  readonly foreignFrontend: string | undefined;
 }
 
 /** One `FROM` and the instructions up to the next one. */
@@ -201,13 +207,40 @@ export function parseDockerfile({ text, file, buildArgs = {} }: ParseOptions): D
     instructions.push(instruction);
     if (stage !== undefined) stages[stage]?.instructions.push(instruction);
   }
+  const frontend = syntaxDirective(text);
+  const foreignFrontend = frontend !== undefined && !isDockerfileFrontend(frontend) ? frontend : undefined;
+  if (foreignFrontend) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'dockerfile-frontend-unmodelled',
+      message: `cannot predict the build cache from step 1: the Dockerfile is built by the frontend ${foreignFrontend} (# syntax=), which devloop does not model; any change in the build context rebuilds`,
+      file,
+      line: 1,
+    });
+  }
   return {
     file,
     escape: escapeChar,
     instructions,
     stages: stages.map(({ env: _env, ...s }) => s),
     diagnostics,
+    foreignFrontend,
   };
+}
+
+/** The `# syntax=` parser directive: only in the comment lines that open the file. */
+function syntaxDirective(text: string): string | undefined {
+  for (const line of text.split(/\r?\n/)) {
+    const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (!directive) return undefined;
+    if (directive[1]?.toLowerCase() === 'syntax') return directive[2];
+  }
+  return undefined;
+}
+
+/** Docker's own Dockerfile frontend (`docker/dockerfile:1`, `…:1.7-labs`, by digest): the language devloop models. */
+function isDockerfileFrontend(image: string): boolean {
+  return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(image);
 }
 
 /**

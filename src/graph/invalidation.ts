@@ -117,6 +117,12 @@ export function computeInvalidation(input: InvalidationInput): Invalidation {
     };
     const from = stage.instructions[0];
     if (!from) continue;
+    if (model.foreignFrontend && files.size > 0) {
+      // What the frontend makes of the files is unknown: any of them may break its first step.
+      const paths = [...files].sort();
+      consider(from, { kind: 'file', step: stepOf(from), paths });
+      for (const f of paths) changedInputs.add(f);
+    }
     const dockerfileBreak = dockerfileBreaks.get(stage.index);
     if (dockerfileBreak !== undefined) {
       const instruction = model.instructions[dockerfileBreak - 1];

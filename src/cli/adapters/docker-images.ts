@@ -98,7 +98,7 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
         firstInvalidatedStep: step ? `step ${step.index}/${plan.totalSteps} ${step.instruction}` : undefined,
         changedInputs: plan.changedInputs,
         explanation: rebuild
-          ? explainRebuild(plan)
+          ? `${explainRebuild(plan)}${plan.inputs.model?.foreignFrontend ? ` (the frontend ${plan.inputs.model.foreignFrontend} is not modelled: any change in the context rebuilds)` : ''}`
           : plan.decision.kind === 'fresh' && plan.decision.reason === 'no-change'
             ? 'no input changed'
             : 'an image with this content digest exists',

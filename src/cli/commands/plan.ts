@@ -46,7 +46,10 @@ export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<Ex
     for (const plan of result.plans) ctx.stdout.write(`${describePlan(plan)}\n`);
   }
   const invalid = result.plans.filter((p) => p.decision.kind === 'invalid');
-  for (const plan of invalid) for (const d of plan.diagnostics) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
+  // Errors of images that cannot be planned, and warnings (a Dockerfile devloop cannot predict) of every image.
+  for (const plan of result.plans)
+    for (const d of plan.diagnostics)
+      if (plan.decision.kind === 'invalid' || d.severity === 'warning') ctx.stderr.write(`${formatDiagnostic(d)}\n`);
   return invalid.length > 0 ? ExitCode.failure : ExitCode.ok;
 }
 
