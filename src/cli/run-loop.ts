@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { LoadedConfig } from '../config/load-config.ts';
 import { loadConfig } from '../config/load-config.ts';
+import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { SeenFileChange } from '../core/file-change.ts';
 import { DevLoop } from '../engine/dev-loop.ts';
 import type { LogStore } from '../engine/log-store.ts';
@@ -42,7 +43,19 @@ export class LoopSupervisor {
   /** Set by `stop()`: a start still opening its session must not start a loop after it. */
   #stopped = false;
 
-  constructor(options: { ctx: CliContext; globals: GlobalOptions; store: Store; logs: LogStore; output: LoopOutput; watch: boolean }) {
+  /** Applied to every configuration loaded again, as to the first (see `targetOrSandbox`). */
+  readonly #retarget: (config: ResolvedConfig) => ResolvedConfig;
+
+  constructor(options: {
+    ctx: CliContext;
+    globals: GlobalOptions;
+    store: Store;
+    logs: LogStore;
+    output: LoopOutput;
+    watch: boolean;
+    retarget?: (config: ResolvedConfig) => ResolvedConfig;
+  }) {
+    this.#retarget = options.retarget ?? ((config) => config);
     this.#ctx = options.ctx;
     this.#globals = options.globals;
     this.#store = options.store;
@@ -138,12 +151,13 @@ export class LoopSupervisor {
   }
 
   async #reload(): Promise<void> {
-    const loaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
+    const reloaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
     if (this.#ctx.signal.aborted) return;
-    if (!loaded.ok) {
-      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: loaded.error });
+    if (!reloaded.ok) {
+      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: reloaded.error });
       return;
     }
+    const loaded = { ok: true as const, value: { ...reloaded.value, config: this.#retarget(reloaded.value.config) } };
     // Opened before the running one stops: a broken manifest leaves the last good session running.
     const session = await openSession(this.#ctx, loaded.value.config, (m) => this.#output.notice(m));
     if (!session.ok) {

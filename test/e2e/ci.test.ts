@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
@@ -21,6 +22,30 @@ describeWithCluster('devloop ci', (env) => {
     expect(run.stdout).toContain('[hello] ready');
     expect(run.exitCode).toBe(0);
   });
+
+  it.skipIf(process.env.DEVLOOP_TEST_ENV === 'external')(
+    "runs on the sandbox when this machine's kubeconfig has no k3d-dev, and says so",
+    async () => {
+      // The repository's own config names the k3d cluster `dev`; this machine has no such context, only the sandbox.
+      project = e2eProject(env);
+      const config = JSON.parse(readFileSync(path.join(project.dir, 'devloop.config.json'), 'utf8'));
+      config.cluster = { k3d: { name: 'dev' }, namespace: project.namespace };
+      project.write('devloop.config.json', JSON.stringify(config));
+      const home = path.join(project.dir, '.home');
+      const run = await execa(process.execPath, [bin, 'ci', '--timeout', '150s'], {
+        cwd: project.dir,
+        env: { ...project.env, HOME: home, KUBECONFIG: undefined, DEVLOOP_CONTEXT: undefined },
+        extendEnv: false,
+        reject: false,
+        timeout: 200_000,
+      });
+      expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(`${run.stdout}\n${run.stderr}`).toContain(
+        `kube context k3d-dev does not exist on this machine: using the sandbox's cluster instead (context ${env.context}`,
+      );
+      expect(run.stdout).toContain('[hello] ready');
+    },
+  );
 
   it('delivers with the real k3d image import: builds, imports, verifies the node, reaches ready', async () => {
     project = e2eProject(env, { delivery: 'import' });

@@ -3,6 +3,7 @@ import { parseDuration } from '../../core/format.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
 import { loadCommandConfig } from '../load-command-config.ts';
 import { parseOutputMode } from '../presenter.ts';
+import { targetOrSandbox } from '../sandbox-target.ts';
 import { runLoop } from './up.ts';
 
 export interface CiOptions extends GlobalOptions {
@@ -24,5 +25,12 @@ export async function runCi(ctx: CliContext, options: CiOptions): Promise<ExitCo
   }
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
-  return runLoop(ctx, options, { mode: mode.value === 'ui' ? 'plain' : mode.value, watch: false, loaded: loaded.value, timeoutMs });
+  const target = await targetOrSandbox(ctx, loaded.value.config);
+  return runLoop(target.ctx, options, {
+    mode: mode.value === 'ui' ? 'plain' : mode.value,
+    watch: false,
+    loaded: { ...loaded.value, config: target.config },
+    timeoutMs,
+    target,
+  });
 }

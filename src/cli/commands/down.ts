@@ -6,6 +6,7 @@ import { formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
 import { describeRef } from '../../k8s/kube-types.ts';
 import { printDiagnostics } from '../../report/diagnostic-printer.ts';
 import { openConfiguredContext } from '../configured-context.ts';
+import { targetOrSandbox } from '../sandbox-target.ts';
 
 export interface RunDownOptions {
   readonly config: ResolvedConfig;
@@ -19,10 +20,14 @@ export interface RunDownOptions {
  * for how that is recorded), and says what it deleted, what was already gone
  * and what it left alone.
  */
-export async function runDown(ctx: CliContext, options: RunDownOptions): Promise<ExitCode> {
-  const { config } = options;
+export async function runDown(cli: CliContext, options: RunDownOptions): Promise<ExitCode> {
+  let { config } = options;
+  let ctx = cli;
   let client = options.client;
   if (!client) {
+    const target = await targetOrSandbox(cli, config);
+    ({ ctx, config } = target);
+    if (target.notice) ctx.stderr.write(`${target.notice}\n`);
     // The same rule as `up` and `ci`, before any request: a refused context never sees a DELETE.
     const opened = await openConfiguredContext(ctx, config);
     if (!opened.ok) {

@@ -9,6 +9,7 @@ import { loadCommandConfig } from '../load-command-config.ts';
 import { offerCluster } from '../offer-cluster.ts';
 import { type Ending, type OutputMode, openPresenter, parseOutputMode } from '../presenter.ts';
 import { LoopSupervisor } from '../run-loop.ts';
+import { type Target, targetOrSandbox } from '../sandbox-target.ts';
 import type { SessionError } from '../session.ts';
 
 export interface UpOptions extends GlobalOptions {
@@ -25,9 +26,10 @@ export async function runUp(ctx: CliContext, options: UpOptions): Promise<ExitCo
   if (!mode.ok) return mode.error;
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
-  const offered = await offerCluster(ctx, loaded.value.config, options);
+  const target = await targetOrSandbox(ctx, loaded.value.config);
+  const offered = await offerCluster(target.ctx, target.config, options);
   if (offered !== undefined) return offered;
-  return runLoop(ctx, options, { mode: mode.value, watch: true, loaded: loaded.value });
+  return runLoop(target.ctx, options, { mode: mode.value, watch: true, loaded: { ...loaded.value, config: target.config }, target });
 }
 
 /**
@@ -44,6 +46,8 @@ export async function runLoop(
     watch: boolean;
     loaded: Parameters<LoopSupervisor['start']>[0];
     timeoutMs?: number;
+    /** Where the run goes instead of the configured context (the sandbox), said at the start. */
+    target?: Pick<Target, 'notice' | 'retarget'>;
   },
 ): Promise<ExitCode> {
   applyLoopHeapFlags(ctx.env);
@@ -67,6 +71,7 @@ export async function runLoop(
     store,
     logs,
     watch: options.watch,
+    ...(options.target ? { retarget: options.target.retarget } : {}),
     output: {
       notice: (message) => presenter.notice(message),
       sessionFailed: (error) => {
@@ -84,6 +89,7 @@ export async function runLoop(
     onQuit: () => quit(),
   });
 
+  if (options.target?.notice) presenter.notice(options.target.notice);
   let timedOut = false;
   const timer =
     options.timeoutMs === undefined
