@@ -21,7 +21,8 @@ function setUp(cluster: Record<string, unknown>) {
     'web/Dockerfile': 'FROM busybox:1.36\n',
     kubeconfig,
   });
-  return { KUBECONFIG: `${project.dir}/kubeconfig`, CI: 'true' };
+  // No sandbox either: the machine running the tests may have one.
+  return { KUBECONFIG: `${project.dir}/kubeconfig`, CI: 'true', DEVLOOP_TEST_ENV_HOME: `${project.dir}/no-sandbox` };
 }
 
 const lastLine = (text: string) => JSON.parse(text.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
