@@ -32,6 +32,15 @@ export interface ResolvedImage {
   readonly repository: string;
   /** True when the config allows the context or Dockerfile to lie outside the project root. */
   readonly allowOutsideProject?: boolean;
+  /** Live update; undefined when the image has no `sync` or `syncMode` is `off`. */
+  readonly liveUpdate?: ResolvedLiveUpdate;
+}
+
+/** An image's live-update settings, as written (rules are resolved against the Dockerfile when planning). */
+export interface ResolvedLiveUpdate {
+  /** `infer`: from the target stage's COPY instructions. */
+  readonly sync: readonly { readonly from: string; readonly to: string }[] | 'infer';
+  readonly run: readonly { readonly command: readonly string[]; readonly when: readonly string[] }[];
 }
 
 /** Where a BuildKit secret comes from: an environment variable, or an absolute file path. */
