@@ -53,8 +53,10 @@ export const liveUpdate: Scenario = {
         await harness.settle(300);
         const mark = harness.mark();
         const text = `devloop edit ${i} ${Date.now()}`;
+        const inPod = await watchServed(env, project, text);
         const writeAt = Date.now();
         project.write('app/site/index.html', `<!doctype html>\n<h1>${text}</h1>\n`);
+        const servedAt = await inPod.served;
         const served = await servedWithin(port, text, 30_000);
         await harness.waitFor(mark, isAction('iteration-completed'), { timeoutMs: 30_000 });
         const actions = harness.since(mark);
@@ -62,13 +64,13 @@ export const liveUpdate: Scenario = {
         const detected = first(actions, 'changes-detected');
         const plan = first(actions, 'plan-completed');
         const synced = first(actions, 'sync-completed');
-        table.add('devloop: edit → served', 'ms', served.at - writeAt, { target: 200 });
-        table.add('  fetch that saw it (poll granularity)', 'ms', served.tookMs);
+        table.add('devloop: edit → served', 'ms', servedAt - writeAt, { target: 200 });
+        table.add('  through the port forward (a GET each time)', 'ms', served.at - writeAt);
         table.add('  edit → synced (sync-completed)', 'ms', synced && synced.at - writeAt);
         table.add('  detect (write → batch, incl. debounce)', 'ms', detected && detected.at - writeAt);
         table.add('  plan', 'ms', plan && plan.at - plan.startedAt);
         table.add('  sync (tar over exec, all pods)', 'ms', synced?.durationMs);
-        ctx.log(`  ${i + 1}/${ctx.iterations}: served after ${served.at - writeAt} ms${synced ? '' : ' (not synced!)'}`);
+        ctx.log(`  ${i + 1}/${ctx.iterations}: served after ${servedAt - writeAt} ms${synced ? '' : ' (not synced!)'}`);
       }
       facts['devloop builds during the edits'] = builds;
     } finally {
@@ -82,12 +84,47 @@ export const liveUpdate: Scenario = {
       metrics: table.metrics(),
       facts,
       notes: [
-        'served = the end of the first GET through the port forward whose page shows the edit; GETs run back to back, so the figure is late by at most one GET.',
+        'served = a wget loop inside the pod (every 10 ms) sees the edit; its line reaches the bench through kubectl exec, a few ms late at most.',
+        'through the port forward = the end of the first GET from the host (each GET is a new port-forward stream, ~50-70 ms here) that shows the edit.',
         'debounce = watch.debounceMs (default 80 ms) of quiet after the write before the batch is acted on.',
       ],
     };
   },
 };
+
+/**
+ * Polls the page from inside the pod (busybox wget every 10 ms, for at most
+ * 30 s) and resolves with the moment its "served" line reaches the bench: no
+ * port-forward connection per probe, and no load on devloop's process. The
+ * returned promise resolves once the poll runs (and has not yet seen `text`).
+ */
+async function watchServed(env: BenchEnvironment, project: BenchProject, text: string): Promise<{ served: Promise<number> }> {
+  const script =
+    'echo polling; i=0; while [ $i -lt 3000 ]; do wget -qO- http://127.0.0.1:8080/ 2>/dev/null | grep -qF "$1" && echo served && exit 0; usleep 10000; i=$((i+1)); done; exit 1';
+  const child = spawn(
+    'kubectl',
+    ['--context', env.context, '-n', project.namespace, 'exec', 'deploy/hello', '--', 'sh', '-c', script, 'sh', text],
+    {
+      env: project.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let polling: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => {
+    polling = resolve;
+  });
+  const served = new Promise<number>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (chunk.includes('polling')) polling();
+      if (chunk.includes('served')) resolve(Date.now());
+    });
+    child.on('exit', (code) => reject(new Error(`"${text}" was not served in the pod (poll exited ${code})`)));
+  });
+  served.catch(() => polling());
+  await running;
+  return { served };
+}
 
 /** Fetches the page through the port forward until it contains `text`; when, and how long the fetch that saw it took. */
 async function servedWithin(port: number, text: string, timeoutMs: number): Promise<{ at: number; tookMs: number }> {
@@ -141,12 +178,13 @@ async function measureTilt(options: {
     for (let i = 0; i < options.iterations; i++) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       const text = `tilt edit ${i} ${Date.now()}`;
+      const inPod = await watchServed(env, project, text);
       const writeAt = Date.now();
       project.write('app/site/index.html', `<!doctype html>\n<h1>${text}</h1>\n`);
-      const served = await servedWithin(port, text, 30_000).catch(() => undefined);
-      if (!served) unserved++;
-      table.add('tilt: edit → served', 'ms', served && served.at - writeAt);
-      log(`  tilt ${i + 1}/${options.iterations}: ${served ? `served after ${served.at - writeAt} ms` : 'not served within 30 s'}`);
+      const servedAt = await inPod.served.catch(() => undefined);
+      if (servedAt === undefined) unserved++;
+      table.add('tilt: edit → served', 'ms', servedAt && servedAt - writeAt);
+      log(`  tilt ${i + 1}/${options.iterations}: ${servedAt ? `served after ${servedAt - writeAt} ms` : 'not served within 30 s'}`);
     }
     facts['tilt edits never served within 30 s'] = unserved;
   } finally {

@@ -153,6 +153,7 @@ export class DevLoop {
     this.#current?.abort.abort(new Superseded('stopping'));
     await this.#current?.done.catch(() => undefined);
     this.#live.stopAll();
+    this.#o.liveUpdater?.stopAll?.();
     this.#o.logFollower.stopAll();
   }
 

@@ -165,4 +165,6 @@ export interface LiveUpdater {
     },
     signal: AbortSignal,
   ): Promise<Result<SyncReport, SyncFailure>>;
+  /** Stops what it keeps running between syncs (pod watches). */
+  stopAll?(): void;
 }

@@ -10,7 +10,7 @@ import {
   syncablePods,
   syncIntoContainer,
 } from '../../k8s/container-sync.ts';
-import type { KubeClient } from '../../k8s/kube-client.ts';
+import type { KubeClient, WatchHandle } from '../../k8s/kube-client.ts';
 import type { KubeObject, Pod } from '../../k8s/kube-types.ts';
 import { defaultNamespace, injectImages } from '../../k8s/manifests.ts';
 import { type TarEntry, tarArchive } from '../../k8s/tar-archive.ts';
@@ -30,6 +30,8 @@ export class KubeLiveUpdater implements LiveUpdater {
   readonly #config: ResolvedConfig;
   readonly #objects: readonly KubeObject[];
   readonly #fs: FileSystem;
+  /** Pods by `namespace/selector`, kept by a watch from the first sync on, so a sync does not list them first. */
+  #pods = new Map<string, { handle: WatchHandle; pods: Map<string, Pod>; synced: boolean }>();
 
   constructor(options: { client: KubeClient; config: ResolvedConfig; objects: readonly KubeObject[]; fs: FileSystem }) {
     this.#client = options.client;
@@ -53,9 +55,15 @@ export class KubeLiveUpdater implements LiveUpdater {
       mappings: [{ workload: r.workload, containers: r.containers }],
     });
     const containers = injected.filter((i) => !i.init).map((i) => i.container);
-    const listed = await this.#client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector });
-    if (!listed.ok) return fail(`cannot list the pods of ${request.resource}: ${listed.error.message}`, 'is the cluster running?');
-    const pods = syncablePods(listed.value as Pod[]);
+    const known = this.#watchedPods(namespace, selector);
+    let candidates: Pod[];
+    if (known) candidates = known;
+    else {
+      const listed = await this.#client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: selector });
+      if (!listed.ok) return fail(`cannot list the pods of ${request.resource}: ${listed.error.message}`, 'is the cluster running?');
+      candidates = listed.value as Pod[];
+    }
+    const pods = syncablePods(candidates);
     if (pods.length === 0 || containers.length === 0) {
       return fail(
         `no ready pod of ${request.resource} runs ${request.image}`,
@@ -90,6 +98,38 @@ export class KubeLiveUpdater implements LiveUpdater {
       return err({ problem: { stage: 'sync', reason: failed.error.reason, message, fix }, lasting: isLastingSyncFailure(failed.error) });
     }
     return ok({ pods: pods.map((p) => p.metadata.name), files: request.files.length, bytes: archive?.length ?? 0 });
+  }
+
+  /** Stops the pod watches. */
+  stopAll(): void {
+    for (const w of this.#pods.values()) w.handle.stop();
+    this.#pods.clear();
+  }
+
+  /** The pods a watch knows, once it has listed them; starts the watch on first use. */
+  #watchedPods(namespace: string, selector: string): Pod[] | undefined {
+    const key = `${namespace}/${selector}`;
+    let entry = this.#pods.get(key);
+    if (!entry) {
+      const pods = new Map<string, Pod>();
+      const created: { handle: WatchHandle; pods: Map<string, Pod>; synced: boolean } = {
+        handle: { stop: () => undefined },
+        pods,
+        synced: false,
+      };
+      created.handle = this.#client.watch({ kind: 'Pod', namespace, labelSelector: selector }, (event) => {
+        if (event.type === 'sync') {
+          pods.clear();
+          for (const o of event.objects) pods.set(o.metadata.name, o as Pod);
+          created.synced = true;
+        } else if (event.type === 'added' || event.type === 'modified') pods.set(event.object.metadata.name, event.object as Pod);
+        else if (event.type === 'deleted') pods.delete(event.object.metadata.name);
+        else created.synced = false;
+      });
+      this.#pods.set(key, created);
+      entry = created;
+    }
+    return entry.synced ? [...entry.pods.values()] : undefined;
   }
 }
 
