@@ -124,4 +124,15 @@ describe('live update in the loop', () => {
     expect(r.synced.at(-1)).toEqual({ files: ['/srv/a.html', '/srv/b.html'], runs: 0 });
     expect(r.built).toEqual(['web:t1']);
   });
+
+  it('a container that restarted inside its pod gets the synced files again', async () => {
+    const r = liveRig();
+    await r.loop.start();
+    r.tags.web = 't2';
+    await r.loop.changes(r.change('/p/site/a.html'));
+    r.live.get('web')?.({ kind: 'container-restarted', pod: 'web-1', container: 'app' });
+    await r.loop.idle();
+    expect(r.synced).toHaveLength(2);
+    expect(r.store.getState().resources.web?.sync).toMatchObject({ kind: 'synced', resync: true });
+  });
 });

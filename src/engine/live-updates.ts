@@ -127,7 +127,10 @@ export class LiveUpdates {
         return undefined;
       }
       this.#off.delete(image);
-      images.push({ image, tag: plan.tag, files: decided.files, runs: decided.runs });
+      // A replaced pod waiting for its re-sync gets the earlier synced files too.
+      const earlier = resync ? [...(this.#ahead.get(resource.name)?.get(image)?.values() ?? [])] : [];
+      const files = [...earlier.filter((f) => !decided.files.some((d) => d.containerPath === f.containerPath)), ...decided.files];
+      images.push({ image, tag: plan.tag, files, runs: decided.runs });
     }
     return images.length > 0 ? { images, resync: false } : undefined;
   }

@@ -25,7 +25,7 @@ export class LiveWatches {
     deployer: Deployer;
     now: () => number;
     stopped: () => boolean;
-    /** Every wanted pod is ready again after one was deleted or not ready (a replacement pod starts from the image). */
+    /** Every wanted pod is ready again after one was deleted or not ready, or a container restarted: it starts from the image's files. */
     onHealed?: (resource: string) => void;
   }) {
     this.#onHealed = options.onHealed;
@@ -93,6 +93,9 @@ export class LiveWatches {
             });
             this.#onHealed?.(resource);
           }
+          return;
+        case 'container-restarted':
+          this.#onHealed?.(resource);
           return;
         default:
           unreachable(change);

@@ -78,7 +78,9 @@ export interface RolloutProgress {
 export type LiveChange =
   | { readonly kind: 'image-changed'; readonly container: string; readonly expected: string; readonly actual: string }
   | { readonly kind: 'pod-deleted'; readonly pod: string }
-  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number };
+  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number }
+  /** A container restarted inside its pod (it runs the image's files again) and is ready. */
+  | { readonly kind: 'container-restarted'; readonly pod: string; readonly container: string };
 
 export interface Deployer {
   /** Server-side applies the manifests of `resources` with the given images injected. */
