@@ -14,10 +14,10 @@ import { inferSyncRules, matchesGlob, type SyncRule, syncCoverage } from '../../
  * `when` globs match a synced file.
  */
 export class LiveUpdatePlanner implements SyncPlanner {
-  readonly #config: ResolvedConfig;
+  readonly #config: Pick<ResolvedConfig, 'images'>;
   readonly #latest: (image: string) => BuildPlan | undefined;
 
-  constructor(options: { config: ResolvedConfig; latestPlan: (image: string) => BuildPlan | undefined }) {
+  constructor(options: { config: Pick<ResolvedConfig, 'images'>; latestPlan: (image: string) => BuildPlan | undefined }) {
     this.#config = options.config;
     this.#latest = options.latestPlan;
   }
