@@ -105,9 +105,21 @@ describe('which batch may sync', () => {
     });
   });
 
+  it('rebuilds when a rule puts a file elsewhere than the Dockerfile copies it, or misses a place', () => {
+    expect(coverage(hello, [{ from: 'site', to: '/var/www' }], [change('site/index.html')])).toEqual({
+      kind: 'rebuild',
+      why: 'site/index.html is copied to /srv/index.html by the Dockerfile, but the sync rule puts it at /var/www/index.html',
+    });
+    const twice = 'FROM alpine\nCOPY site /srv\nCOPY site/index.html /backup/\n';
+    expect(coverage(twice, [{ from: 'site', to: '/srv' }], [change('site/index.html')])).toEqual({
+      kind: 'rebuild',
+      why: 'site/index.html is also copied to /backup/index.html, which no sync rule covers',
+    });
+  });
+
   it('copies a file every covering rule places', () => {
     const r = coverage(
-      'FROM alpine\nCOPY . /app\n',
+      'FROM alpine\nCOPY . /app\nCOPY site /srv\n',
       [
         { from: '', to: '/app' },
         { from: 'site', to: '/srv' },

@@ -76,14 +76,43 @@ export function syncCoverage(input: SyncCoverageInput): SyncCoverage {
       const why = unsyncable(reader, relative, { target: target.index, runsAfter, model });
       if (why) return { kind: 'rebuild', why };
     }
-    const covering = input.rules.filter((r) => r.from === '' || relative === r.from || relative.startsWith(`${r.from}/`));
-    if (covering.length === 0) return { kind: 'rebuild', why: `${relative} is not synced` };
-    for (const rule of covering) {
-      const rest = rule.from === '' ? relative : relative.slice(rule.from.length).replace(/^\//, '');
-      files.push({ path: relative, containerPath: path.posix.join(rule.to, rest), kind: change.kind === 'unlink' ? 'delete' : 'write' });
-    }
+    const places = placesOf(input.rules, relative);
+    if (places.length === 0) return { kind: 'rebuild', why: `${relative} is not synced` };
+    const misplaced = wrongPlace(model, input.target, relative, places);
+    if (misplaced) return { kind: 'rebuild', why: misplaced };
+    for (const containerPath of places) files.push({ path: relative, containerPath, kind: change.kind === 'unlink' ? 'delete' : 'write' });
   }
   return { kind: 'sync', files };
+}
+
+/** Where the rules covering a context path put it in the container. */
+function placesOf(rules: readonly SyncRule[], relative: string): string[] {
+  return rules
+    .filter((r) => r.from === '' || relative === r.from || relative.startsWith(`${r.from}/`))
+    .map((r) => path.posix.join(r.to, r.from === '' ? relative : relative.slice(r.from.length).replace(/^\//, '')));
+}
+
+/**
+ * Why the rules put a file somewhere else than the target stage's COPY does
+ * (the running app would never see the synced copy, or keep a stale one),
+ * or undefined when they agree or a wildcard source makes the COPY's place unknown.
+ */
+function wrongPlace(model: DockerfileModel, target: string | undefined, relative: string, places: readonly string[]): string | undefined {
+  const stage = targetStage(model, target);
+  const wildcard = stage?.instructions.some((i) =>
+    i.copy?.sources.some((s) => !isRemoteSource(s) && compileSource(s).wildcard && sourceTouches(compileSource(s), relative)),
+  );
+  if (wildcard) return undefined;
+  // A source that selects this file is the file itself, or a directory above it.
+  const copied = placesOf(
+    inferSyncRules(model, target, (p) => p !== relative),
+    relative,
+  );
+  if (copied.length === 0) return undefined;
+  const stray = places.find((p) => !copied.includes(p));
+  if (stray) return `${relative} is copied to ${copied.join(', ')} by the Dockerfile, but the sync rule puts it at ${stray}`;
+  const missed = copied.find((p) => !places.includes(p));
+  return missed ? `${relative} is also copied to ${missed}, which no sync rule covers` : undefined;
 }
 
 /** The last change of each path, in the order paths last changed. */
