@@ -79,6 +79,8 @@ export class DevLoop {
   readonly #holds: HeldWork;
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Aborted by `stop()` only: a sync is not cut short by newer changes (it takes ~100 ms; the next one copies those). */
+  readonly #stopping = new AbortController();
   /** Watches of ready workloads for changes made outside devloop. */
   readonly #live: LiveWatches;
   /** Files copied into running containers instead of rebuilding. */
@@ -149,6 +151,7 @@ export class DevLoop {
   /** Cancels the running iteration; resolves when its work has stopped. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#holds.end(undefined);
     this.#current?.abort.abort(new Superseded('stopping'));
     await this.#current?.done.catch(() => undefined);
@@ -244,7 +247,9 @@ export class DevLoop {
     const syncs = new Map<string, SyncWork>();
     for (const r of affected) {
       const current = state.resources[r.name];
-      const eligible = !forced.has(r.name) && this.#applied.has(r.name) && current?.phase === 'ready' && !this.#live.drifted(r.name);
+      // `syncing`: a sync whose iteration newer changes superseded; the containers still run the image plus earlier syncs.
+      const running = current?.phase === 'ready' || current?.phase === 'syncing';
+      const eligible = !forced.has(r.name) && this.#applied.has(r.name) && running && !this.#live.drifted(r.name);
       const work = await this.#liveUpdates.decide(r, plans, current, eligible);
       if (work) syncs.set(r.name, work);
       // A synced resource keeps its pods, so its watch for changes made outside devloop goes on.
@@ -324,7 +329,7 @@ export class DevLoop {
         const work = syncs.get(resource.name);
         // A failed sync falls back to the build path in the same iteration, from the current files.
         promise = work
-          ? this.#liveUpdates.run(resource.name, work, signal).then((synced) => {
+          ? this.#liveUpdates.run(resource.name, work, this.#stopping.signal).then((synced) => {
               if (synced || signal.aborted) return synced;
               this.#live.stop(resource.name);
               return deploy();

@@ -12,6 +12,7 @@ function liveRig() {
   const planned: string[][] = [];
   const synced: { files: string[]; runs: number }[] = [];
   let answer: () => Result<SyncReport, SyncFailure> = () => ok({ pods: ['web-1'], files: 1, bytes: 512 });
+  let gate: Promise<void> = Promise.resolve();
   const r = rig({
     resources: [web],
     tags: { web: 't1' },
@@ -29,6 +30,7 @@ function liveRig() {
     liveUpdater: {
       sync: async (request) => {
         synced.push({ files: request.files.map((f) => f.containerPath), runs: request.runs.length });
+        await gate;
         return answer();
       },
     },
@@ -39,6 +41,9 @@ function liveRig() {
     synced,
     answer(fn: () => Result<SyncReport, SyncFailure>) {
       answer = fn;
+    },
+    gate(promise: Promise<void>) {
+      gate = promise;
     },
   };
 }
@@ -134,5 +139,27 @@ describe('live update in the loop', () => {
     await r.loop.idle();
     expect(r.synced).toHaveLength(2);
     expect(r.store.getState().resources.web?.sync).toMatchObject({ kind: 'synced', resync: true });
+  });
+
+  it('newer changes during a sync let it finish, then sync what they changed', async () => {
+    const r = liveRig();
+    await r.loop.start();
+    let release = () => undefined as void;
+    r.gate(
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    r.tags.web = 't2';
+    const first = r.loop.changes(r.change('/p/site/a.html'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    r.tags.web = 't3';
+    const second = r.loop.changes(r.change('/p/site/b.html'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release();
+    await Promise.all([first, second]);
+    expect(r.synced.map((x) => x.files)).toEqual([['/srv/a.html'], ['/srv/b.html']]);
+    expect(r.built).toEqual(['web:t1']);
+    expect(r.store.getState().resources.web).toMatchObject({ phase: 'ready', syncedTags: { web: 't3' } });
   });
 });

@@ -74,10 +74,12 @@ export class KubeLiveUpdater implements LiveUpdater {
     const entries: TarEntry[] = [];
     const deletions: string[] = [];
     for (const file of request.files) {
-      const stat = file.kind === 'write' ? await this.#fs.stat(file.localPath) : undefined;
-      if (stat?.kind === 'file')
-        entries.push({ path: file.containerPath, content: await this.#fs.readBytes(file.localPath), mode: stat.mode });
-      else deletions.push(file.containerPath);
+      // A symlink is copied as the file it points to; a path that is gone (also since the plan) is deleted; a directory needs nothing.
+      const local = file.kind === 'write' ? await this.#fs.realPath(file.localPath) : undefined;
+      const stat = local === undefined ? undefined : await this.#fs.stat(local);
+      if (local !== undefined && stat?.kind === 'file') {
+        entries.push({ path: file.containerPath, content: await this.#fs.readBytes(local), mode: stat.mode });
+      } else if (stat === undefined) deletions.push(file.containerPath);
     }
     const archive = entries.length > 0 ? tarArchive(entries) : undefined;
     const targets: ContainerTarget[] = pods.flatMap((p) => containers.map((container) => ({ namespace, pod: p.metadata.name, container })));
