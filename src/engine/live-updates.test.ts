@@ -144,7 +144,7 @@ describe('live update in the loop', () => {
   it('newer changes during a sync let it finish, then sync what they changed', async () => {
     const r = liveRig();
     await r.loop.start();
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     r.gate(
       new Promise<void>((resolve) => {
         release = resolve;
