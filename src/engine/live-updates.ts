@@ -101,16 +101,19 @@ export class LiveUpdates {
   ): Promise<SyncWork | undefined> {
     const resync = this.#resync.delete(resource.name);
     if (!this.#planner || !this.#updater || !state || !eligible) return undefined;
-    if (resync) {
-      const ahead = this.#ahead.get(resource.name);
-      const images = [...(ahead ?? [])].map(([image, files]) => ({
-        image,
-        tag: state.syncedTags?.[image] ?? '',
-        files: [...files.values()],
-        runs: [],
-      }));
-      const stale = resource.images.some((image) => plans.get(image)?.tag !== (state.syncedTags?.[image] ?? state.deployedTags[image]));
-      if (!stale && images.length > 0) return { images, resync: true };
+    const stale = resource.images.some((image) => plans.get(image)?.tag !== (state.syncedTags?.[image] ?? state.deployedTags[image]));
+    if (resync && !stale) {
+      // Everything synced since the image, planned again so the run steps those files call for run in the new container too.
+      const images: SyncWork['images'][number][] = [];
+      for (const [image, files] of this.#ahead.get(resource.name) ?? []) {
+        const changes = [...files.values()].map(
+          (f): FileChange => ({ path: f.localPath, kind: f.kind === 'delete' ? 'unlink' : 'change' }),
+        );
+        const decided = await this.#planner.planSync(image, changes);
+        if (decided?.kind !== 'sync') return undefined;
+        images.push({ image, tag: state.syncedTags?.[image] ?? '', files: decided.files, runs: decided.runs });
+      }
+      if (images.length > 0) return { images, resync: true };
     }
     const backlog = this.#backlog.get(resource.name) ?? [];
     const images: SyncWork['images'][number][] = [];

@@ -31,12 +31,13 @@ const served = (project: E2eProject, page: string, text: string, timeoutMs = 30_
 const since = (actions: readonly Action[], from: number) => actions.slice(from);
 
 describeWithCluster('live update on the example app', (env) => {
-  describe('an image whose /srv the container user owns', () => {
+  describe('an image whose /srv the container user owns, with a run step', () => {
     let project: E2eProject;
     let loop: E2eLoop;
 
     beforeAll(async () => {
-      project = e2eProject(env, { config: syncConfig });
+      const run = [{ command: ['sh', '-c', 'cp /srv/index.html /srv/copy.html'], when: ['site/index.html'] }];
+      project = e2eProject(env, { config: { images: { 'hello-web': { ...syncConfig.images['hello-web'], run } } } });
       const dockerfile = path.join(project.dir, 'app/Dockerfile');
       writeFileSync(dockerfile, writableSrv(readFileSync(dockerfile, 'utf8')));
       loop = await startE2eLoop(project);
@@ -54,6 +55,8 @@ describeWithCluster('live update on the example app', (env) => {
       const nonce = Math.random().toString(36).slice(2);
       project.write('app/site/index.html', `<h1>synced ${nonce}</h1>\n`);
       await served(project, '', `synced ${nonce}`, 10_000);
+      // The run step (its `when` matches index.html) ran after the copy.
+      await served(project, 'copy.html', `synced ${nonce}`, 5_000);
       const actions = since(loop.actions, from);
       expect(actions.filter((a) => a.type === 'build-started' || a.type === 'deploy-started')).toEqual([]);
       const completed = actions.find((a) => a.type === 'sync-completed');
@@ -123,6 +126,8 @@ describeWithCluster('live update on the example app', (env) => {
         return text.includes(nonce) ? text : undefined;
       });
       expect(content).toContain(`before the pod goes ${nonce}`);
+      // The run step ran again in the new pod.
+      await served(project, 'copy.html', `before the pod goes ${nonce}`, 10_000);
       expect(loop.actions).toContainEqual(expect.objectContaining({ type: 'sync-completed', resync: true }));
     });
   });
