@@ -32,15 +32,12 @@ export interface ResolvedImage {
   readonly repository: string;
   /** True when the config allows the context or Dockerfile to lie outside the project root. */
   readonly allowOutsideProject?: boolean;
-  /** Live update; undefined when the image has no `sync` or `syncMode` is `off`. */
-  readonly liveUpdate?: ResolvedLiveUpdate;
-}
-
-/** An image's live-update settings, as written (rules are resolved against the Dockerfile when planning). */
-export interface ResolvedLiveUpdate {
-  /** `infer`: from the target stage's COPY instructions. */
-  readonly sync: readonly { readonly from: string; readonly to: string }[] | 'infer';
-  readonly run: readonly { readonly command: readonly string[]; readonly when: readonly string[] }[];
+  /** Live update rules as written (`infer`: from the target stage's COPY instructions); undefined without `sync`. */
+  readonly sync?: readonly { readonly from: string; readonly to: string }[] | 'infer';
+  /** Commands run in each synced container after a sync that touched `when` (every sync when `when` is empty). */
+  readonly run?: readonly { readonly command: readonly string[]; readonly when: readonly string[] }[];
+  /** `auto` when `sync` is set, unless the config says `off`. */
+  readonly syncMode?: 'auto' | 'off';
 }
 
 /** Where a BuildKit secret comes from: an environment variable, or an absolute file path. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { ImagePlan as BuildPlan } from '../../build/plan-images.ts';
-import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
 import type { FileChange } from '../../core/file-change.ts';
 import type { SyncPlan, SyncPlanner } from '../../engine/ports.ts';
 import { createBuildContext } from '../../graph/build-context.ts';
@@ -24,7 +24,7 @@ export class LiveUpdatePlanner implements SyncPlanner {
 
   async planSync(image: string, changes: readonly FileChange[]): Promise<SyncPlan | undefined> {
     const resolved = this.#config.images[image];
-    const live = resolved?.liveUpdate;
+    const live = resolved && liveUpdateOf(resolved);
     const plan = this.#latest(image);
     const model = plan?.inputs.model;
     if (!resolved || !live || !plan || !model) return undefined;
@@ -61,6 +61,13 @@ export class LiveUpdatePlanner implements SyncPlanner {
     }));
     return { kind: 'sync', files, runs: files.length > 0 ? runs : [], key };
   }
+}
+
+/** An image's live-update rules and run steps, or undefined when it has none or `syncMode` is `off`. */
+export function liveUpdateOf(
+  image: ResolvedImage,
+): { sync: NonNullable<ResolvedImage['sync']>; run: NonNullable<ResolvedImage['run']> } | undefined {
+  return image.sync === undefined || image.syncMode === 'off' ? undefined : { sync: image.sync, run: image.run ?? [] };
 }
 
 /** `./site/` → `site`, `.` → `` (the whole context). */

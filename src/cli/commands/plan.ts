@@ -7,7 +7,7 @@ import { ExitCode } from '../../core/exit-code.ts';
 import type { FileChange } from '../../core/file-change.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { SyncPlan } from '../../engine/ports.ts';
-import { LiveUpdatePlanner } from '../adapters/sync-planner.ts';
+import { LiveUpdatePlanner, liveUpdateOf } from '../adapters/sync-planner.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type ImageSource, openCaches, selectImages } from './image-selection.ts';
 
@@ -118,7 +118,7 @@ async function liveUpdates(
   });
   const out = new Map<string, SyncPlan>();
   for (const image of images) {
-    if (!image.liveUpdate || !byName.get(image.name)?.rebuild) continue;
+    if (!liveUpdateOf(image) || !byName.get(image.name)?.rebuild) continue;
     const changes: FileChange[] = [];
     for (const p of changed) {
       const absolute = path.resolve(image.context, p);
