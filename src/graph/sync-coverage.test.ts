@@ -49,6 +49,10 @@ describe('which batch may sync', () => {
     });
   });
 
+  it('rebuilds when a rule’s whole source is deleted', () => {
+    expect(coverage(hello, site, [change('site', 'unlink')])).toEqual({ kind: 'rebuild', why: 'site was deleted' });
+  });
+
   it('keeps only the last change of a path (added then deleted is a delete)', () => {
     const r = coverage(hello, site, [change('site/a.html', 'add'), change('site/a.html', 'unlink')]);
     expect(r).toEqual({ kind: 'sync', files: [{ path: 'site/a.html', containerPath: '/srv/a.html', kind: 'delete' }] });

@@ -78,6 +78,9 @@ export function syncCoverage(input: SyncCoverageInput): SyncCoverage {
     }
     const places = placesOf(input.rules, relative);
     if (places.length === 0) return { kind: 'rebuild', why: `${relative} is not synced` };
+    // A rule's whole source gone: the build decides what that means (COPY fails), not an `rm -rf` of the destination.
+    if (change.kind === 'unlink' && input.rules.some((r) => r.from === relative))
+      return { kind: 'rebuild', why: `${relative} was deleted` };
     const misplaced = wrongPlace(model, input.target, relative, places);
     if (misplaced) return { kind: 'rebuild', why: misplaced };
     for (const containerPath of places) files.push({ path: relative, containerPath, kind: change.kind === 'unlink' ? 'delete' : 'write' });
