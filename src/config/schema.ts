@@ -141,9 +141,9 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
         check(option, value, keyPath, fileOf, trial);
         if (trial.length === 0) return;
       }
-      // One option of the value's own kind (e.g. the list form): its own diagnostics name the exact key.
+      // A list or object meant for the one option of that kind: that option's diagnostics name the exact key inside it.
       const sameKind = schema.options.filter((o) => kindOf(o) === valueKind(value));
-      if (sameKind.length === 1 && sameKind[0]) {
+      if (sameKind.length === 1 && sameKind[0] && (valueKind(value) === 'array' || valueKind(value) === 'object')) {
         check(sameKind[0], value, keyPath, fileOf, out);
         return;
       }
