@@ -207,7 +207,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'sync-failed':
       return updateResource(state, action.resource, (r) => ({
         ...endPhase(r, 'sync', action.at),
-        sync: { kind: 'failed', message: `${action.problem.message}; rebuilding` },
+        sync: { kind: 'failed', message: action.problem.message, fix: action.problem.fix, lasting: action.lasting },
       }));
     case 'sync-skipped':
       return updateResource(state, action.resource, (r) => ({ ...r, sync: { kind: 'skipped', why: action.why } }));

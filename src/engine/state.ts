@@ -58,7 +58,7 @@ export type SyncNote =
       readonly resync: boolean;
     }
   | { readonly kind: 'skipped'; readonly why: string }
-  | { readonly kind: 'failed'; readonly message: string };
+  | { readonly kind: 'failed'; readonly message: string; readonly fix: string | undefined; readonly lasting: boolean };
 
 export interface ImageState {
   readonly name: string;

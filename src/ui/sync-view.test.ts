@@ -69,6 +69,9 @@ describe('a sync iteration in the UI and the plain report', () => {
       },
       lasting: true,
     });
+    expect(toView(store.getState(), detail, t1 + 200).detail?.images).toContain(
+      'live update failed (rebuilds instead until the Dockerfile changes): /srv is owned by root and the container runs as 10001 · fix: RUN chown',
+    );
     const lines = sink.text().split('\n');
     expect(lines).toContain('[hello] syncing /srv/index.html');
     expect(lines).toContain('[hello] failed: sync-permission-denied: /srv is owned by root and the container runs as 10001');

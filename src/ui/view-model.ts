@@ -357,8 +357,10 @@ function syncLine(r: ResourceState): string | undefined {
       return `live update: ${describeSync(note)}`;
     case 'skipped':
       return sanitizeLine(`live update: rebuild: ${note.why}`);
-    case 'failed':
-      return sanitizeLine(`live update failed: ${note.message}`);
+    case 'failed': {
+      const after = note.lasting ? 'rebuilds instead until the Dockerfile changes' : 'rebuilt instead';
+      return sanitizeLine(`live update failed (${after}): ${note.message}${note.fix ? ` · fix: ${note.fix}` : ''}`);
+    }
     default:
       return unreachable(note);
   }
