@@ -82,7 +82,14 @@ export type Action =
   | { readonly type: 'sync-failed'; readonly at: number; readonly resource: string; readonly problem: Problem; readonly lasting: boolean }
   /** A resource with live update rebuilds instead, and why (`requirements.txt is not synced`). */
   | { readonly type: 'sync-skipped'; readonly at: number; readonly resource: string; readonly why: string }
-  | { readonly type: 'iteration-completed'; readonly at: number; readonly iteration: number; readonly ok: boolean }
+  | {
+      readonly type: 'iteration-completed';
+      readonly at: number;
+      readonly iteration: number;
+      readonly ok: boolean;
+      /** How its resources were updated: files copied into running containers (`sync`), images built and rolled out (`build`), or both. */
+      readonly kind?: 'sync' | 'build' | 'mixed';
+    }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
   /** A component is down: the iteration's unfinished work waits for it while it is probed. */
   | { readonly type: 'work-held'; readonly at: number; readonly hold: Hold }

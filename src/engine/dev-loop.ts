@@ -3,7 +3,7 @@ import type { SeenFileChange } from '../core/file-change.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
 import { HeldWork } from './held-work.ts';
-import { LiveUpdates, type SyncWork } from './live-updates.ts';
+import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
@@ -281,7 +281,11 @@ export class DevLoop {
       if (!this.#stopped) this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
       return;
     }
-    this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });
+    const kind = iterationKind(
+      this.#o.store.getState(),
+      affected.map((r) => r.name),
+    );
+    this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok, kind });
     if (this.#stopped) return;
     this.#holds.afterIteration(
       affected.map((r) => r.name),

@@ -61,9 +61,14 @@ const deniedOnce: SyncFailure = {
 describe('live update in the loop', () => {
   it('a covered change is synced: no build, no rollout, ready again, ahead of the image', async () => {
     const r = liveRig();
+    const completed: unknown[] = [];
+    r.store.subscribe((a) => {
+      if (a.type === 'iteration-completed') completed.push(a.kind);
+    });
     await r.loop.start();
     r.tags.web = 't2';
     await r.loop.changes(r.change('/p/site/index.html'));
+    expect(completed).toEqual(['build', 'sync']);
     expect(r.synced).toEqual([{ files: ['/srv/index.html'], runs: 0 }]);
     expect(r.built).toEqual(['web:t1']);
     expect(r.deployed).toHaveLength(1);

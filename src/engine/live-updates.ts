@@ -2,7 +2,7 @@ import type { FileChange } from '../core/file-change.ts';
 import type { Action } from './actions.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { ImagePlan, LiveUpdater, SyncFile, SyncPlanner } from './ports.ts';
-import type { ResourceState } from './state.ts';
+import type { EngineState, ResourceState } from './state.ts';
 
 /** What a resource's live update copies in this iteration, per image. */
 export interface SyncWork {
@@ -188,4 +188,13 @@ export class LiveUpdates {
     }
     this.#ahead.set(resource, byImage);
   }
+}
+
+/** How an iteration's resources were updated, from their timelines: a resource synced and never built nor deployed counts as `sync`. */
+export function iterationKind(state: EngineState, resources: readonly string[]): 'sync' | 'build' | 'mixed' {
+  const synced = resources.filter((name) => {
+    const phases = state.resources[name]?.timeline?.phases.map((p) => p.name) ?? [];
+    return phases.includes('sync') && !phases.some((p) => p === 'build' || p === 'deliver' || p === 'apply' || p === 'patch');
+  });
+  return synced.length === 0 ? 'build' : synced.length === resources.length ? 'sync' : 'mixed';
 }

@@ -66,6 +66,7 @@ describeWithCluster('live update on the example app', (env) => {
       expect(hello?.deployedTags['hello-web']).toBe(deployed);
       expect(hello?.syncedTags?.['hello-web']).toBeDefined();
       expect(hello?.timeline?.phases.map((p) => p.name)).toEqual(['plan', 'sync']);
+      expect(loop.events().some((e) => e.event === 'iteration-completed' && e.kind === 'sync')).toBe(true);
       expect(
         loop.events().some((e) => e.event === 'sync-completed' && typeof e.bytes === 'number' && typeof e.durationMs === 'number'),
       ).toBe(true);

@@ -214,7 +214,9 @@ export class PlainReporter implements Reporter {
         const took = since === undefined ? '' : ` in ${formatDuration(action.at - since)}`;
         this.#line(
           'devloop',
-          action.ok ? `iteration ${action.iteration} done${took}` : c.red(`iteration ${action.iteration} failed${took}`),
+          action.ok
+            ? `iteration ${action.iteration} done${took}${action.kind === 'sync' ? ' (live update)' : ''}`
+            : c.red(`iteration ${action.iteration} failed${took}`),
         );
         return;
       }
