@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { burst } from './scenarios/burst.ts';
 import { delivery } from './scenarios/delivery.ts';
 import { editToReady } from './scenarios/edit-to-ready.ts';
+import { liveUpdate } from './scenarios/live-update.ts';
 import { noOp } from './scenarios/no-op.ts';
 import { restart } from './scenarios/restart.ts';
 import { scale } from './scenarios/scale.ts';
@@ -12,7 +13,7 @@ import type { Scenario } from './support/report.ts';
 import { type BenchReport, renderSummary, type ScenarioOutcome } from './support/summary.ts';
 import { openEnvironment, repoRoot } from './support/test-env.ts';
 
-const scenarios: readonly Scenario[] = [editToReady, noOp, restart, scale, delivery, burst];
+const scenarios: readonly Scenario[] = [editToReady, noOp, restart, scale, delivery, burst, liveUpdate];
 
 const usage = `usage: npm run bench -- [scenario…] [--iterations N] [--idle-seconds S] [--list]
 

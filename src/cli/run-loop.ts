@@ -103,6 +103,8 @@ export class LoopSupervisor {
       deliverer: session.value.deliverer,
       deployer: session.value.deployer,
       logFollower: session.value.logFollower,
+      syncPlanner: session.value.syncPlanner,
+      liveUpdater: session.value.liveUpdater,
       probe: session.value.probe,
       onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,

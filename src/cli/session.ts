@@ -22,7 +22,9 @@ import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
 import { sessionProbe } from './adapters/component-probe.ts';
 import { DockerImages } from './adapters/docker-images.ts';
 import { KubeDeployer } from './adapters/kube-deployer.ts';
+import { KubeLiveUpdater } from './adapters/kube-live-updater.ts';
 import { KubeLogFollower } from './adapters/kube-log-follower.ts';
+import { LiveUpdatePlanner } from './adapters/sync-planner.ts';
 import type { CliContext } from './cli-context.ts';
 import { openConfiguredContext } from './configured-context.ts';
 
@@ -36,6 +38,9 @@ export interface Session {
   readonly deliverer: ClusterDeliverer;
   readonly deployer: KubeDeployer;
   readonly logFollower: KubeLogFollower;
+  /** Live update: which changes may be copied into running containers, and the copying. */
+  readonly syncPlanner: LiveUpdatePlanner;
+  readonly liveUpdater: KubeLiveUpdater;
   /** Asks the registry, Docker or the API server whether it answers again, for work held while it was down. */
   readonly probe: ComponentProbe;
   readonly contexts: readonly BuildContext[];
@@ -122,7 +127,9 @@ export async function openSession(
     isManifest: (file) => manifestMatchers.some((m) => m.test(file)),
   };
   const probe = sessionProbe({ docker, deliverer, deployer });
-  return ok({ config, client, objects, model, images, deliverer, deployer, logFollower, probe, contexts, index });
+  const syncPlanner = new LiveUpdatePlanner({ config, latestPlan: (image) => images.latestPlan(image) });
+  const liveUpdater = new KubeLiveUpdater({ client, config, objects, fs: ctx.fs });
+  return ok({ config, client, objects, model, images, deliverer, deployer, logFollower, syncPlanner, liveUpdater, probe, contexts, index });
 }
 
 /** The images each resource runs: its container map, or the devloop images its workload's containers name. */

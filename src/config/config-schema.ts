@@ -42,6 +42,40 @@ export const configSchema: Schema = {
           dependsOn: stringList,
           ignore: stringList,
           allowOutsideProject: { type: 'boolean' },
+          sync: {
+            type: 'union',
+            description: "'infer' or a list of { from, to }",
+            options: [
+              { type: 'string', oneOf: ['infer'] },
+              {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['from', 'to'],
+                  fields: {
+                    from: {
+                      type: 'string',
+                      pattern: /^(?!\/)(?!\.\.(\/|$))(?!.*\/\.\.(\/|$))/,
+                      patternText: 'a path relative to the context, inside it',
+                    },
+                    to: { type: 'string', pattern: /^\/./, patternText: 'an absolute path in the container (not "/")' },
+                  },
+                },
+              },
+            ],
+          },
+          run: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['command'],
+              fields: {
+                command: { type: 'array', items: { type: 'string', pattern: /./, patternText: 'a non-empty word' } },
+                when: stringList,
+              },
+            },
+          },
+          syncMode: { type: 'string', oneOf: ['auto', 'off'] },
           repository: {
             type: 'string',
             pattern: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/,

@@ -63,6 +63,9 @@ function resolveImage(name: string, image: ImageConfig, rootDir: string): Resolv
     ignore: image.ignore ?? [],
     repository: image.repository ?? name,
     allowOutsideProject: image.allowOutsideProject ?? false,
+    ...(image.sync === undefined ? {} : { sync: image.sync === 'infer' ? 'infer' : image.sync.map((r) => ({ from: r.from, to: r.to })) }),
+    run: (image.run ?? []).map((r) => ({ command: r.command, when: r.when ?? [] })),
+    syncMode: image.syncMode ?? (image.sync === undefined ? 'off' : 'auto'),
   };
 }
 

@@ -32,6 +32,12 @@ export interface ResolvedImage {
   readonly repository: string;
   /** True when the config allows the context or Dockerfile to lie outside the project root. */
   readonly allowOutsideProject?: boolean;
+  /** Live update rules as written (`infer`: from the target stage's COPY instructions); undefined without `sync`. */
+  readonly sync?: readonly { readonly from: string; readonly to: string }[] | 'infer';
+  /** Commands run in each synced container after a sync that touched `when` (every sync when `when` is empty). */
+  readonly run?: readonly { readonly command: readonly string[]; readonly when: readonly string[] }[];
+  /** `auto` when `sync` is set, unless the config says `off`. */
+  readonly syncMode?: 'auto' | 'off';
 }
 
 /** Where a BuildKit secret comes from: an environment variable, or an absolute file path. */

@@ -27,3 +27,25 @@ describe('registry credentials in the config', () => {
     expect(withoutCredentials('localhost:5000')).toBe('localhost:5000');
   });
 });
+
+describe('live-update settings', () => {
+  const errors = (image: Record<string, unknown>) => {
+    const out: Diagnostic[] = [];
+    check(configSchema, { images: { web: { context: 'app', ...image } } }, '', () => 'devloop.config.ts', out);
+    return out;
+  };
+
+  it('accepts rules, infer, run steps and the mode', () => {
+    expect(
+      errors({ sync: [{ from: 'site', to: '/srv' }], run: [{ command: ['sh', '-c', 'kill -HUP 1'], when: ['site/**/*.conf'] }] }),
+    ).toEqual([]);
+    expect(errors({ sync: 'infer', syncMode: 'off' })).toEqual([]);
+  });
+
+  it('names the rule that is wrong', () => {
+    expect(errors({ sync: [{ from: 'site', to: 'srv' }] })[0]).toMatchObject({ keyPath: 'images.web.sync[0].to' });
+    expect(errors({ sync: [{ from: '../x', to: '/srv' }] })[0]).toMatchObject({ keyPath: 'images.web.sync[0].from' });
+    expect(errors({ sync: 'guess' })[0]?.message).toBe('expected \'infer\' or a list of { from, to }, got string "guess"');
+    expect(errors({ syncMode: 'on' })[0]).toMatchObject({ keyPath: 'images.web.syncMode' });
+  });
+});

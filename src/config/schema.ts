@@ -141,6 +141,12 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
         check(option, value, keyPath, fileOf, trial);
         if (trial.length === 0) return;
       }
+      // A list or object meant for the one option of that kind: that option's diagnostics name the exact key inside it.
+      const sameKind = schema.options.filter((o) => kindOf(o) === valueKind(value));
+      if (sameKind.length === 1 && sameKind[0] && (valueKind(value) === 'array' || valueKind(value) === 'object')) {
+        check(sameKind[0], value, keyPath, fileOf, out);
+        return;
+      }
       fail('config-wrong-type', `expected ${schema.description}, got ${describe(value)}`);
       return;
     }
@@ -159,6 +165,14 @@ export function join(keyPath: string, key: string): string {
   const part = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
   if (!keyPath) return part;
   return part.startsWith('"') ? `${keyPath}[${part}]` : `${keyPath}.${part}`;
+}
+
+function kindOf(schema: Schema): string {
+  return schema.type === 'record' ? 'object' : schema.type;
+}
+
+function valueKind(value: unknown): string {
+  return Array.isArray(value) ? 'array' : typeof value;
 }
 
 function describe(value: unknown): string {

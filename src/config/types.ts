@@ -41,6 +41,29 @@ export interface ImageConfig {
    * config error, since the whole context is sent to Docker and walked.
    */
   allowOutsideProject?: boolean;
+  /**
+   * Live update: files to copy into the running containers instead of
+   * rebuilding, `{ from, to }` (from relative to the context, to absolute in
+   * the container), or `'infer'` to derive them from the target stage's COPY
+   * instructions. A change outside these, or one a RUN step reads, rebuilds.
+   */
+  sync?: SyncRuleConfig[] | 'infer';
+  /** Commands run in each synced container after a sync that touched `when` (globs relative to the context; every sync when absent). */
+  run?: RunStepConfig[];
+  /** `auto` (default when `sync` is set) syncs covered changes; `off` always rebuilds. */
+  syncMode?: 'auto' | 'off';
+}
+
+/** One live-update rule: a file or directory of the context and where it lives in the container. */
+export interface SyncRuleConfig {
+  from: string;
+  to: string;
+}
+
+/** A command run in each synced container after a sync. */
+export interface RunStepConfig {
+  command: string[];
+  when?: string[];
 }
 
 /** Where a BuildKit secret's content comes from: `{ env: 'NPM_TOKEN' }` or `{ file: '.secrets/npmrc' }`. */

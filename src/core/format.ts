@@ -51,3 +51,21 @@ export function errorText(error: unknown): string {
   }
   return (text.split('\n')[0] ?? '').slice(0, 300);
 }
+
+/** `812 B`, `4.2 kB`, `3.1 MB`: the size of what a sync moved. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+/** `1 file`, `3 files`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A sync in words: `synced 2 files into 1 pod (4.2 kB) in 85ms`. */
+export function describeSync(s: { files: number; pods: number; bytes: number; durationMs: number; resync: boolean }): string {
+  const what = s.resync ? 're-synced' : 'synced';
+  return `${what} ${plural(s.files, 'file')} into ${plural(s.pods, 'pod')} (${formatBytes(s.bytes)}) in ${formatDuration(s.durationMs)}`;
+}

@@ -57,7 +57,40 @@ export type Action =
       readonly unchanged: boolean;
     }
   | { readonly type: 'resource-failed'; readonly at: number; readonly resource: string; readonly problem: Problem }
-  | { readonly type: 'iteration-completed'; readonly at: number; readonly iteration: number; readonly ok: boolean }
+  /** Live update: the resource's changed files are copied into its running containers instead of rebuilding. */
+  | {
+      readonly type: 'sync-started';
+      readonly at: number;
+      readonly resource: string;
+      readonly images: readonly string[];
+      readonly files: readonly string[];
+    }
+  | {
+      readonly type: 'sync-completed';
+      readonly at: number;
+      readonly resource: string;
+      /** Image → the content tag the containers now match (not built: "synced ahead of image"). */
+      readonly tags: Readonly<Record<string, string>>;
+      /** Container paths written or deleted. */
+      readonly files: readonly string[];
+      readonly pods: readonly string[];
+      readonly bytes: number;
+      readonly durationMs: number;
+      /** True for a re-sync of everything synced since the image into pods that replaced synced ones. */
+      readonly resync: boolean;
+    }
+  /** The sync failed: the resource is rebuilt from the current files in this iteration. */
+  | { readonly type: 'sync-failed'; readonly at: number; readonly resource: string; readonly problem: Problem; readonly lasting: boolean }
+  /** A resource with live update rebuilds instead, and why (`requirements.txt is not synced`). */
+  | { readonly type: 'sync-skipped'; readonly at: number; readonly resource: string; readonly why: string }
+  | {
+      readonly type: 'iteration-completed';
+      readonly at: number;
+      readonly iteration: number;
+      readonly ok: boolean;
+      /** How its resources were updated: files copied into running containers (`sync`), images built and rolled out (`build`), or both. */
+      readonly kind?: 'sync' | 'build' | 'mixed';
+    }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
   /** A component is down: the iteration's unfinished work waits for it while it is probed. */
   | { readonly type: 'work-held'; readonly at: number; readonly hold: Hold }

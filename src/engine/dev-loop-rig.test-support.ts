@@ -4,7 +4,7 @@ import { manualTimers } from '../watch/manual-timers.ts';
 import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
 import type { LoopResource } from './loop-model.ts';
-import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, RolloutProgress } from './ports.ts';
+import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, LiveUpdater, RolloutProgress, SyncPlanner } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Store } from './store.ts';
 
@@ -13,7 +13,14 @@ import { Store } from './store.ts';
  * fakes for every port: failures are set per image or resource, components
  * answer probes as `answering` says, and time for probes moves by `timers`.
  */
-export function rig(options: { resources: LoopResource[]; tags: Record<string, string>; deps?: Record<string, string[]> }) {
+export function rig(options: {
+  resources: LoopResource[];
+  tags: Record<string, string>;
+  deps?: Record<string, string[]>;
+  /** Live update's fakes, when the test is about it. */
+  syncPlanner?: SyncPlanner;
+  liveUpdater?: LiveUpdater;
+}) {
   const tags = { ...options.tags };
   const built: string[] = [];
   const deployed: { resource: string; mode: 'apply' | 'patch'; refs: string[] }[] = [];
@@ -123,6 +130,8 @@ export function rig(options: { resources: LoopResource[]; tags: Record<string, s
     },
     timers: clock.timers,
     onFault: (error) => faults.push(error),
+    ...(options.syncPlanner ? { syncPlanner: options.syncPlanner } : {}),
+    ...(options.liveUpdater ? { liveUpdater: options.liveUpdater } : {}),
   });
   const change = (path: string): SeenFileChange[] => [{ path, kind: 'change', at: 900 }];
   return {

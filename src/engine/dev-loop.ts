@@ -3,6 +3,7 @@ import type { SeenFileChange } from '../core/file-change.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
 import { HeldWork } from './held-work.ts';
+import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopModel, LoopResource } from './loop-model.ts';
@@ -15,7 +16,9 @@ import type {
   ImageDeliverer,
   ImagePlan,
   ImagePlanner,
+  LiveUpdater,
   LogFollower,
+  SyncPlanner,
 } from './ports.ts';
 import type { Problem } from './problem.ts';
 import { Semaphore } from './semaphore.ts';
@@ -41,6 +44,9 @@ export interface DevLoopOptions {
   readonly probe?: ComponentProbe;
   /** The probe's waits. */
   readonly timers?: Timers;
+  /** Live update: decides which changes may be copied into running containers, and copies them. Without both, every change rebuilds. */
+  readonly syncPlanner?: SyncPlanner;
+  readonly liveUpdater?: LiveUpdater;
   /** An exception (a bug) in work the loop started by itself, e.g. a retry after a hold. */
   readonly onFault?: (error: unknown) => void;
 }
@@ -73,15 +79,34 @@ export class DevLoop {
   readonly #holds: HeldWork;
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Aborted by `stop()` only: a sync is not cut short by newer changes (it takes ~100 ms; the next one copies those). */
+  readonly #stopping = new AbortController();
   /** Watches of ready workloads for changes made outside devloop. */
   readonly #live: LiveWatches;
+  /** Files copied into running containers instead of rebuilding. */
+  readonly #liveUpdates: LiveUpdates;
 
   constructor(options: DevLoopOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     const { store, probe, timers, onFault } = options;
     this.#holds = new HeldWork({ store, now: this.#now, probe, timers, onFault });
-    this.#live = new LiveWatches({ store: options.store, deployer: options.deployer, now: this.#now, stopped: () => this.#stopped });
+    this.#liveUpdates = new LiveUpdates({
+      ...(options.syncPlanner ? { planner: options.syncPlanner } : {}),
+      ...(options.liveUpdater ? { updater: options.liveUpdater } : {}),
+      dispatch: (action) => this.#dispatch(action),
+      now: this.#now,
+    });
+    this.#live = new LiveWatches({
+      store: options.store,
+      deployer: options.deployer,
+      now: this.#now,
+      stopped: () => this.#stopped,
+      // A pod that replaced a synced one runs the image: copy the synced files into it again.
+      onHealed: (resource) => {
+        if (this.#liveUpdates.requestResync(resource)) void this.#enqueue([], false).catch((error: unknown) => onFault?.(error));
+      },
+    });
   }
 
   #dispatch(action: Action): void {
@@ -126,10 +151,12 @@ export class DevLoop {
   /** Cancels the running iteration; resolves when its work has stopped. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#holds.end(undefined);
     this.#current?.abort.abort(new Superseded('stopping'));
     await this.#current?.done.catch(() => undefined);
     this.#live.stopAll();
+    this.#o.liveUpdater?.stopAll?.();
     this.#o.logFollower.stopAll();
   }
 
@@ -144,7 +171,8 @@ export class DevLoop {
     const next = previous.then(async () => {
       if (this.#stopped) return;
       const changes = this.#pending.splice(0);
-      if (!firstPass && changes.length === 0 && this.#manualTriggers.size === 0 && this.#retry.size === 0) return;
+      const nothingAsked = this.#manualTriggers.size === 0 && this.#retry.size === 0 && !this.#liveUpdates.resyncPending;
+      if (!firstPass && changes.length === 0 && nothingAsked) return;
       await this.#runIteration(changes, firstPass);
     });
     // An iteration that threw (a bug) must not stop the ones queued after it;
@@ -189,6 +217,9 @@ export class DevLoop {
     const manifestChanged = changes.some((c) => model.isManifest(c.path));
     const state = store.getState();
     const affected: LoopResource[] = [];
+    /** Resources that must take the build path whatever live update could do. */
+    const forced = new Set<string>();
+    this.#liveUpdates.note(model.resources, changes);
     for (const resource of model.resources) {
       const current = state.resources[resource.name];
       const stale =
@@ -197,19 +228,33 @@ export class DevLoop {
         manifestChanged ||
         current?.phase === 'failed' ||
         this.#live.drifted(resource.name) ||
-        resource.images.some((image) => plans.get(image)?.tag !== current?.deployedTags[image]);
+        resource.images.some((image) => plans.get(image)?.tag !== (current?.syncedTags?.[image] ?? current?.deployedTags[image]));
       const retried = this.#retry.delete(resource.name);
       const triggered = this.#manualTriggers.delete(resource.name) || retried;
-      if (!stale && !triggered) continue;
+      if (triggered || firstPass || manifestChanged) forced.add(resource.name);
+      if (!stale && !triggered && !this.#liveUpdates.wantsResync(resource.name)) {
+        this.#liveUpdates.current(resource.name, false);
+        continue;
+      }
       if (resource.trigger === 'manual' && !triggered && !firstPass) {
         this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: 'changes pending: press t to deploy' });
         continue;
       }
       affected.push(resource);
     }
-    for (const r of affected) this.#live.stop(r.name);
     this.#dispatch({ type: 'iteration-started', at: this.#now(), iteration, resources: affected.map((r) => r.name), changeSeenAt });
     this.#dispatch({ type: 'plan-completed', at: this.#now(), startedAt: plannedAt, plans: planned.value });
+    const syncs = new Map<string, SyncWork>();
+    for (const r of affected) {
+      const current = state.resources[r.name];
+      // `syncing`: a sync whose iteration newer changes superseded; the containers still run the image plus earlier syncs.
+      const running = current?.phase === 'ready' || current?.phase === 'syncing';
+      const eligible = !forced.has(r.name) && this.#applied.has(r.name) && running && !this.#live.drifted(r.name);
+      const work = await this.#liveUpdates.decide(r, plans, current, eligible);
+      if (work) syncs.set(r.name, work);
+      // A synced resource keeps its pods, so its watch for changes made outside devloop goes on.
+      else this.#live.stop(r.name);
+    }
     if (affected.length === 0) {
       this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok: true });
       return;
@@ -218,7 +263,7 @@ export class DevLoop {
     const abort = new AbortController();
     const tags = new Map<string, string>();
     for (const r of affected) for (const image of r.images) tags.set(image, plans.get(image)?.tag ?? '');
-    const done = this.#runResources(affected, plans, manifestChanged, abort.signal);
+    const done = this.#runResources(affected, plans, manifestChanged, abort.signal, syncs);
     this.#current = { abort, done, tags };
     let ok = false;
     try {
@@ -236,7 +281,11 @@ export class DevLoop {
       if (!this.#stopped) this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
       return;
     }
-    this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok });
+    const kind = iterationKind(
+      this.#o.store.getState(),
+      affected.map((r) => r.name),
+    );
+    this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok, kind });
     if (this.#stopped) return;
     this.#holds.afterIteration(
       affected.map((r) => r.name),
@@ -252,6 +301,7 @@ export class DevLoop {
     plans: Map<string, ImagePlan>,
     reapply: boolean,
     signal: AbortSignal,
+    syncs: ReadonlyMap<string, SyncWork> = new Map(),
   ): Promise<boolean> {
     const { model } = this.#o;
     const slots = new Semaphore(model.buildConcurrency);
@@ -279,7 +329,16 @@ export class DevLoop {
     const settle = (resource: LoopResource): Promise<boolean> => {
       let promise = ready.get(resource.name);
       if (!promise) {
-        promise = this.#deployResource(resource, { deliver, settle, byName, reapply, signal });
+        const deploy = () => this.#deployResource(resource, { deliver, settle, byName, reapply, signal });
+        const work = syncs.get(resource.name);
+        // A failed sync falls back to the build path in the same iteration, from the current files.
+        promise = work
+          ? this.#liveUpdates.run(resource.name, work, this.#stopping.signal).then((synced) => {
+              if (synced || signal.aborted) return synced;
+              this.#live.stop(resource.name);
+              return deploy();
+            })
+          : deploy();
         ready.set(resource.name, promise);
       }
       return promise;
@@ -381,6 +440,7 @@ export class DevLoop {
     if (signal.aborted) throw new Superseded('superseded');
     if (!deployed.ok) return this.#fail(resource.name, deployed.error);
     this.#applied.add(resource.name);
+    this.#liveUpdates.current(resource.name, true);
     const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.deployRef.slice(i.deployRef.lastIndexOf(':') + 1)]));
     this.#dispatch({ type: 'deploy-completed', at: this.#now(), resource: resource.name, tags });
     this.#o.logFollower.follow(resource.name, (line) => this.#o.logs.append(line));

@@ -15,11 +15,20 @@ export class LiveWatches {
   readonly #deployer: Deployer;
   readonly #now: () => number;
   readonly #stopped: () => boolean;
+  readonly #onHealed: ((resource: string) => void) | undefined;
   #handles = new Map<string, { stop(): void }>();
   /** Resources running an image devloop did not deploy. */
   #drifted = new Set<string>();
 
-  constructor(options: { store: Store; deployer: Deployer; now: () => number; stopped: () => boolean }) {
+  constructor(options: {
+    store: Store;
+    deployer: Deployer;
+    now: () => number;
+    stopped: () => boolean;
+    /** Every wanted pod is ready again after one was deleted or not ready, or a container restarted: it starts from the image's files. */
+    onHealed?: (resource: string) => void;
+  }) {
+    this.#onHealed = options.onHealed;
     this.#store = options.store;
     this.#deployer = options.deployer;
     this.#now = options.now;
@@ -74,7 +83,7 @@ export class LiveWatches {
         case 'replicas':
           if (change.ready < change.wanted) report(`${change.ready} of ${change.wanted} pods ready`, change);
           else if (this.#drifted.has(resource)) report('ready, running an image devloop did not deploy', change);
-          else
+          else {
             dispatch({
               type: 'resource-ready',
               at: this.#now(),
@@ -82,6 +91,11 @@ export class LiveWatches {
               progress: { message: 'ready', podsReady: change.ready, podsWanted: change.wanted },
               unchanged: true,
             });
+            this.#onHealed?.(resource);
+          }
+          return;
+        case 'container-restarted':
+          this.#onHealed?.(resource);
           return;
         default:
           unreachable(change);

@@ -3,6 +3,9 @@
  *
  * ```
  * idle ─► queued ─► building ─► delivering ─► deploying ─► rolling-out ─► ready
+ *           │ ▲                                                              ▲
+ *           │ └── syncing (live update) ─────────────────────────────────────┘
+ *           │        └──► building … (the sync failed: rebuild)
  *           ▲  │        │            │             │             │
  *           │  └────────┴────────────┴─────────────┴─────────────┴──► failed
  *           └──────────── a new change (from any state) ◄────────────────┘
@@ -11,9 +14,9 @@
  * `queued` may skip ahead (nothing to build → delivering or deploying, nothing
  * changed at all → ready). An illegal transition is a bug and throws.
  */
-export type Phase = 'idle' | 'queued' | 'building' | 'delivering' | 'deploying' | 'rolling-out' | 'ready' | 'failed';
+export type Phase = 'idle' | 'queued' | 'syncing' | 'building' | 'delivering' | 'deploying' | 'rolling-out' | 'ready' | 'failed';
 
-const order: readonly Phase[] = ['queued', 'building', 'delivering', 'deploying', 'rolling-out', 'ready'];
+const order: readonly Phase[] = ['queued', 'syncing', 'building', 'delivering', 'deploying', 'rolling-out', 'ready'];
 
 /** Whether `from → to` is allowed. */
 export function canTransition(from: Phase, to: Phase): boolean {

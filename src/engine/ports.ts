@@ -80,7 +80,9 @@ export interface RolloutProgress {
 export type LiveChange =
   | { readonly kind: 'image-changed'; readonly container: string; readonly expected: string; readonly actual: string }
   | { readonly kind: 'pod-deleted'; readonly pod: string }
-  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number };
+  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number }
+  /** A container restarted inside its pod (it runs the image's files again) and is ready. */
+  | { readonly kind: 'container-restarted'; readonly pod: string; readonly container: string };
 
 export interface Deployer {
   /** Server-side applies the manifests of `resources` with the given images injected. */
@@ -117,4 +119,56 @@ export type Component = 'registry' | 'docker' | 'kube-api';
 export interface ComponentProbe {
   /** True when the component answers a cheap request now (registry `GET /v2/`, `docker version`, an API read). */
   answers(component: Component, signal: AbortSignal): Promise<boolean>;
+}
+
+/** A file of a live update: copied from the project into the container, or deleted there. */
+export interface SyncFile {
+  /** Absolute path in the project (also for a deletion: what was deleted). */
+  readonly localPath: string;
+  /** Absolute path in the container. */
+  readonly containerPath: string;
+  readonly kind: 'write' | 'delete';
+}
+
+/**
+ * The live-update answer for one image and the changes since its containers
+ * last matched a known state: copy these files (then run these commands), or
+ * rebuild and why. `key` names the Dockerfile it was decided against, so a
+ * live update found impossible stays off until the Dockerfile changes.
+ */
+export type SyncPlan =
+  | { readonly kind: 'sync'; readonly files: readonly SyncFile[]; readonly runs: readonly (readonly string[])[]; readonly key: string }
+  | { readonly kind: 'rebuild'; readonly why: string; readonly key: string };
+
+export interface SyncPlanner {
+  /** Undefined when the image has no live update (or was not planned). */
+  planSync(image: string, changes: readonly FileChange[]): Promise<SyncPlan | undefined>;
+}
+
+/** What one sync did. */
+export interface SyncReport {
+  readonly pods: readonly string[];
+  readonly files: number;
+  readonly bytes: number;
+}
+
+/** A failed sync: the problem in plain words, and whether every later sync of this image would fail the same way. */
+export interface SyncFailure {
+  readonly problem: Problem;
+  readonly lasting: boolean;
+}
+
+export interface LiveUpdater {
+  /** Copies the files into every ready pod of the resource running the image, in parallel, then runs the commands there. */
+  sync(
+    request: {
+      readonly resource: string;
+      readonly image: string;
+      readonly files: readonly SyncFile[];
+      readonly runs: readonly (readonly string[])[];
+    },
+    signal: AbortSignal,
+  ): Promise<Result<SyncReport, SyncFailure>>;
+  /** Stops what it keeps running between syncs (pod watches). */
+  stopAll?(): void;
 }

@@ -4,7 +4,7 @@
  * message, what to do, and supporting lines (build output, last logs).
  */
 export interface Problem {
-  readonly stage: 'config' | 'plan' | 'build' | 'deliver' | 'deploy' | 'rollout';
+  readonly stage: 'config' | 'plan' | 'sync' | 'build' | 'deliver' | 'deploy' | 'rollout';
   readonly reason: string;
   readonly message: string;
   readonly fix?: string;

@@ -134,7 +134,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
         startPhase(
           advance(
             endPhase(
-              endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags } }, 'apply', action.at, 'API server'),
+              endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags }, syncedTags: {} }, 'apply', action.at, 'API server'),
               'patch',
               action.at,
               'API server',
@@ -181,6 +181,37 @@ export function reduce(state: EngineState, action: Action): EngineState {
       for (const name of action.hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: undefined }));
       return next;
     }
+    case 'sync-started':
+      return updateResource(state, action.resource, (r) => startPhase(advance({ ...r, waiting: undefined }, 'syncing'), 'sync', action.at));
+    case 'sync-completed':
+      return updateResource(state, action.resource, (r) => {
+        const ended = endPhase(r, 'sync', action.at, 'tar over the exec API');
+        const timeline = ended.timeline && { ...ended.timeline, readyAt: action.at };
+        const note = {
+          kind: 'synced',
+          files: action.files.length,
+          pods: action.pods.length,
+          bytes: action.bytes,
+          durationMs: action.durationMs,
+          resync: action.resync,
+        } as const;
+        return {
+          ...ended,
+          phase: r.phase === 'ready' ? 'ready' : transition(r.name, r.phase, 'ready'),
+          problem: undefined,
+          syncedTags: { ...r.syncedTags, ...action.tags },
+          sync: note,
+          timeline: action.resync ? r.timeline : timeline,
+          lastEditToReadyMs: action.resync || !timeline ? r.lastEditToReadyMs : action.at - timeline.changeSeenAt,
+        };
+      });
+    case 'sync-failed':
+      return updateResource(state, action.resource, (r) => ({
+        ...endPhase(r, 'sync', action.at),
+        sync: { kind: 'failed', message: action.problem.message, fix: action.problem.fix, lasting: action.lasting },
+      }));
+    case 'sync-skipped':
+      return updateResource(state, action.resource, (r) => ({ ...r, sync: { kind: 'skipped', why: action.why } }));
     case 'iteration-completed':
     case 'iteration-superseded':
     case 'trigger-requested':

@@ -6,7 +6,7 @@ import type { Problem } from './problem.ts';
 
 /** One timed step of an iteration. */
 export interface PhaseTiming {
-  readonly name: 'plan' | 'build' | 'deliver' | 'apply' | 'patch' | 'rollout';
+  readonly name: 'plan' | 'sync' | 'build' | 'deliver' | 'apply' | 'patch' | 'rollout';
   readonly startedAt: number;
   readonly endedAt: number | undefined;
   /** What did the work, e.g. `buildx build`, `docker push`, `API server`: known when the phase ends. */
@@ -39,7 +39,28 @@ export interface ResourceState {
   readonly pendingManual: boolean;
   readonly timeline: Timeline | undefined;
   readonly lastEditToReadyMs: number | undefined;
+  /**
+   * Image → content tag of files synced into the running containers since the
+   * image was deployed ("synced ahead of image"); a pod that replaces one gets
+   * them again. Empty once a rebuild is deployed.
+   */
+  readonly syncedTags?: Readonly<Record<string, string>>;
+  /** The last live update: what it did, or why it did not (`rebuild: requirements.txt is not synced`). */
+  readonly sync?: SyncNote;
 }
+
+/** The last live-update event of a resource, for the UI. */
+export type SyncNote =
+  | {
+      readonly kind: 'synced';
+      readonly files: number;
+      readonly pods: number;
+      readonly bytes: number;
+      readonly durationMs: number;
+      readonly resync: boolean;
+    }
+  | { readonly kind: 'skipped'; readonly why: string }
+  | { readonly kind: 'failed'; readonly message: string; readonly fix: string | undefined; readonly lasting: boolean };
 
 export interface ImageState {
   readonly name: string;

@@ -111,7 +111,8 @@ export interface ExecRequest {
   readonly pod: string;
   readonly container: string;
   readonly command: readonly string[];
-  readonly stdin?: string;
+  /** Sent, then stdin is closed (a tar stream for a sync is bytes). */
+  readonly stdin?: string | Uint8Array;
   readonly signal?: AbortSignal;
 }
 
@@ -119,6 +120,8 @@ export interface ExecResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The API's words when the command did not succeed, e.g. the runtime's `executable file not found in $PATH`. */
+  readonly message?: string;
 }
 
 export interface ForwardRequest {

@@ -141,6 +141,7 @@ export class NodeKubeClient implements KubeClient {
         },
       });
     const stdin = request.stdin === undefined ? null : PassThrough.from([request.stdin]);
+    let message: string | undefined;
     try {
       const exitCode = await new Promise<number>((resolve, reject) => {
         new Exec(this.#config)
@@ -159,6 +160,7 @@ export class NodeKubeClient implements KubeClient {
             false,
             (status) => {
               if (status.status === 'Success') return resolve(0);
+              message = status.message;
               const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
               resolve(cause?.message ? Number(cause.message) : 1);
             },
@@ -168,8 +170,11 @@ export class NodeKubeClient implements KubeClient {
             ws.on('close', () => setTimeout(() => reject(new Error('exec closed without a status')), 1000));
           }, reject);
       });
-      return ok({ exitCode, stdout, stderr });
+      return ok({ exitCode, stdout, stderr, ...(message ? { message } : {}) });
     } catch (error) {
+      // The WebSocket upgrade refused: a pod that is gone answers 404, a container not running 400.
+      const refused = /Unexpected server response: (\d{3})/.exec(String((error as Error)?.message ?? ''));
+      if (refused) return err(statusError(Number(refused[1]), `pod ${request.pod}: ${refused[0]}`));
       return err(toKubeError(error));
     }
   }

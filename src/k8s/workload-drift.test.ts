@@ -109,4 +109,21 @@ describe('watchWorkload', () => {
     expect(changes).toEqual([]);
     handle.stop();
   });
+
+  it('reports a container that restarted inside its pod once it is ready again', async () => {
+    const client = new FakeKubeClient();
+    client.put(deployment('reg/web:devloop-1', 1));
+    const status = (restartCount: number, ready: boolean) => ({ containerStatuses: [{ name: 'app', restartCount, ready }] });
+    client.put({ ...pod('web-a', 'reg/web:devloop-1'), status: status(0, true) });
+    const { changes, handle } = start(client);
+    await tick();
+    client.put({ ...pod('web-a', 'reg/web:devloop-1'), status: status(1, false) });
+    await tick();
+    expect(changes).toEqual([]);
+    client.put({ ...pod('web-a', 'reg/web:devloop-1'), status: status(1, true) });
+    client.put({ ...pod('web-a', 'reg/web:devloop-1'), status: status(1, true) });
+    await tick();
+    expect(changes).toEqual([{ kind: 'container-restarted', pod: 'web-a', container: 'app' }]);
+    handle.stop();
+  });
 });

@@ -8,7 +8,9 @@ export type WorkloadChange =
   /** A pod of the workload was deleted (by hand, by eviction, …); the Deployment replaces it. */
   | { readonly kind: 'pod-deleted'; readonly pod: string }
   /** Ready replicas against wanted ones, whenever the pair changes. */
-  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number };
+  | { readonly kind: 'replicas'; readonly ready: number; readonly wanted: number }
+  /** A container of a pod restarted (a new container from the image) and is ready again. */
+  | { readonly kind: 'container-restarted'; readonly pod: string; readonly container: string };
 
 /** What `watchWorkload` follows. */
 export interface WatchWorkloadOptions {
@@ -66,8 +68,23 @@ export function watchWorkload(options: WatchWorkloadOptions): WatchHandle {
     deletedPods.add(name);
     onChange({ kind: 'pod-deleted', pod: name });
   };
+  // Restart counts as first seen; a higher count is reported once that container is ready again.
+  const restarts = new Map<string, number>();
+  const noteRestarts = (pod: Pod, baseline: boolean) => {
+    for (const status of pod.status?.containerStatuses ?? []) {
+      const key = `${pod.metadata.name}/${status.name}`;
+      const count = status.restartCount ?? 0;
+      const seen = restarts.get(key);
+      if (seen === undefined || baseline) restarts.set(key, count);
+      else if (count > seen && status.ready) {
+        restarts.set(key, count);
+        onChange({ kind: 'container-restarted', pod: pod.metadata.name, container: status.name });
+      }
+    }
+  };
   const pods = client.watch({ kind: 'Pod', namespace, labelSelector }, (event) => {
     if (event.type === 'sync') {
+      for (const o of event.objects) noteRestarts(o as Pod, !restarts.size);
       // A deletion that began before the watch did: a ready pod that is terminating, or already gone, in the first listing.
       const listed = new Map(event.objects.map((o) => [o.metadata.name, o as Pod]));
       for (const name of options.readyPods ?? []) {
@@ -77,9 +94,12 @@ export function watchWorkload(options: WatchWorkloadOptions): WatchHandle {
       }
       return;
     }
-    if (event.type === 'reconnecting' || event.type === 'added') return;
+    if (event.type === 'reconnecting') return;
     const pod = event.object as Pod;
-    if (event.type === 'modified' && !pod.metadata.deletionTimestamp) return;
+    if (event.type === 'added' || (event.type === 'modified' && !pod.metadata.deletionTimestamp)) {
+      noteRestarts(pod, false);
+      return;
+    }
     noteDeletion(pod.metadata.name, pod);
   });
   return {

@@ -1,4 +1,5 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
+import { describeSync } from '../core/format.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
@@ -234,6 +235,8 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
       return r.trigger === 'manual' ? 'manual' : 'idle';
     case 'queued':
       return 'queued';
+    case 'syncing':
+      return `syncing files${since('sync')}`;
     case 'building': {
       const building = images.filter((i) => i.status === 'building');
       const image: ImageState | undefined = building[0] ?? images.find((i) => i.status === 'queued');
@@ -253,7 +256,7 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     case 'rolling-out':
       return `rolling out${since('rollout')}${r.rollout ? ` · ${r.rollout.message}` : ''}`;
     case 'ready':
-      return 'ready';
+      return Object.keys(r.syncedTags ?? {}).length > 0 ? 'ready · synced ahead of image' : 'ready';
     case 'failed':
       return r.problem ? `failed in ${r.problem.stage}` : 'failed';
     default:
@@ -312,7 +315,8 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   const allDetails = (r.problem?.details ?? []).map(sanitizeLine);
   const reserved = Math.min(allDetails.length, 4, remaining);
   remaining -= reserved;
-  const images = r.images.map((name) => imageLine(state.images[name], name)).slice(0, remaining);
+  const sync = syncLine(r);
+  const images = [...r.images.map((name) => imageLine(state.images[name], name)), ...(sync ? [sync] : [])].slice(0, remaining);
   remaining -= images.length;
   let timeline = r.timeline
     ? toTimelineView(r.timeline, { now: options.now, width: Math.max(10, options.columns - 24), running: isBusy(r.phase) })
@@ -342,6 +346,24 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
     timeline,
     height: essential + detailLines + images.length + (timeline ? 1 + timeline.bars.length : 0),
   };
+}
+
+/** The last live update in words: what it copied, why it rebuilt instead, or why it failed. */
+function syncLine(r: ResourceState): string | undefined {
+  const note = r.sync;
+  if (!note) return undefined;
+  switch (note.kind) {
+    case 'synced':
+      return `live update: ${describeSync(note)}`;
+    case 'skipped':
+      return sanitizeLine(`live update: rebuild: ${note.why}`);
+    case 'failed': {
+      const after = note.lasting ? 'rebuilds instead until the Dockerfile changes' : 'rebuilt instead';
+      return sanitizeLine(`live update failed (${after}): ${note.message}${note.fix ? ` · fix: ${note.fix}` : ''}`);
+    }
+    default:
+      return unreachable(note);
+  }
 }
 
 function imageLine(image: ImageState | undefined, name: string): string {

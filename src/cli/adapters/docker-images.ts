@@ -107,6 +107,11 @@ export class DockerImages implements ImagePlanner, ImageBuilder {
     return ok(out);
   }
 
+  /** The newest full plan of an image (its Dockerfile model and inputs), for live update. */
+  latestPlan(image: string): BuildPlan | undefined {
+    return this.#latest.get(image);
+  }
+
   /** Saves the hash index at most every few seconds: on a large tree it is megabytes of JSON. */
   #saveIndexSoon(): void {
     if (this.#saveTimer) return;

@@ -1,8 +1,13 @@
+import * as path from 'node:path';
 import { DockerBuilder } from '../../build/docker-builder.ts';
 import { type ImagePlan, planImages } from '../../build/plan-images.ts';
+import type { ResolvedImage } from '../../config/resolved-config.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
+import type { FileChange } from '../../core/file-change.ts';
 import { unreachable } from '../../core/unreachable.ts';
+import type { SyncPlan } from '../../engine/ports.ts';
+import { LiveUpdatePlanner, liveUpdateOf } from '../adapters/sync-planner.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type ImageSource, openCaches, selectImages } from './image-selection.ts';
 
@@ -40,10 +45,16 @@ export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<Ex
     ctx.stderr.write(`images depend on each other in a cycle: ${result.failure.cycle.join(' → ')}\n`);
     return ExitCode.usage;
   }
+  const live = changedPaths ? await liveUpdates(ctx, selection.images, result.plans, changedPaths) : new Map<string, SyncPlan>();
   if (options.json) {
-    ctx.stdout.write(`${JSON.stringify({ images: result.plans.map(planJson) }, null, 2)}\n`);
+    const images = result.plans.map((p) => ({ ...planJson(p), ...(live.has(p.name) ? { liveUpdate: liveJson(live.get(p.name)) } : {}) }));
+    ctx.stdout.write(`${JSON.stringify({ images }, null, 2)}\n`);
   } else {
-    for (const plan of result.plans) ctx.stdout.write(`${describePlan(plan)}\n`);
+    for (const plan of result.plans) {
+      ctx.stdout.write(`${describePlan(plan)}\n`);
+      const sync = live.get(plan.name);
+      if (sync) ctx.stdout.write(`  ${describeLiveUpdate(sync)}\n`);
+    }
   }
   const invalid = result.plans.filter((p) => p.decision.kind === 'invalid');
   // Errors of images that cannot be planned, and warnings (a Dockerfile devloop cannot predict) of every image.
@@ -94,6 +105,44 @@ export function describePlan(plan: ImagePlan): string {
     default:
       return unreachable(decision);
   }
+}
+
+/** For images with live update that `--changed` would rebuild: whether those changes would be synced instead. */
+async function liveUpdates(
+  ctx: CliContext,
+  images: readonly ResolvedImage[],
+  plans: readonly ImagePlan[],
+  changed: readonly string[],
+): Promise<Map<string, SyncPlan>> {
+  const byName = new Map(plans.map((p) => [p.name, p]));
+  const planner = new LiveUpdatePlanner({
+    config: { images: Object.fromEntries(images.map((i) => [i.name, i])) },
+    latestPlan: (name) => byName.get(name),
+  });
+  const out = new Map<string, SyncPlan>();
+  for (const image of images) {
+    if (!liveUpdateOf(image) || !byName.get(image.name)?.rebuild) continue;
+    const changes: FileChange[] = [];
+    for (const p of changed) {
+      const absolute = path.resolve(image.context, p);
+      changes.push({ path: absolute, kind: (await ctx.fs.stat(absolute)) ? 'change' : 'unlink' });
+    }
+    const sync = await planner.planSync(image.name, changes);
+    if (sync) out.set(image.name, sync);
+  }
+  return out;
+}
+
+/** `live update: sync site/index.html → /srv/index.html`, or why it rebuilds instead. */
+export function describeLiveUpdate(sync: SyncPlan): string {
+  if (sync.kind === 'rebuild') return `live update: no, rebuild (${sync.why})`;
+  const files = sync.files.map((f) => `${f.kind === 'delete' ? 'delete ' : ''}${f.containerPath}`);
+  return `live update: sync instead of rebuilding (${summarize(files)})${sync.runs.length ? `, then run ${sync.runs.map((r) => r.join(' ')).join('; ')}` : ''}`;
+}
+
+function liveJson(sync: SyncPlan | undefined) {
+  if (!sync || sync.kind === 'rebuild') return { kind: 'rebuild', why: sync?.why };
+  return { kind: 'sync', files: sync.files.map((f) => ({ containerPath: f.containerPath, kind: f.kind })), runs: sync.runs };
 }
 
 function summarize(paths: readonly string[]): string {

@@ -8,7 +8,7 @@ import type { EngineState } from '../../engine/state.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
 import { printDiagnostics } from '../diagnostic-printer.ts';
 import type { ReportedLogs, ReportedStore, Reporter } from './reporter.ts';
-import { formatDuration, shortPod, stripAnsi } from './text.ts';
+import { describeSync, formatDuration, shortPod, stripAnsi } from './text.ts';
 
 export interface PlainReporterOptions {
   readonly store: ReportedStore;
@@ -189,13 +189,37 @@ export class PlainReporter implements Reporter {
       case 'resource-failed':
         this.#problem(action.resource, action.problem);
         return;
+      case 'sync-started': {
+        const shown = action.files.slice(0, 3).join(', ') + (action.files.length > 3 ? ` (+${action.files.length - 3} more)` : '');
+        this.#line(action.resource, `syncing ${shown || 'nothing'}`);
+        return;
+      }
+      case 'sync-completed': {
+        const since = state.resources[action.resource]?.timeline?.changeSeenAt;
+        const report = describeSync({ ...action, files: action.files.length, pods: action.pods.length });
+        const ready = action.resync || since === undefined ? '' : ` · ready in ${formatDuration(action.at - since)} (edit-to-ready)`;
+        this.#line(action.resource, c.green(`${report}${ready} · synced ahead of image`));
+        return;
+      }
+      case 'sync-failed':
+        this.#problem(action.resource, action.problem);
+        this.#line(
+          action.resource,
+          c.yellow(action.lasting ? 'rebuilding; live update is off for this image until its Dockerfile changes' : 'rebuilding'),
+        );
+        return;
+      case 'sync-skipped':
+        this.#line(action.resource, `rebuild: ${action.why}`);
+        return;
       case 'iteration-completed': {
         const since = this.#iterationStarted.get(action.iteration);
         this.#iterationStarted.delete(action.iteration);
         const took = since === undefined ? '' : ` in ${formatDuration(action.at - since)}`;
         this.#line(
           'devloop',
-          action.ok ? `iteration ${action.iteration} done${took}` : c.red(`iteration ${action.iteration} failed${took}`),
+          action.ok
+            ? `iteration ${action.iteration} done${took}${action.kind === 'sync' ? ' (live update)' : ''}`
+            : c.red(`iteration ${action.iteration} failed${took}`),
         );
         return;
       }

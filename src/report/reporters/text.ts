@@ -1,3 +1,3 @@
 /** Text helpers for the reports; durations and pod names come from core, shared with the UI. */
 
-export { formatDuration, shortPod, stripAnsi } from '../../core/format.ts';
+export { describeSync, formatDuration, shortPod, stripAnsi } from '../../core/format.ts';

@@ -1,7 +1,15 @@
 import { Box, Text } from 'ink';
 import type { TimelineView } from '../timeline-view.ts';
 
-const phaseColor = { plan: 'magenta', build: 'cyan', deliver: 'blue', apply: 'yellow', patch: 'yellow', rollout: 'green' } as const;
+const phaseColor = {
+  plan: 'magenta',
+  sync: 'greenBright',
+  build: 'cyan',
+  deliver: 'blue',
+  apply: 'yellow',
+  patch: 'yellow',
+  rollout: 'green',
+} as const;
 
 /** An iteration drawn as bars on one time axis: where each phase started after the change was seen, and how long it took. */
 export function TimelineBars({ timeline }: { readonly timeline: TimelineView }) {

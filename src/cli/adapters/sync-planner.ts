@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { ImagePlan as BuildPlan } from '../../build/plan-images.ts';
+import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
+import type { FileChange } from '../../core/file-change.ts';
+import type { SyncPlan, SyncPlanner } from '../../engine/ports.ts';
+import { createBuildContext } from '../../graph/build-context.ts';
+import { inferSyncRules, matchesGlob, type SyncRule, syncCoverage } from '../../graph/sync-coverage.ts';
+
+/**
+ * The engine's `SyncPlanner` over the graph's coverage rules: an image's
+ * `sync` rules (or the ones inferred from its Dockerfile) against the newest
+ * plan's Dockerfile model and build context, and the `run` steps whose
+ * `when` globs match a synced file.
+ */
+export class LiveUpdatePlanner implements SyncPlanner {
+  readonly #config: Pick<ResolvedConfig, 'images'>;
+  readonly #latest: (image: string) => BuildPlan | undefined;
+
+  constructor(options: { config: Pick<ResolvedConfig, 'images'>; latestPlan: (image: string) => BuildPlan | undefined }) {
+    this.#config = options.config;
+    this.#latest = options.latestPlan;
+  }
+
+  async planSync(image: string, changes: readonly FileChange[]): Promise<SyncPlan | undefined> {
+    const resolved = this.#config.images[image];
+    const live = resolved && liveUpdateOf(resolved);
+    const plan = this.#latest(image);
+    const model = plan?.inputs.model;
+    if (!resolved || !live || !plan || !model) return undefined;
+    const { inputs } = plan;
+    const key = createHash('sha256')
+      .update(`${inputs.dockerfileText}\0${resolved.target ?? ''}\0${JSON.stringify(inputs.baseDigests)}`)
+      .digest('hex')
+      .slice(0, 16);
+    const context = createBuildContext({
+      dir: resolved.context,
+      dockerfile: resolved.dockerfile,
+      dockerignore: inputs.dockerignoreText,
+      ...(inputs.dockerignoreFile ? { dockerignoreFile: inputs.dockerignoreFile } : {}),
+      extraIgnore: resolved.ignore,
+    });
+    const rules: SyncRule[] =
+      live.sync === 'infer'
+        ? inferSyncRules(
+            model,
+            resolved.target,
+            (p) => inputs.files.some((f) => f.path === p && f.kind === 'directory') || inputs.files.some((f) => f.path.startsWith(`${p}/`)),
+          )
+        : live.sync.map((r) => ({ from: cleanRelative(r.from), to: r.to }));
+    const coverage = syncCoverage({ model, target: resolved.target, context, rules, changes });
+    if (coverage.kind === 'rebuild') return { kind: 'rebuild', why: coverage.why, key };
+    const synced = coverage.files.map((f) => f.path);
+    const runs = live.run
+      .filter((r) => r.when.length === 0 || synced.some((f) => r.when.some((g) => matchesGlob(g, f))))
+      .map((r) => r.command);
+    const files = coverage.files.map((f) => ({
+      localPath: path.join(resolved.context, f.path),
+      containerPath: f.containerPath,
+      kind: f.kind,
+    }));
+    return { kind: 'sync', files, runs: files.length > 0 ? runs : [], key };
+  }
+}
+
+/** An image's live-update rules and run steps, or undefined when it has none or `syncMode` is `off`. */
+export function liveUpdateOf(
+  image: ResolvedImage,
+): { sync: NonNullable<ResolvedImage['sync']>; run: NonNullable<ResolvedImage['run']> } | undefined {
+  return image.sync === undefined || image.syncMode === 'off' ? undefined : { sync: image.sync, run: image.run ?? [] };
+}
+
+/** `./site/` → `site`, `.` → `` (the whole context). */
+function cleanRelative(from: string): string {
+  return path.posix
+    .normalize(from)
+    .replace(/^\.(\/|$)|\/$/g, '')
+    .replace(/^\.$/, '');
+}
