@@ -53,6 +53,8 @@ export const peers: Scenario = {
     const failures = new Map<string, string>();
     const loads: string[] = [`start ${load()}`];
     const sessions = new Map<string, Session>();
+    /** Where each served edit's output starts, to read the tool's own step times. */
+    const updates: { tool: PeerTool; mark: number; process: DevloopProcess }[] = [];
     const order = (round: number) => (round % 2 === 0 ? tools : [...tools].reverse());
 
     /** Takes one sample; a failure is kept as the reason this figure is incomplete and ends its samples. */
@@ -100,14 +102,22 @@ export const peers: Scenario = {
           await measure(tool, 'edit', async () => {
             const session = running(sessions, tool);
             session.marker = `${tool.name} edit ${i} ${Date.now()}`;
+            const mark = session.process.events.length;
             const writtenAt = Date.now();
             session.peer.project.write('app/site/index.html', page(session.marker));
             const served = await waitForPage(session.peer.port, session.marker, session.process, { timeoutMs: 120_000 });
+            updates.push({ tool, mark, process: session.process });
             return served - writtenAt;
           });
         }
       }
       loads.push(`after edits ${load()}`);
+      // Read once every edit is served: a tool may print its step summary after the page already answers.
+      for (const { tool, mark, process } of updates) {
+        const t = tool.steps(process.events.slice(mark));
+        table.add(`${tool.name}: edit, build step (as the tool reports it)`, 'ms', t.build);
+        table.add(`${tool.name}: edit, delivery step (as the tool reports it)`, 'ms', t.delivery);
+      }
 
       const restarts = Math.min(5, ctx.iterations);
       for (let i = 0; i < restarts; i++) {
@@ -140,6 +150,7 @@ export const peers: Scenario = {
         'Each tool runs on its own copy of examples/hello in its own namespace, in the same cluster and registry; both run the whole time, and each round alternates which tool goes first, 1.5 s apart.',
         'A figure ends when GET / on the forwarded local port (a new connection every 50 ms) answers with the page just written.',
         'edit: write of site/index.html → served. restart: the tool is stopped (SIGTERM) and started again on the same copy → served. first deploy: a new copy with a new page in a new namespace, tool spawned → served (the first round includes each tool’s cold start on this machine).',
+        "Build and delivery steps are each tool's own account of an edit's update: devloop's build-started → build-completed and delivery-started → delivery-completed actions; Tilt's `Step 1 - N s (Building Dockerfile…)` and `Step 2 - N s (Pushing…)` lines.",
         `devloop: \`node bin/devloop.js up --output json\` (this checkout's dist/). Tilt: \`tilt up --stream\` with a Tiltfile of docker_build + k8s_yaml + k8s_resource(port_forwards) + default_registry, \`tilt down\` after.`,
       ],
     };

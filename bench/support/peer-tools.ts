@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { succeeded } from '../../src/system/process-runner.ts';
-import { DevloopProcess } from './devloop-process.ts';
+import { DevloopProcess, type JsonEvent } from './devloop-process.ts';
 import type { BenchProject } from './project.ts';
 import { type BenchEnvironment, benchRunner, repoRoot } from './test-env.ts';
 
@@ -27,6 +27,14 @@ export interface PeerTool {
   start(peer: PeerProject, env: BenchEnvironment): DevloopProcess;
   /** Deletes what the tool deployed for this copy (`devloop down`, `tilt down`). */
   down(peer: PeerProject, env: BenchEnvironment): Promise<void>;
+  /** The build and delivery (push) step of one update as the tool itself reports them, from its output since the edit (ms). */
+  steps(output: readonly JsonEvent[]): StepTimes;
+}
+
+/** Time in the build step and in delivery (push or import) of one update; undefined when the tool did not say. */
+export interface StepTimes {
+  readonly build: number | undefined;
+  readonly delivery: number | undefined;
 }
 
 /** The devloop config every peer copy gets, forwarding `port` to the page. */
@@ -53,7 +61,18 @@ export const devloopPeer: PeerTool = {
     const code = await down.exited();
     if (code !== 0) throw new Error(`devloop down exited ${code}: ${down.tail()}`);
   },
+  steps(output) {
+    const span = (from: string, to: string) => {
+      const start = output.find((e) => e.event === from)?.at;
+      const end = output.find((e) => e.event === to)?.at;
+      return start !== undefined && end !== undefined ? end - start : undefined;
+    };
+    return { build: span('build-started', 'build-completed'), delivery: span('delivery-started', 'delivery-completed') };
+  },
 };
+
+/** Tilt's summary of an update: `Step 1 - 0.68s (Building Dockerfile: [hello-web])`, `Step 2 - 0.23s (Pushing …)`. */
+const tiltStep = /Step \d+ - ([\d.]+)s \((Building|Pushing)/;
 
 /**
  * The Tiltfile equivalent of `devloopConfig`: the same image name, build
@@ -110,6 +129,16 @@ export function tiltPeer(bin: string): PeerTool {
         timeoutMs: 120_000,
       });
       if (!succeeded(result)) throw new Error(`tilt down failed: ${`${result.stdout}${result.stderr}`.trim().slice(-500)}`);
+    },
+    steps(output) {
+      const step = (kind: string) => {
+        for (const e of output) {
+          const match = e.event === 'unparsed' ? tiltStep.exec(String(e.text)) : null;
+          if (match?.[2] === kind) return Number(match[1]) * 1000;
+        }
+        return undefined;
+      };
+      return { build: step('Building'), delivery: step('Pushing') };
     },
   };
 }
