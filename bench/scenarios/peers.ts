@@ -141,6 +141,10 @@ export const peers: Scenario = {
       tilt: succeeded(version) ? `${version.stdout.trim()} (${bin})` : `${bin} (\`tilt version\` failed)`,
       'load average (1 min)': loads.join(', '),
     };
+    for (const tool of tools) {
+      const seen = new Set(updates.filter((u) => u.tool === tool).map((u) => tool.builder(u.process.events.slice(u.mark))));
+      facts[`${tool.name} builder (from its build output)`] = [...seen].join(', ') || 'no edit measured';
+    }
     for (const m of measures) facts[`ratio devloop/Tilt, ${m.label}`] = ratio(samples, tools, m, name);
     for (const [row, reason] of failures) facts[`${row}: incomplete`] = reason;
     return {

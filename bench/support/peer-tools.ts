@@ -29,6 +29,14 @@ export interface PeerTool {
   down(peer: PeerProject, env: BenchEnvironment): Promise<void>;
   /** The build and delivery (push) step of one update as the tool itself reports them, from its output since the edit (ms). */
   steps(output: readonly JsonEvent[]): StepTimes;
+  /** Which builder the tool's build output shows (BuildKit's `#N …` / `[k/n]` lines or the classic `Step k/n :`). */
+  builder(output: readonly JsonEvent[]): string;
+}
+
+/** `BuildKit` or `classic builder` from the lines of a build, `unknown` without any. */
+function builderOf(lines: readonly string[], buildkit: RegExp): string {
+  if (lines.some((l) => buildkit.test(l))) return 'BuildKit';
+  return lines.some((l) => /Step \d+\/\d+ :/.test(l)) ? 'classic builder' : 'unknown';
 }
 
 /** Time in the build step and in delivery (push or import) of one update; undefined when the tool did not say. */
@@ -68,6 +76,12 @@ export const devloopPeer: PeerTool = {
       return start !== undefined && end !== undefined ? end - start : undefined;
     };
     return { build: span('build-started', 'build-completed'), delivery: span('delivery-started', 'delivery-completed') };
+  },
+  builder(output) {
+    return builderOf(
+      output.filter((e) => e.event === 'build-output').map((e) => String(e.line)),
+      /^#\d+ /,
+    );
   },
 };
 
@@ -139,6 +153,12 @@ export function tiltPeer(bin: string): PeerTool {
         return undefined;
       };
       return { build: step('Building'), delivery: step('Pushing') };
+    },
+    builder(output) {
+      return builderOf(
+        output.filter((e) => e.event === 'unparsed').map((e) => String(e.text)),
+        /│\s+\[\d+\/\d+\] /,
+      );
     },
   };
 }
