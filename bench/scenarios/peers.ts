@@ -68,7 +68,8 @@ export const peers: Scenario = {
         ctx.log(`  ${row}: ${ms} ms`);
       } catch (error) {
         const n = samples.get(row)?.length ?? 0;
-        const reason = `failed after ${n} sample${n === 1 ? '' : 's'}: ${error instanceof Error ? error.message : String(error)}`;
+        const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 600);
+        const reason = `failed after ${n} sample${n === 1 ? '' : 's'}: ${message}`;
         failures.set(row, reason);
         ctx.log(`  ${row}: ${reason}`);
       }
