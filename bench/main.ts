@@ -6,6 +6,7 @@ import { delivery } from './scenarios/delivery.ts';
 import { editToReady } from './scenarios/edit-to-ready.ts';
 import { liveUpdate } from './scenarios/live-update.ts';
 import { noOp } from './scenarios/no-op.ts';
+import { peers } from './scenarios/peers.ts';
 import { restart } from './scenarios/restart.ts';
 import { scale } from './scenarios/scale.ts';
 import { machineInfo } from './support/machine.ts';
@@ -13,13 +14,13 @@ import type { Scenario } from './support/report.ts';
 import { type BenchReport, renderSummary, type ScenarioOutcome } from './support/summary.ts';
 import { openEnvironment, repoRoot } from './support/test-env.ts';
 
-const scenarios: readonly Scenario[] = [editToReady, noOp, restart, scale, delivery, burst, liveUpdate];
+const scenarios: readonly Scenario[] = [editToReady, noOp, restart, scale, delivery, burst, liveUpdate, peers];
 
 const usage = `usage: npm run bench -- [scenario…] [--iterations N] [--idle-seconds S] [--list]
 
 Runs devloop's benchmarks on the test environment (scripts/test-env) and writes
-bench/results/<timestamp>.json plus a summary on stdout. Scenarios (default: all):
-${scenarios.map((s) => `  ${s.name.padEnd(14)} ${s.title} (default ${s.defaultIterations} iterations)`).join('\n')}`;
+bench/results/<timestamp>.json plus a summary on stdout. Scenarios (default: all but those run only when named):
+${scenarios.map((s) => `  ${s.name.padEnd(14)} ${s.title} (default ${s.defaultIterations} iterations${s.onlyWhenNamed ? ', only when named' : ''})`).join('\n')}`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -50,7 +51,14 @@ async function main(): Promise<number> {
     console.error('--idle-seconds must be a positive number');
     return 2;
   }
-  const selected = positionals.length ? scenarios.filter((s) => positionals.includes(s.name)) : scenarios;
+  const named = positionals.length ? scenarios.filter((s) => positionals.includes(s.name)) : scenarios.filter((s) => !s.onlyWhenNamed);
+  const selected: Scenario[] = [];
+  for (const scenario of named) {
+    const skip = scenario.skipReason?.();
+    if (skip) console.log(`bench: ${scenario.name} skipped: ${skip}`);
+    else selected.push(scenario);
+  }
+  if (selected.length === 0) return 0;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const startedAt = new Date();
   // Plan-only scenarios (scale) need neither the cluster nor the registry.

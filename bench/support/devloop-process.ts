@@ -87,7 +87,9 @@ export function commandShims(dir: string, commands: readonly string[] = ['docker
 /**
  * A devloop CLI child process (`node bin/devloop.js …`) whose stdout JSON
  * lines are collected. node:child_process is used directly because the bench
- * needs the pid (for /proc) and a graceful SIGTERM stop.
+ * needs the pid (for /proc) and a graceful SIGTERM stop. With `executable`,
+ * another program (a peer tool) runs instead; its plain lines arrive as
+ * `unparsed` events.
  */
 export class DevloopProcess {
   readonly events: JsonEvent[] = [];
@@ -98,10 +100,17 @@ export class DevloopProcess {
   readonly #exited: Promise<number | null>;
   #stderr = '';
 
-  constructor(options: { args: readonly string[]; cwd: string; env: Record<string, string | undefined>; script?: string }) {
+  constructor(options: {
+    args: readonly string[];
+    cwd: string;
+    env: Record<string, string | undefined>;
+    script?: string;
+    executable?: string;
+  }) {
     this.spawnedAt = Date.now();
     const script = options.script ?? path.join(repoRoot, 'bin/devloop.js');
-    this.#child = spawn(process.execPath, [script, ...options.args], {
+    const [command, args] = options.executable ? [options.executable, options.args] : [process.execPath, [script, ...options.args]];
+    this.#child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -156,6 +165,12 @@ export class DevloopProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The last lines the process printed (stdout, then stderr), for a failure message. */
+  tail(chars = 800): string {
+    const lines = this.events.slice(-8).map((e) => (e.event === 'unparsed' ? String(e.text) : JSON.stringify(e)));
+    return `${lines.join('\n')}\n${this.#stderr}`.trim().slice(-chars);
   }
 
   /** Resolves with the exit code when the process ends by itself. */

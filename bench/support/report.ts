@@ -38,6 +38,10 @@ export interface Scenario {
   readonly defaultIterations: number;
   /** Needs the Kubernetes cluster (all but scale). */
   readonly needsCluster: boolean;
+  /** Left out of "all scenarios": runs only when named on the command line. */
+  readonly onlyWhenNamed?: boolean;
+  /** Why the scenario cannot run on this machine, or undefined when it can; checked before the environment is opened. */
+  skipReason?(): string | undefined;
   run(ctx: ScenarioContext): Promise<ScenarioResult>;
 }
 
