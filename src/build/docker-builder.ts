@@ -143,6 +143,16 @@ export class DockerBuilder {
     return ok(r.exitCode === 0);
   }
 
+  /**
+   * Asks Docker now, in the background, what the first plan and build will
+   * ask (which builder; each repository's tags), so those answers are ready
+   * by the time the session has opened instead of adding to the first pass.
+   */
+  prefetch(repositories: readonly string[]): void {
+    void this.builderKind().catch(() => undefined);
+    for (const repository of repositories) void this.#tagsOf(repository).catch(() => undefined);
+  }
+
   /** The repository's tags, listed once; undefined when docker could not list them (then each reference is inspected). */
   #tagsOf(repository: string): Promise<TagListing> {
     let listing = this.#listed.get(repository);

@@ -31,7 +31,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
   /** Loads the config, or answers the exit code that ends the command. */
   const withConfig = async (globals: GlobalOptions) => {
     const loaded = await loadCommandConfig(ctx, globals);
-    return loaded.ok ? { config: loaded.value.config } : { exit: loaded.error };
+    return loaded.ok ? { config: loaded.value.config, origins: loaded.value.origins } : { exit: loaded.error };
   };
 
   program
@@ -109,7 +109,7 @@ export function registerCommands(program: Command, ctx: CliContext, run: RunActi
       run(async (o) => {
         const source = await withConfig(o);
         if ('exit' in source) return source.exit ?? ExitCode.usage;
-        return (await import('./commands/down.ts')).runDown(ctx, { config: source.config });
+        return (await import('./commands/down.ts')).runDown(ctx, { config: source.config, origins: source.origins });
       }),
     );
 

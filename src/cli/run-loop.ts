@@ -78,7 +78,15 @@ export class LoopSupervisor {
     // a previous session left running is served while this one gets ready.
     for (const resource of session.value.model.resources)
       session.value.logFollower.follow(resource.name, (line) => this.#logs.append(line));
+    // Secret files count like the config: an edit re-plans, and the new content's hash changes the digest.
+    const secretFiles = Object.values(loaded.config.images).flatMap((i) =>
+      Object.values(i.secrets).flatMap((s) => ('file' in s ? [s.file] : [])),
+    );
+    this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : []), ...secretFiles]);
+    // The watcher's first scan and cluster discovery overlap; changes seen before the loop exists wait in the batcher.
+    const watching = this.#watch ? this.#startWatching(session.value) : Promise.resolve();
     const preflight = await session.value.deliverer.preflight();
+    await watching;
     if (!preflight.ok) {
       this.#output.sessionFailed({
         kind: 'failure',
@@ -109,13 +117,10 @@ export class LoopSupervisor {
       onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,
     });
-    // Secret files count like the config: an edit re-plans, and the new content's hash changes the digest.
-    const secretFiles = Object.values(loaded.config.images).flatMap((i) =>
-      Object.values(i.secrets).flatMap((s) => ('file' in s ? [s.file] : [])),
-    );
-    this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : []), ...secretFiles]);
-    if (this.#watch) await this.#startWatching(session.value);
-    await this.#loop.start();
+    const firstPass = this.#loop.start();
+    // Changes seen since the watcher started now queue behind the first pass.
+    if (!this.#paused) this.#batcher?.resume();
+    await firstPass;
     return true;
   }
 
@@ -132,7 +137,8 @@ export class LoopSupervisor {
       quietMs: config.watch.debounceMs,
       onBatch: (changes) => void this.#onBatch(changes).catch((error: unknown) => this.#output.fault(error)),
     });
-    if (this.#paused) this.#batcher.pause();
+    // Held until the loop exists (`start` resumes it unless the user paused).
+    this.#batcher.pause();
     this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
     const files = await this.#watcher.start(
       (file, kind) => this.#batcher?.add(file, kind),
@@ -185,7 +191,8 @@ export class LoopSupervisor {
       this.#store.dispatch({ type: 'watch-paused', at: Date.now() });
     } else {
       this.#store.dispatch({ type: 'watch-resumed', at: Date.now() });
-      this.#batcher?.resume();
+      // Before the loop exists the batcher stays held: `start` resumes it.
+      if (this.#loop) this.#batcher?.resume();
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Origin } from '../config/layers.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import { sandboxInstead } from '../onboard/sandbox.ts';
 import type { CliContext } from './cli-context.ts';
@@ -12,13 +13,16 @@ export interface Target {
 }
 
 /**
- * `up`, `ci` and `down` on a machine whose kubeconfig lacks the configured
- * k3d context but where `npm run sandbox` left its cluster ready: they use
- * the sandbox's kubeconfig, context and k3d cluster, and say so. Otherwise
- * the command runs as configured.
+ * `up`, `ci` and `down` on a machine whose kubeconfig lacks the k3d context
+ * named by `cluster.k3d.name` but where `npm run sandbox` left its cluster
+ * ready: they use the sandbox's kubeconfig, context and k3d cluster, and say
+ * so. A context named outright (`cluster.context`, `DEVLOOP_CONTEXT`,
+ * `--context`) is never replaced: a typo there stays an error.
  */
-export async function targetOrSandbox(ctx: CliContext, config: ResolvedConfig): Promise<Target> {
-  const sandbox = await sandboxInstead({ fs: ctx.fs, env: ctx.env, context: config.cluster.context });
+export async function targetOrSandbox(ctx: CliContext, config: ResolvedConfig, origins: ReadonlyMap<string, Origin>): Promise<Target> {
+  const named = origins.get('cluster.context');
+  const sandbox =
+    named && named.kind !== 'default' ? undefined : await sandboxInstead({ fs: ctx.fs, env: ctx.env, context: config.cluster.context });
   if (!sandbox) return { ctx, config, notice: undefined, retarget: (same) => same };
   const missing = config.cluster.context;
   const retarget = (next: ResolvedConfig): ResolvedConfig =>

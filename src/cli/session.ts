@@ -78,6 +78,7 @@ export async function openSession(
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
   const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
+  docker.prefetch(Object.values(config.images).map((image) => image.repository));
   const images = new DockerImages({
     config,
     fs: ctx.fs,

@@ -25,7 +25,7 @@ export async function runCi(ctx: CliContext, options: CiOptions): Promise<ExitCo
   }
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
-  const target = await targetOrSandbox(ctx, loaded.value.config);
+  const target = await targetOrSandbox(ctx, loaded.value.config, loaded.value.origins);
   return runLoop(target.ctx, options, {
     mode: mode.value === 'ui' ? 'plain' : mode.value,
     watch: false,

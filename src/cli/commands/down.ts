@@ -1,4 +1,5 @@
 import type { CliContext } from '../../cli/cli-context.ts';
+import type { Origin } from '../../config/layers.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { teardown } from '../../k8s/inventory.ts';
@@ -10,6 +11,8 @@ import { targetOrSandbox } from '../sandbox-target.ts';
 
 export interface RunDownOptions {
   readonly config: ResolvedConfig;
+  /** Where each value came from: a context named outright is never replaced by the sandbox's. */
+  readonly origins?: ReadonlyMap<string, Origin>;
   /** A client for tests; by default one for the configured context. */
   readonly client?: KubeClient;
 }
@@ -25,7 +28,7 @@ export async function runDown(cli: CliContext, options: RunDownOptions): Promise
   let ctx = cli;
   let client = options.client;
   if (!client) {
-    const target = await targetOrSandbox(cli, config);
+    const target = await targetOrSandbox(cli, config, options.origins ?? new Map());
     ({ ctx, config } = target);
     if (target.notice) ctx.stderr.write(`${target.notice}\n`);
     // The same rule as `up` and `ci`, before any request: a refused context never sees a DELETE.

@@ -26,7 +26,7 @@ export async function runUp(ctx: CliContext, options: UpOptions): Promise<ExitCo
   if (!mode.ok) return mode.error;
   const loaded = await loadCommandConfig(ctx, options);
   if (!loaded.ok) return loaded.error;
-  const target = await targetOrSandbox(ctx, loaded.value.config);
+  const target = await targetOrSandbox(ctx, loaded.value.config, loaded.value.origins);
   const offered = await offerCluster(target.ctx, target.config, options);
   if (offered !== undefined) return offered;
   return runLoop(target.ctx, options, { mode: mode.value, watch: true, loaded: { ...loaded.value, config: target.config }, target });
