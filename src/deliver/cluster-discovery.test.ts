@@ -43,6 +43,29 @@ describe('discoverCluster', () => {
     expect(registryClient.calls).toEqual(['ping localhost:5111']);
   });
 
+  it('asks k3d nothing when told to and the cluster names its registry, and asks it when the cluster does not', async () => {
+    const configMaps = new FakeConfigMapReader().set('kube-public', 'local-registry-hosting', {
+      'localRegistryHosting.v1': hostingYaml('localhost:5111', 'k3d-registry.localhost:5000'),
+    });
+    const runner = k3dRunner();
+    const hosted = await discoverCluster({
+      context: { name: 'k3d-dev', server: undefined },
+      configMaps,
+      k3d: new K3dCli({ runner }),
+      k3dOnlyWithoutRegistry: true,
+    });
+    expect(hosted.registry).toMatchObject({ pushHost: 'localhost:5111', pullHost: 'k3d-registry.localhost:5000', source: 'configmap' });
+    expect(runner.calls).toEqual([]);
+    const bare = await discoverCluster({
+      context: { name: 'k3d-dev', server: undefined },
+      configMaps: new FakeConfigMapReader(),
+      k3d: new K3dCli({ runner }),
+      k3dOnlyWithoutRegistry: true,
+    });
+    expect(bare.knownClusters).toEqual(['dev', 'other']);
+    expect(runner.calls.map((c) => `${c.command} ${c.args[0]}`).sort()).toEqual(['k3d cluster', 'k3d registry', 'k3d version']);
+  });
+
   it('falls back to the k3d registry of the cluster when there is no ConfigMap', async () => {
     const info = await discoverCluster({
       context: { name: 'k3d-dev', server: undefined },

@@ -60,6 +60,12 @@ export interface DiscoverClusterOptions {
   readonly k3d: K3dCli;
   /** When given, the push host is probed and the answer recorded. */
   readonly registryClient?: RegistryClient;
+  /**
+   * Ask the k3d CLI only when the cluster's `local-registry-hosting`
+   * ConfigMap names no registry: deliveries then push and need nothing from
+   * k3d, and starting it three times costs the first pass a few hundred ms.
+   */
+  readonly k3dOnlyWithoutRegistry?: boolean;
 }
 
 /**
@@ -72,12 +78,10 @@ export async function discoverCluster(options: DiscoverClusterOptions): Promise<
   const notes: string[] = [];
   const clusterName = k3dClusterOfContext(options.context.name) ?? options.k3dName;
 
-  const [hostingRead, version, clusters, registries] = await Promise.all([
-    options.configMaps.readConfigMap(LOCAL_REGISTRY_HOSTING.namespace, LOCAL_REGISTRY_HOSTING.name),
-    options.k3d.version(),
-    options.k3d.clusters(),
-    options.k3d.registries(),
-  ]);
+  const reading = options.configMaps.readConfigMap(LOCAL_REGISTRY_HOSTING.namespace, LOCAL_REGISTRY_HOSTING.name);
+  const askK3d = () => Promise.all([options.k3d.version(), options.k3d.clusters(), options.k3d.registries()]);
+  const asking = options.k3dOnlyWithoutRegistry ? undefined : askK3d();
+  const hostingRead = await reading;
 
   let hosting: LocalRegistryHosting | undefined;
   if (!hostingRead.ok) notes.push(`could not read ConfigMap kube-public/local-registry-hosting: ${hostingRead.error.message}`);
@@ -85,6 +89,20 @@ export async function discoverCluster(options: DiscoverClusterOptions): Promise<
     hosting = parseLocalRegistryHosting(hostingRead.value);
     if (!hosting) notes.push('ConfigMap kube-public/local-registry-hosting has no usable host');
   }
+  if (!asking && hosting) {
+    notes.push('k3d not asked: the cluster names its registry');
+    const registry = pickRegistry({ configured: options.configuredRegistry, hosting, registries: [], clusterName });
+    return {
+      context: options.context,
+      clusterName,
+      k3d: { installed: true, version: undefined, error: undefined },
+      cluster: undefined,
+      knownClusters: [],
+      registry: registry && options.registryClient ? await probed(registry, options.registryClient) : registry,
+      notes,
+    };
+  }
+  const [version, clusters, registries] = await (asking ?? askK3d());
 
   const installed = !(version.ok === false && version.error.reason === 'k3d-not-installed');
   let k3dError: string | undefined;
@@ -101,10 +119,7 @@ export async function discoverCluster(options: DiscoverClusterOptions): Promise<
     registries: registryList,
     clusterName,
   });
-  if (registry && options.registryClient) {
-    const probe = await options.registryClient.ping(registry.pushHost);
-    registry = { ...registry, probe: probe.ok ? { ok: true } : { ok: false, failure: probe.error } };
-  }
+  if (registry && options.registryClient) registry = await probed(registry, options.registryClient);
 
   return {
     context: options.context,
@@ -115,6 +130,12 @@ export async function discoverCluster(options: DiscoverClusterOptions): Promise<
     registry,
     notes,
   };
+}
+
+/** The registry with the answer of a `GET /v2/` to its push host. */
+async function probed(registry: RegistryInfo, client: RegistryClient): Promise<RegistryInfo> {
+  const probe = await client.ping(registry.pushHost);
+  return { ...registry, probe: probe.ok ? { ok: true } : { ok: false, failure: probe.error } };
 }
 
 /**

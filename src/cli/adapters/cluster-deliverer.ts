@@ -53,6 +53,7 @@ export class ClusterDeliverer implements ImageDeliverer {
       configuredRegistry: this.#o.config.cluster.k3d.registry,
       configMaps: this.#o.configMaps,
       k3d: this.#o.k3d,
+      k3dOnlyWithoutRegistry: this.#o.config.cluster.delivery !== 'import',
     });
     const trial = chooseDelivery({ mode: this.#o.config.cluster.delivery, verdict: this.#o.verdict, cluster: this.#cluster, images: [] });
     if (!trial.ok) return err(deliveryProblem(trial.error));
