@@ -59,7 +59,13 @@ function shown(config: ResolvedConfig): ResolvedConfig {
       },
     ]),
   );
-  return mapStrings({ ...config, images }, redactText) as ResolvedConfig;
+  // a chart value whose key looks secret (`db.password`) is masked like a build arg
+  const manifests = config.manifests.map((m) =>
+    typeof m === 'object' && 'helm' in m
+      ? { helm: { ...m.helm, set: Object.fromEntries(Object.entries(m.helm.set).map(([k, v]) => [k, isSecretKey(k) ? mask : v])) } }
+      : m,
+  );
+  return mapStrings({ ...config, images, manifests }, redactText) as ResolvedConfig;
 }
 
 function mapStrings(value: unknown, f: (text: string) => string): unknown {

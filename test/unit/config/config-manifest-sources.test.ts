@@ -45,9 +45,11 @@ describe('manifests entries: globs, Helm charts and Kustomize directories', () =
   });
 
   it('devloop config shows one row per chart setting, from the file that named it', async () => {
-    const p = withManifests("['k8s/*.yaml', { helm: { chart: 'charts/api', set: { 'image.tag': 'dev' } } }]");
+    const p = withManifests("['k8s/*.yaml', { helm: { chart: 'charts/api', set: { 'image.tag': 'dev', 'db.password': 'hunter2' } } }]");
     const run = await runDevloop(['config'], { cwd: p.dir });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^manifests\[1\]\.helm\.set\["db\.password"\]\s+"\*\*\*"/m);
+    expect(run.stdout).not.toContain('hunter2');
     expect(run.stdout).toMatch(/^manifests\[0\]\s+"k8s\/\*\.yaml"\s+devloop\.config\.ts$/m);
     expect(run.stdout).toMatch(/^manifests\[1\]\.helm\.chart\s+".*\/charts\/api"\s+devloop\.config\.ts$/m);
     expect(run.stdout).toMatch(/^manifests\[1\]\.helm\.releaseName\s+"api"/m);
