@@ -94,7 +94,7 @@ describeWithCluster('charts and overlays on the cluster', (env: TestEnvironment)
       expect(names(p)).toBe('');
     });
 
-    it('up re-renders and rolls out when a chart template changes', async () => {
+    it("up re-renders and rolls out when a chart template changes; a broken template shows helm's message and the session keeps running", async () => {
       const p = withSources([chart]);
       loop = await startE2eLoop(p);
       expect(envOf(workload(p)).APP_VERSION).toBe('from-set');
@@ -103,6 +103,16 @@ describeWithCluster('charts and overlays on the cluster', (env: TestEnvironment)
       p.write('chart/templates/deployment.yaml', readFileSync(template, 'utf8').replace('{{ .Values.version | quote }}', `"${nonce}"`));
       await eventually('the edited template deployed', () => (envOf(workload(p)).APP_VERSION === nonce ? true : undefined), 90_000);
       await eventually('hello ready again', () => (loop?.store.getState().resources.hello?.phase === 'ready' ? true : undefined), 90_000);
+
+      // a broken template shows helm's message and leaves the running session alone
+      p.write('chart/templates/config.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | nosuchfunc }}\n');
+      const invalid = await eventually(
+        'the render error',
+        () => loop?.actions.find((a) => a.type === 'config-invalid' && JSON.stringify(a).includes('manifest-render-failed')),
+        30_000,
+      );
+      expect(JSON.stringify(invalid)).toMatch(/manifests\[0\]\.helm\.chart.*function \\"nosuchfunc\\" not defined/);
+      expect(envOf(workload(p)).APP_VERSION).toBe(nonce);
     });
 
     it("up rebuilds an overlay when its base (outside the overlay's folder) changes", async () => {
