@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { injectImages } from '../../src/k8s/manifests.ts';
 import { loadManifestSources } from '../../src/k8s/render-manifests.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
+import type { ProcessRunner } from '../../src/system/process-runner.ts';
 import { describeWithRenderTools } from '../support/render-tools.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/render');
@@ -64,6 +66,29 @@ describeWithRenderTools('rendering with the real helm and kustomize', () => {
     expect(loaded.diagnostics[0]?.message).toMatch(
       /^helm template chart failed: .*hello\/templates\/broken\.yaml:3.*function "nosuchfunc" not defined/,
     );
+  });
+
+  it('without kustomize on PATH the overlay is built by kubectl kustomize', async () => {
+    const bin = path.join(root, 'only-kubectl');
+    mkdirSync(bin);
+    symlinkSync(execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim(), path.join(bin, 'kubectl'));
+    const calls: string[] = [];
+    const onlyKubectl: ProcessRunner = {
+      run: (command, args, options = {}) => {
+        calls.push(command);
+        return runner.run(command, args, { ...options, env: { ...options.env, PATH: bin } });
+      },
+    };
+    const loaded = await loadManifestSources(fs, onlyKubectl, {
+      rootDir: root,
+      sources: [{ kustomize: path.join(root, 'kustomize/overlays/dev') }],
+    });
+    expect(calls).toEqual(['kustomize', 'kubectl']);
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.objects.map((o) => `${o.object.kind}/${o.object.metadata.name}:${o.object.metadata.labels?.env}`)).toEqual([
+      'Service/hello:dev',
+      'Deployment/hello:dev',
+    ]);
   });
 
   it("an overlay naming a missing base is kustomize's own message", async () => {
