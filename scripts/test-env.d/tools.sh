@@ -83,3 +83,66 @@ install_buildx() {
   chmod +x "$BUILDX_PLUGIN.new"; mv -f "$BUILDX_PLUGIN.new" "$BUILDX_PLUGIN"
   log "$(docker buildx version 2>&1 | head -1) as $BUILDX_PLUGIN"
 }
+
+# helm and kustomize, which devloop runs to render charts and overlays
+# (`helm template`, `kustomize build`): built like the tools above, in a
+# background build of their own, and linked into /usr/local/bin unless
+# another helm or kustomize is installed there.
+HELM_VERSION=${DEVLOOP_TEST_HELM_VERSION:-v3.22.0}
+# the newest kustomize whose module builds with Go 1.26 (v5.8.3 needs Go 1.27)
+KUSTOMIZE_VERSION=${DEVLOOP_TEST_KUSTOMIZE_VERSION:-v5.8.1}
+HELM_BIN="$STATE/bin/helm-$HELM_VERSION/helm"
+KUSTOMIZE_BIN="$STATE/bin/kustomize-$KUSTOMIZE_VERSION/kustomize"
+# helm's release build stamps the Kubernetes version its client-go speaks (v0.37 -> 1.37) as the default capabilities
+HELM_K8S_MINOR=37
+
+render_tools_present() { [[ -x $HELM_BIN && -x $KUSTOMIZE_BIN ]]; }
+
+start_render_tools_build() {
+  phase=tools
+  if render_tools_present; then log "cached helm $HELM_VERSION and kustomize $KUSTOMIZE_VERSION"; return; fi
+  command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
+  if [[ -f "$RUN_DIR/render-tools-build.pid" ]] && kill -0 "$(<"$RUN_DIR/render-tools-build.pid")" 2>/dev/null; then
+    log "a build is already running (pid $(<"$RUN_DIR/render-tools-build.pid")), log $LOG_DIR/render-tools-build.log"; return
+  fi
+  log "building kustomize $KUSTOMIZE_VERSION and helm $HELM_VERSION from the Go module proxy in the background (log: $LOG_DIR/render-tools-build.log)"
+  mkdir -p "${HELM_BIN%/*}" "${KUSTOMIZE_BIN%/*}"
+  local kustomize_flags="-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
+  local helm_flags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+  local k
+  for k in pkg/lint/rules pkg/chartutil; do
+    helm_flags+=" -X helm.sh/helm/v3/$k.k8sVersionMajor=1 -X helm.sh/helm/v3/$k.k8sVersionMinor=$HELM_K8S_MINOR"
+  done
+  # shellcheck disable=SC2016 # the inner shell expands its own arguments
+  setsid nice -n 5 bash -c '"$1" "$2" sigs.k8s.io/kustomize/kustomize/v5 "$3" sigs.k8s.io/kustomize/kustomize/v5 "$4" &&
+    "$1" "$5" helm.sh/helm/v3 "$6" helm.sh/helm/v3/cmd/helm "$7"' \
+    build "$D/build-go-tool.sh" "$KUSTOMIZE_BIN" "$KUSTOMIZE_VERSION" "$kustomize_flags" "$HELM_BIN" "$HELM_VERSION" "$helm_flags" \
+    >"$LOG_DIR/render-tools-build.log" 2>&1 </dev/null 8>&- &
+  echo $! >"$RUN_DIR/render-tools-build.pid"
+}
+
+wait_render_tools_build() {
+  phase=tools
+  render_tools_present && return 0
+  local pid
+  pid=$(cat "$RUN_DIR/render-tools-build.pid" 2>/dev/null || echo 0)
+  log "waiting for the helm and kustomize build"
+  while kill -0 "$pid" 2>/dev/null; do sleep 2; done
+  render_tools_present || { tail -30 "$LOG_DIR/render-tools-build.log" >&2; die "building helm/kustomize failed (log: $LOG_DIR/render-tools-build.log)"; }
+  rm -f "$RUN_DIR/render-tools-build.pid"
+  log "$(grep -h '^build-go-tool: built' "$LOG_DIR/render-tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
+}
+
+# helm and kustomize for tests, devloop and people on this machine, where
+# k3d is linked: an installed helm or kustomize is left alone.
+install_render_tools() {
+  phase=tools
+  local tool bin
+  for tool in helm kustomize; do
+    [[ $tool == helm ]] && bin=$HELM_BIN || bin=$KUSTOMIZE_BIN
+    if [[ ! -e /usr/local/bin/$tool || $(readlink "/usr/local/bin/$tool") == "$STATE"/* ]]; then
+      ln -sfn "$bin" "/usr/local/bin/$tool"
+    fi
+  done
+  log "helm $("$HELM_BIN" version --template '{{.Version}}') and kustomize $("$KUSTOMIZE_BIN" version) on PATH (/usr/local/bin)"
+}

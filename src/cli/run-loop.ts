@@ -130,7 +130,7 @@ export class LoopSupervisor {
       rootDir: config.rootDir,
       contexts: session.contexts,
       configFiles: [...this.#configFiles, path.join(config.rootDir, 'devloop.local.config.ts')],
-      manifests: config.manifests,
+      manifests: session.manifestPatterns,
       ignore: config.watch.ignore,
     };
     this.#batcher = new Batcher({

@@ -16,7 +16,8 @@ import type { ComponentProbe } from '../engine/ports.ts';
 import type { BuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
-import { injectImages, loadManifests } from '../k8s/manifests.ts';
+import { injectImages } from '../k8s/manifests.ts';
+import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
 import { sessionProbe } from './adapters/component-probe.ts';
@@ -45,6 +46,8 @@ export interface Session {
   readonly probe: ComponentProbe;
   readonly contexts: readonly BuildContext[];
   readonly index: HashIndex;
+  /** What to watch for manifest edits: the globs, and the files of each chart and overlay. */
+  readonly manifestPatterns: readonly string[];
 }
 
 /** Why a session could not be opened; `usage` ones are the user's input (exit 2). */
@@ -68,7 +71,11 @@ export async function openSession(
   if (!opened.ok) return usage([opened.error]);
   const { client, context, verdict } = opened.value;
 
-  const manifests = await loadManifests(ctx.fs, { rootDir: config.rootDir, patterns: config.manifests });
+  const manifests = await loadManifestSources(ctx.fs, ctx.runner, {
+    rootDir: config.rootDir,
+    sources: config.manifests,
+    signal: ctx.signal,
+  });
   const manifestErrors = manifests.diagnostics.filter((d) => d.severity === 'error');
   if (manifestErrors.length) {
     return usage(manifestErrors.map((d) => ({ ...d, file: d.file ? path.resolve(config.rootDir, d.file) : config.configFile })));
@@ -120,7 +127,8 @@ export async function openSession(
       );
     }
   }
-  const manifestMatchers = config.manifests.map((m) => globToRegExp(path.resolve(config.rootDir, m)));
+  const manifestPatterns = await manifestWatchPatterns(ctx.fs, config.manifests);
+  const manifestMatchers = manifestPatterns.map((m) => globToRegExp(path.resolve(config.rootDir, m)));
   const model: LoopModel = {
     resources: loopResources(config, objects),
     imageDependencies: Object.fromEntries(Object.values(config.images).map((i) => [i.name, i.dependsOn])),
@@ -130,7 +138,22 @@ export async function openSession(
   const probe = sessionProbe({ docker, deliverer, deployer });
   const syncPlanner = new LiveUpdatePlanner({ config, latestPlan: (image) => images.latestPlan(image) });
   const liveUpdater = new KubeLiveUpdater({ client, config, objects, fs: ctx.fs });
-  return ok({ config, client, objects, model, images, deliverer, deployer, logFollower, syncPlanner, liveUpdater, probe, contexts, index });
+  return ok({
+    config,
+    client,
+    objects,
+    model,
+    images,
+    deliverer,
+    deployer,
+    logFollower,
+    syncPlanner,
+    liveUpdater,
+    probe,
+    contexts,
+    index,
+    manifestPatterns,
+  });
 }
 
 /** The images each resource runs: its container map, or the devloop images its workload's containers name. */

@@ -1,5 +1,6 @@
 import { loadBuildContext } from '../build/build-context-files.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
+import { manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { createWatchFilter, type WatchFilter, watchRoots } from '../watch/watch-filter.ts';
 
@@ -17,7 +18,7 @@ export async function watchSetup(fs: FileSystem, config: ResolvedConfig): Promis
     rootDir: config.rootDir,
     contexts,
     configFiles: [config.configFile, ...(config.localFile ? [config.localFile] : [])],
-    manifests: config.manifests,
+    manifests: await manifestWatchPatterns(fs, config.manifests),
     ignore: config.watch.ignore,
   };
   return { roots: watchRoots(input), ignored: createWatchFilter(input) };

@@ -5,6 +5,46 @@ const nameRule = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const nameText = 'lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit';
 const stringList: Schema = { type: 'array', items: { type: 'string' } };
 const port: Schema = { type: 'number', integer: true, min: 1, max: 65535 };
+const namespaceName: Schema = { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' };
+const somePath: Schema = { type: 'string', pattern: /\S/, patternText: 'a path' };
+
+/** A glob, `{ helm: { chart, … } }` or `{ kustomize: 'dir' }`. */
+const manifestEntry: Schema = {
+  type: 'union',
+  description: "a file glob, { helm: { chart: 'dir' } } or { kustomize: 'dir' }",
+  options: [
+    { type: 'string', pattern: /\S/, patternText: 'a file or glob' },
+    {
+      type: 'object',
+      required: ['helm'],
+      fields: {
+        helm: {
+          type: 'object',
+          required: ['chart'],
+          fields: {
+            chart: somePath,
+            releaseName: {
+              type: 'string',
+              pattern: /^(?=.{1,53}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+              patternText: 'a valid Helm release name (lowercase letters, digits, "-" or ".", at most 53 characters)',
+            },
+            namespace: namespaceName,
+            values: { type: 'array', items: somePath },
+            set: {
+              type: 'record',
+              values: {
+                type: 'union',
+                description: 'a string, number or boolean',
+                options: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+              },
+            },
+          },
+        },
+      },
+    },
+    { type: 'object', required: ['kustomize'], fields: { kustomize: somePath } },
+  ],
+};
 
 /** The schema of `devloop.config.ts`; keep in step with `types.ts` and the README's reference. */
 export const configSchema: Schema = {
@@ -84,7 +124,7 @@ export const configSchema: Schema = {
         },
       },
     },
-    manifests: stringList,
+    manifests: { type: 'array', items: manifestEntry },
     resources: {
       type: 'record',
       keyPattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
@@ -121,7 +161,7 @@ export const configSchema: Schema = {
       type: 'object',
       fields: {
         context: { type: 'string' },
-        namespace: { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' },
+        namespace: namespaceName,
         k3d: {
           type: 'object',
           fields: {

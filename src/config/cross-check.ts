@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { isOutside } from '../core/paths.ts';
 import type { FileSystem } from '../system/file-system.ts';
+import { checkManifestSources } from './check-manifest-sources.ts';
 import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
 import { unreadableBuildFile } from './unreadable-build-file.ts';
@@ -59,6 +60,7 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
     });
   }
 
+  out.push(...(await checkManifestSources(config.manifests, config.rootDir, fileOf, fs)));
   for (const cycle of findCycles(Object.fromEntries(Object.values(config.images).map((i) => [i.name, i.dependsOn])))) {
     error(`images.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `images depend on each other in a cycle: ${cycle.join(' → ')}`);
   }

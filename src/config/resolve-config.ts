@@ -1,6 +1,7 @@
 import * as path from 'node:path';
+import type { ManifestSource } from '../core/manifest-source.ts';
 import type { ResolvedConfig, ResolvedImage, ResolvedPortForward, ResolvedResource } from './resolved-config.ts';
-import type { DevloopConfig, ImageConfig, PortForwardConfig, ResourceConfig } from './types.ts';
+import type { DevloopConfig, ImageConfig, ManifestEntry, PortForwardConfig, ResourceConfig } from './types.ts';
 
 /** Defaults, in one place so that `devloop config` can say "default" for each. */
 export const defaults = {
@@ -27,6 +28,7 @@ export function resolveConfig({ raw, configFile, localFile }: ResolveInput): Res
   const k3dName = raw.cluster?.k3d?.name ?? defaults.k3dName;
   const images: Record<string, ResolvedImage> = {};
   for (const [name, image] of Object.entries(raw.images ?? {})) images[name] = resolveImage(name, image, rootDir);
+  const namespace = raw.cluster?.namespace ?? defaults.namespace;
   const resources: Record<string, ResolvedResource> = {};
   for (const [name, resource] of Object.entries(raw.resources ?? {})) resources[name] = resolveResource(name, resource);
   return {
@@ -34,11 +36,11 @@ export function resolveConfig({ raw, configFile, localFile }: ResolveInput): Res
     localFile,
     rootDir,
     images,
-    manifests: raw.manifests ?? [],
+    manifests: (raw.manifests ?? []).map((entry) => resolveManifest(entry, rootDir, namespace)),
     resources,
     cluster: {
       context: raw.cluster?.context ?? `k3d-${k3dName}`,
-      namespace: raw.cluster?.namespace ?? defaults.namespace,
+      namespace,
       k3d: { name: k3dName, registry: raw.cluster?.k3d?.registry },
       delivery: raw.cluster?.delivery ?? defaults.delivery,
       allowContexts: raw.cluster?.allowContexts ?? [],
@@ -67,6 +69,36 @@ function resolveImage(name: string, image: ImageConfig, rootDir: string): Resolv
     run: (image.run ?? []).map((r) => ({ command: r.command, when: r.when ?? [] })),
     syncMode: image.syncMode ?? (image.sync === undefined ? 'off' : 'auto'),
   };
+}
+
+/** Globs stay as written; chart, values and overlay paths become absolute; release name and namespace get their defaults. */
+function resolveManifest(entry: ManifestEntry, rootDir: string, namespace: string): ManifestSource {
+  if (typeof entry === 'string') return entry;
+  if ('kustomize' in entry) return { kustomize: path.resolve(rootDir, entry.kustomize) };
+  const chart = path.resolve(rootDir, entry.helm.chart);
+  return {
+    helm: {
+      chart,
+      releaseName: entry.helm.releaseName ?? defaultReleaseName(chart),
+      namespace: entry.helm.namespace ?? namespace,
+      values: (entry.helm.values ?? []).map((v) => path.resolve(rootDir, v)),
+      set: entry.helm.set ?? {},
+    },
+  };
+}
+
+/** The chart's directory name (or package name without version and `.tgz`), as a release name. */
+function defaultReleaseName(chart: string): string {
+  const base = path
+    .basename(chart)
+    .replace(/\.tgz$/, '')
+    .replace(/-\d+\.\d+\.\d+.*$/, '');
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'release'
+  );
 }
 
 function resolveResource(name: string, resource: ResourceConfig): ResolvedResource {

@@ -1,3 +1,4 @@
+import type { ManifestSource } from '../core/manifest-source.ts';
 import type { DeliveryMode, WorkloadKind } from './types.ts';
 
 /** The configuration after merging, overriding and defaulting: what the rest of devloop reads. */
@@ -9,8 +10,8 @@ export interface ResolvedConfig {
   /** Directory of the config file; relative paths start here. */
   readonly rootDir: string;
   readonly images: Readonly<Record<string, ResolvedImage>>;
-  /** Patterns as written, relative to `rootDir`. */
-  readonly manifests: readonly string[];
+  /** Globs as written (relative to `rootDir`), Helm charts and Kustomize directories (absolute paths). */
+  readonly manifests: readonly ManifestSource[];
   readonly resources: Readonly<Record<string, ResolvedResource>>;
   readonly cluster: ResolvedCluster;
   readonly watch: { readonly debounceMs: number; readonly ignore: readonly string[] };

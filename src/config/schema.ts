@@ -142,7 +142,12 @@ export function check(schema: Schema, value: unknown, keyPath: string, fileOf: F
         if (trial.length === 0) return;
       }
       // A list or object meant for the one option of that kind: that option's diagnostics name the exact key inside it.
-      const sameKind = schema.options.filter((o) => kindOf(o) === valueKind(value));
+      // Among several object options, the one whose keys the value uses is meant (`{ helm: … }` vs `{ kustomize: … }`).
+      let sameKind = schema.options.filter((o) => kindOf(o) === valueKind(value));
+      if (sameKind.length > 1 && isPlainObject(value)) {
+        const keys = Object.keys(value);
+        sameKind = sameKind.filter((o) => o.type === 'object' && keys.some((k) => k in o.fields));
+      }
       if (sameKind.length === 1 && sameKind[0] && (valueKind(value) === 'array' || valueKind(value) === 'object')) {
         check(sameKind[0], value, keyPath, fileOf, out);
         return;

@@ -5,13 +5,34 @@
 export interface DevloopConfig {
   /** Images devloop builds, by name. The name is also the repository pushed to, unless `repository` says otherwise. */
   images?: Record<string, ImageConfig>;
-  /** Kubernetes YAML files or globs (multi-document), relative to the config file. */
-  manifests?: string[];
+  /**
+   * Where the Kubernetes objects come from, relative to the config file: YAML
+   * files or globs (multi-document), `{ helm: { chart, … } }` rendered with
+   * `helm template`, or `{ kustomize: 'dir' }` rendered with `kustomize build`.
+   */
+  manifests?: ManifestEntry[];
   /** Workloads devloop deploys and follows, by name. */
   resources?: Record<string, ResourceConfig>;
   cluster?: ClusterConfig;
   watch?: WatchConfig;
   build?: BuildConfig;
+}
+
+/** A `manifests` entry: a glob, a Helm chart or a Kustomize directory. */
+export type ManifestEntry = string | { helm: HelmChartConfig } | { kustomize: string };
+
+/** A local Helm chart devloop renders with `helm template` (devloop images are injected into what it renders). */
+export interface HelmChartConfig {
+  /** Chart directory (with Chart.yaml) or packaged chart (.tgz), relative to the config file. */
+  chart: string;
+  /** Default: the chart's directory name. */
+  releaseName?: string;
+  /** `--namespace`; objects that name none land there. Default: `cluster.namespace`. */
+  namespace?: string;
+  /** Values files (`-f`), relative to the config file, in order. */
+  values?: string[];
+  /** Values set on the command line: strings as `--set-string`, numbers and booleans as `--set`. */
+  set?: Record<string, string | number | boolean>;
 }
 
 export interface ImageConfig {

@@ -79,7 +79,8 @@ function missingField(item: unknown): string | undefined {
   return missing.length ? `has no ${missing.join(', ')}` : undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** True for a YAML mapping read as a plain object. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -92,14 +93,25 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 export async function loadManifests(
   fs: FileSystem,
-  options: { rootDir: string; patterns: readonly string[] },
+  options: {
+    rootDir: string;
+    patterns: readonly string[];
+    /** Each pattern's index among all `manifests` entries, for key paths; default its index in `patterns`. */
+    keyIndices?: readonly number[];
+  },
 ): Promise<{ objects: ManifestObject[]; diagnostics: Diagnostic[]; files: string[] }> {
   const objects: ManifestObject[] = [];
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
   for (const [i, pattern] of options.patterns.entries()) {
     const problem = (message: string, hint?: string) =>
-      diagnostics.push({ severity: 'error', code: 'manifest-unreadable', keyPath: `manifests[${i}]`, message, ...(hint ? { hint } : {}) });
+      diagnostics.push({
+        severity: 'error',
+        code: 'manifest-unreadable',
+        keyPath: `manifests[${options.keyIndices?.[i] ?? i}]`,
+        message,
+        ...(hint ? { hint } : {}),
+      });
     let matched = 0;
     for (const match of await fs.glob([pattern], options.rootDir)) {
       const absolute = path.resolve(options.rootDir, match);

@@ -49,6 +49,16 @@ describe('watch filter', () => {
     expect(ignored('/p/docs', 'directory')).toBe(true);
   });
 
+  it("walks every folder under a `**` pattern (a chart's templates), not only the ones on the way to it", () => {
+    const deep = createWatchFilter({ ...input, manifests: ['/p/charts/api/**', 'k8s/**/*.yaml'] });
+    expect(deep('/p/charts/api/templates', 'directory')).toBe(false);
+    expect(deep('/p/charts/api/templates/deployment.yaml', 'file')).toBe(false);
+    expect(deep('/p/k8s/overlays/dev', 'directory')).toBe(false);
+    expect(deep('/p/k8s/overlays/dev/patch.yaml', 'file')).toBe(false);
+    expect(deep('/p/charts/web', 'directory')).toBe(true);
+    expect(ignored('/p/k8s/sub', 'directory')).toBe(true);
+  });
+
   it('does not prune an ignored directory when an exception may re-include inside it', () => {
     expect(ignored('/p/api/node_modules', 'directory')).toBe(false);
     const plain = createWatchFilter({

@@ -39,6 +39,8 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
   // Dockerfiles and ignore files count even outside their context (a Dockerfile given as ../docker/api.Dockerfile).
   for (const context of input.contexts) for (const file of context.controlFiles) configFiles.add(file);
   const manifestMatchers = input.manifests.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
+  // A `**` pattern (a chart's or overlay's whole directory) reaches into every folder under its fixed part.
+  const deepManifestRoots = input.manifests.filter((p) => p.includes('**')).map((p) => fixedPrefix(path.resolve(input.rootDir, p)));
   return (absolutePath, kind) => {
     const file = path.resolve(absolutePath);
     if (configFiles.has(file)) return false;
@@ -69,7 +71,7 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
         ...configFiles,
         ...input.manifests.map((m) => path.resolve(input.rootDir, m)),
       ].some((target) => target.startsWith(`${file}${path.sep}`) || target === file);
-      if (leadsSomewhere) return false;
+      if (leadsSomewhere || deepManifestRoots.some((root) => file === root || file.startsWith(`${root}${path.sep}`))) return false;
     }
     return true;
   };

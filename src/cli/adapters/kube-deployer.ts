@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import { describeManifestSource } from '../../core/manifest-source.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { DeliveredImage, Deployer, LiveChange, RolloutProgress } from '../../engine/ports.ts';
 import type { Problem } from '../../engine/problem.ts';
@@ -80,7 +81,7 @@ export class KubeDeployer implements Deployer {
         return err({
           stage: 'deploy',
           reason: 'workload-not-in-manifests',
-          message: `no ${r?.workload.kind ?? 'Deployment'} named ${r?.workload.name ?? name} in the manifests (${this.#o.config.manifests.join(', ') || 'none configured'})`,
+          message: `no ${r?.workload.kind ?? 'Deployment'} named ${r?.workload.name ?? name} in the manifests (${this.#o.config.manifests.map((m) => describeManifestSource(m, this.#o.config.rootDir)).join(', ') || 'none configured'})`,
           fix: `add it to a file listed in manifests, or set resources.${name}.workload.name to the right name`,
         });
       }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { describeOrigin } from '../../config/layers.ts';
+import { describeOrigin, originOf } from '../../config/layers.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { isPlainObject, join } from '../../config/schema.ts';
 import { ExitCode } from '../../core/exit-code.ts';
@@ -32,7 +32,8 @@ export async function runConfig(ctx: CliContext, options: ConfigOptions): Promis
   const rows: [string, string, string][] = [];
   flatten(values, '', (keyPath, value) => {
     if (/^(images|resources)\.[^.]+\.name$/.test(keyPath)) return;
-    const origin = origins.get(keyPath);
+    // a chart's or overlay's settings come from the entry that names it
+    const origin = keyPath.startsWith('manifests[') ? originOf(origins, keyPath) : origins.get(keyPath);
     rows.push([keyPath, value === undefined ? '-' : JSON.stringify(value), describeOrigin(origin, rel)]);
   });
   const width = Math.min(48, Math.max(...rows.map((r) => r[0].length)));
@@ -58,7 +59,13 @@ function shown(config: ResolvedConfig): ResolvedConfig {
       },
     ]),
   );
-  return mapStrings({ ...config, images }, redactText) as ResolvedConfig;
+  // a chart value whose key looks secret (`db.password`) is masked like a build arg
+  const manifests = config.manifests.map((m) =>
+    typeof m === 'object' && 'helm' in m
+      ? { helm: { ...m.helm, set: Object.fromEntries(Object.entries(m.helm.set).map(([k, v]) => [k, isSecretKey(k) ? mask : v])) } }
+      : m,
+  );
+  return mapStrings({ ...config, images, manifests }, redactText) as ResolvedConfig;
 }
 
 function mapStrings(value: unknown, f: (text: string) => string): unknown {
@@ -69,7 +76,10 @@ function mapStrings(value: unknown, f: (text: string) => string): unknown {
 }
 
 function flatten(value: unknown, keyPath: string, visit: (keyPath: string, value: unknown) => void): void {
-  if (isPlainObject(value) && Object.keys(value).length > 0) {
+  if (keyPath === 'manifests' && Array.isArray(value) && value.some(isPlainObject)) {
+    // one row per chart or overlay setting, not one line of JSON
+    for (const [i, entry] of value.entries()) flatten(entry, `${keyPath}[${i}]`, visit);
+  } else if (isPlainObject(value) && Object.keys(value).length > 0) {
     for (const [key, child] of Object.entries(value)) flatten(child, join(keyPath, key), visit);
   } else {
     visit(keyPath, value);
