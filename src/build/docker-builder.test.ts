@@ -148,6 +148,14 @@ describe('DockerBuilder', () => {
     expect(built.ok && { executed: built.value.executedSteps, cached: built.value.cachedSteps }).toEqual({ executed: [5, 9], cached: [6] });
   });
 
+  it("calls an engine that buildx cannot reach unavailable, in buildx's words", async () => {
+    const stderr =
+      'ERROR: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory';
+    const runner = new FakeRunner().on('docker buildx', { exitCode: 1, stderr });
+    const built = await new DockerBuilder({ runner, kind: 'buildx' }).build(request);
+    expect(!built.ok && built.error).toEqual({ reason: 'docker-unavailable', message: stderr });
+  });
+
   it("runs buildx's plugin directly when it was found, without git provenance", async () => {
     const runner = new FakeRunner().on('/opt/docker-buildx build', {});
     const builder = new DockerBuilder({ runner, kind: 'buildx', findBuildx: async () => '/opt/docker-buildx' });

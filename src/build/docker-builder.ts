@@ -334,8 +334,12 @@ function stepMapper(model: DockerfileModel | undefined, target: string | undefin
  */
 const buildkitSteps = new Set(['FROM', 'WORKDIR', 'COPY', 'ADD', 'RUN']);
 
+/** The docker CLI's words for an engine it cannot reach, and buildx's (`failed to connect to the docker API at …`). */
+const engineUnreachable =
+  /Cannot connect to the Docker daemon|error during connect|docker daemon is not running|failed to connect to the docker API/i;
+
 function unavailable(r: RunResult): boolean {
-  return r.notFound || /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(r.stderr);
+  return r.notFound || engineUnreachable.test(r.stderr);
 }
 
 function unavailableMessage(r: RunResult): string {
@@ -343,6 +347,6 @@ function unavailableMessage(r: RunResult): string {
     ? 'the docker CLI is not installed (not found on PATH)'
     : (r.stderr
         .split('\n')
-        .find((l) => /Cannot connect to the Docker daemon|error during connect|docker daemon is not running/i.test(l))
+        .find((l) => engineUnreachable.test(l))
         ?.trim() ?? 'docker is not reachable');
 }
