@@ -1,7 +1,10 @@
 import { type Instruction as AstInstruction, DockerfileParser, ModifiableInstruction } from 'dockerfile-ast';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
+import { bindMountSpec, type CopySpec, copySpec, isDockerfileFrontend, syntaxDirective } from './dockerfile-sources.ts';
 import { expandWord, type LexOptions, splitWords } from './shell-words.ts';
+
+export type { CopyFrom, CopySpec } from './dockerfile-sources.ts';
 
 /**
  * A Dockerfile as devloop reasons about it: stages and instructions in file
@@ -37,22 +40,6 @@ export interface Stage {
   readonly baseStage: number | undefined;
   /** Instructions of the stage, its FROM first. */
   readonly instructions: readonly DockerInstruction[];
-}
-
-/** Where COPY/ADD reads from. */
-export type CopyFrom =
-  | { readonly kind: 'context' }
-  | { readonly kind: 'stage'; readonly stage: number }
-  | { readonly kind: 'image'; readonly image: string };
-
-/** The part of a COPY or ADD that decides its cache key. */
-export interface CopySpec {
-  readonly from: CopyFrom;
-  /** Expanded source paths as written (wildcards kept); URLs for ADD appear here too. */
-  readonly sources: readonly string[];
-  readonly destination: string;
-  /** True for heredoc sources (`COPY <<EOF`), which read nothing from the context. */
-  readonly inline: boolean;
 }
 
 /** One instruction with the facts every later step needs. */
@@ -228,21 +215,6 @@ export function parseDockerfile({ text, file, buildArgs = {} }: ParseOptions): D
   };
 }
 
-/** The `# syntax=` parser directive: only in the comment lines that open the file. */
-function syntaxDirective(text: string): string | undefined {
-  for (const line of text.split(/\r?\n/)) {
-    const directive = /^\s*#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (!directive) return undefined;
-    if (directive[1]?.toLowerCase() === 'syntax') return directive[2];
-  }
-  return undefined;
-}
-
-/** Docker's own Dockerfile frontend (`docker/dockerfile:1`, `…:1.7-labs`, by digest): the language devloop models. */
-function isDockerfileFrontend(image: string): boolean {
-  return /^(docker\.io\/)?docker\/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(image);
-}
-
 /**
  * Why a file given as a Dockerfile cannot be one (binary content, or no
  * FROM at all), so that callers say "not a Dockerfile" instead of failing
@@ -336,21 +308,6 @@ function envPairs(text: string, lex: LexOptions): [string, string][] {
   });
 }
 
-function copySpec(input: {
-  flags: ReadonlyMap<string, string>;
-  words: readonly string[];
-  rest: string;
-  stages: readonly { index: number; name: string | undefined }[];
-  own: number;
-}): CopySpec {
-  const { flags, words, rest, stages, own } = input;
-  const inline = rest.startsWith('<<');
-  const sources = inline ? [] : words.slice(0, -1);
-  const destination = words.at(-1) ?? '';
-  const ref = flags.get('from');
-  return { from: copyFrom(ref, stages, own), sources, destination, inline };
-}
-
 /** Every `--mount=` of an instruction (a flag that may repeat), expanded. */
 function mountFlags(node: AstInstruction, lex: LexOptions): string[] {
   if (!(node instanceof ModifiableInstruction)) return [];
@@ -358,42 +315,6 @@ function mountFlags(node: AstInstruction, lex: LexOptions): string[] {
     .getFlags()
     .filter((flag) => flag.getName() === 'mount')
     .map((flag) => expandWord(unquote(flag.getValue() ?? ''), lex));
-}
-
-/**
- * What a RUN's bind mounts read (`--mount=type=bind`, BuildKit's default
- * mount type): files of the context, of an earlier stage or of an image, as
- * a COPY would, so they are inputs of that step. Cache, tmpfs, secret and
- * ssh mounts read nothing the layer cache compares. Mounts from different
- * places are modelled as reading the whole context, so a change is never
- * missed.
- */
-function bindMountSpec(
-  mounts: readonly string[],
-  stages: readonly { index: number; name: string | undefined }[],
-  own: number,
-): CopySpec | undefined {
-  const binds = mounts
-    .map(
-      (mount) => new Map(mount.split(',').map((field) => [field.slice(0, field.indexOf('=') >>> 0), field.slice(field.indexOf('=') + 1)])),
-    )
-    .filter((fields) => (fields.get('type') ?? 'bind') === 'bind');
-  if (binds.length === 0) return undefined;
-  const froms = binds.map((fields) => copyFrom(fields.get('from'), stages, own));
-  const sources = binds.map((fields) => fields.get('source') ?? fields.get('src') ?? '.');
-  const destination = binds[0]?.get('target') ?? binds[0]?.get('dst') ?? binds[0]?.get('destination') ?? '';
-  const same = froms.every((from) => JSON.stringify(from) === JSON.stringify(froms[0]));
-  if (!same) return { from: { kind: 'context' }, sources: ['.'], destination, inline: false };
-  return { from: froms[0] ?? { kind: 'context' }, sources, destination, inline: false };
-}
-
-/** `--from` names an earlier stage (by name or index) or else an image. */
-function copyFrom(ref: string | undefined, stages: readonly { index: number; name: string | undefined }[], own: number): CopyFrom {
-  if (ref === undefined) return { kind: 'context' };
-  const stage = /^\d+$/.test(ref)
-    ? stages.find((s) => s.index === Number(ref) && s.index < own)
-    : stages.find((s) => s.name === ref.toLowerCase() && s.index < own);
-  return stage ? { kind: 'stage', stage: stage.index } : { kind: 'image', image: ref };
 }
 
 function signatureOf(
