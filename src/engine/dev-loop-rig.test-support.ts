@@ -40,9 +40,10 @@ export function rig(options: {
   const store = new Store(0);
   const actions: string[] = [];
   store.subscribe((a) => actions.push(a.type));
+  const logs = new LogStore();
   const loop = new DevLoop({
     store,
-    logs: new LogStore(),
+    logs,
     model: {
       resources: options.resources,
       imageDependencies: options.deps ?? Object.fromEntries(Object.keys(tags).map((t) => [t, []])),
@@ -69,8 +70,10 @@ export function rig(options: {
       },
     },
     builder: {
-      build: async (plan, { signal }) => {
+      build: async (plan, { signal, onLine }) => {
         buildSignals.set(plan.image, signal);
+        onLine(`#5 [2/2] COPY . /${plan.image}`);
+        onLine('');
         const exception = exceptions.build.get(plan.image);
         if (exception) throw exception;
         await buildGate;
@@ -135,6 +138,7 @@ export function rig(options: {
   });
   const change = (path: string): SeenFileChange[] => [{ path, kind: 'change', at: 900 }];
   return {
+    logs,
     loop,
     store,
     tags,

@@ -18,6 +18,16 @@ describe('DevLoop', () => {
     expect(r.actions).toContain('resource-ready');
   });
 
+  it("puts a build's lines in the log pane of every resource running the image, skipping blank ones", async () => {
+    const shared: LoopResource = { name: 'worker', images: ['api'], dependsOn: [], trigger: 'auto' };
+    const r = rig({ resources: [api, shared], tags: { api: 't1' } });
+    await r.loop.start();
+    for (const resource of ['api', 'worker'])
+      expect(r.logs.tail({ resource, limit: 10 }).map((l) => [l.pod, l.container, l.text, l.source])).toEqual([
+        ['build', 'api', '#5 [2/2] COPY . /api', 'build'],
+      ]);
+  });
+
   it('a change that leaves every tag the same builds and deploys nothing', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();

@@ -367,7 +367,10 @@ export class DevLoop {
       this.#dispatch({ type: 'build-started', at: startedAt, image });
       const result = await this.#o.builder.build(plan, {
         signal,
-        onLine: (line) => this.#dispatch({ type: 'build-output', at: this.#now(), image, line }),
+        onLine: (line) => {
+          this.#dispatch({ type: 'build-output', at: this.#now(), image, line });
+          this.#logBuildLine(image, line);
+        },
       });
       if (signal.aborted) {
         this.#dispatch({ type: 'build-cancelled', at: this.#now(), image });
@@ -389,6 +392,16 @@ export class DevLoop {
       return result.value;
     } finally {
       release();
+    }
+  }
+
+  /** A build line in the log pane of every resource running the image, as `build/<image>`. */
+  #logBuildLine(image: string, text: string): void {
+    if (!text.trim()) return;
+    const timestamp = new Date(this.#now()).toISOString();
+    for (const resource of this.#o.model.resources) {
+      if (resource.images.includes(image))
+        this.#o.logs.append({ resource: resource.name, pod: 'build', container: image, timestamp, text, source: 'build' });
     }
   }
 

@@ -31,7 +31,7 @@ export class LogStore {
    * what was already kept.
    */
   append(line: LogLine): StoredLine | undefined {
-    if (line.pod && line.timestamp && this.#replayed(line)) return undefined;
+    if (line.source !== 'build' && line.pod && line.timestamp && this.#replayed(line)) return undefined;
     const stored: StoredLine = { ...line, seq: ++this.#seq };
     let buffer = this.#buffers.get(line.resource);
     if (!buffer) {

@@ -105,6 +105,12 @@ export interface LogLine {
   readonly container: string;
   readonly timestamp: string;
   readonly text: string;
+  /**
+   * `build`: a line of an image's build, kept in the resource's log pane
+   * beside its pods' logs; reporters print builds from the `build-output`
+   * actions instead, so they skip these.
+   */
+  readonly source?: 'build';
 }
 
 export interface LogFollower {

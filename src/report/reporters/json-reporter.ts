@@ -36,7 +36,8 @@ export class JsonReporter implements Reporter {
     this.#sink = options.sink;
     this.#unsubscribe = [
       options.store.subscribe((action) => this.#write({ event: action.type, ...action })),
-      options.logs.subscribe((line) => this.#write(logEvent(line))),
+      // Build lines are already `build-output` events.
+      options.logs.subscribe((line) => line.source !== 'build' && this.#write(logEvent(line))),
     ];
   }
 

@@ -48,7 +48,8 @@ export class PlainReporter implements Reporter {
     this.#c = makeColors(options.color);
     this.#unsubscribe = [
       options.store.subscribe((action, state) => this.#onAction(action, state)),
-      options.logs.subscribe((line) => this.#onLog(line)),
+      // Build lines reach the log pane; here they come from `build-output` (when asked for).
+      options.logs.subscribe((line) => line.source !== 'build' && this.#onLog(line)),
     ];
   }
 
