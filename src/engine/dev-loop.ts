@@ -3,6 +3,7 @@ import type { SeenFileChange } from '../core/file-change.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
 import { HeldWork } from './held-work.ts';
+import { buildStep, deliverStep, type StepContext, Superseded } from './image-steps.ts';
 import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
@@ -51,8 +52,6 @@ export interface DevLoopOptions {
   readonly onFault?: (error: unknown) => void;
 }
 
-class Superseded extends Error {}
-
 /**
  * The controller of the inner loop. Each batch of changes becomes one
  * iteration: plan every image (cheap, no Docker), then per resource
@@ -85,11 +84,21 @@ export class DevLoop {
   readonly #live: LiveWatches;
   /** Files copied into running containers instead of rebuilding. */
   readonly #liveUpdates: LiveUpdates;
+  /** What the build and delivery steps use. */
+  readonly #steps: StepContext;
 
   constructor(options: DevLoopOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
     const { store, probe, timers, onFault } = options;
+    this.#steps = {
+      dispatch: (action) => this.#dispatch(action),
+      now: this.#now,
+      model: options.model,
+      logs: options.logs,
+      builder: options.builder,
+      deliverer: options.deliverer,
+    };
     this.#holds = new HeldWork({ store, now: this.#now, probe, timers, onFault });
     this.#liveUpdates = new LiveUpdates({
       ...(options.syncPlanner ? { planner: options.syncPlanner } : {}),
@@ -312,7 +321,7 @@ export class DevLoop {
     const build = (image: string): Promise<BuiltImage | undefined> => {
       let promise = built.get(image);
       if (!promise) {
-        promise = this.#build(image, plans, slots, build, signal);
+        promise = buildStep(this.#steps, image, plans, slots, build, signal);
         built.set(image, promise);
       }
       return promise;
@@ -320,7 +329,7 @@ export class DevLoop {
     const deliver = (image: string): Promise<DeliveredImage | undefined> => {
       let promise = delivered.get(image);
       if (!promise) {
-        promise = build(image).then((b) => (b ? this.#deliver(b, signal) : undefined));
+        promise = build(image).then((b) => (b ? deliverStep(this.#steps, b, signal) : undefined));
         delivered.set(image, promise);
       }
       return promise;
@@ -346,76 +355,6 @@ export class DevLoop {
     const results = await Promise.all(affected.map(settle));
     if (signal.aborted) throw new Superseded('superseded');
     return results.every(Boolean);
-  }
-
-  async #build(
-    image: string,
-    plans: Map<string, ImagePlan>,
-    slots: Semaphore,
-    build: (image: string) => Promise<BuiltImage | undefined>,
-    signal: AbortSignal,
-  ): Promise<BuiltImage | undefined> {
-    const plan = plans.get(image);
-    if (!plan) return undefined;
-    const dependencies = this.#o.model.imageDependencies[image] ?? [];
-    const deps = await Promise.all(dependencies.map(build));
-    if (deps.some((d) => d === undefined)) return undefined;
-    if (!plan.rebuild) return { image, ref: plan.reference, tag: plan.tag, cached: true };
-    const release = await slots.acquire(signal);
-    const startedAt = this.#now();
-    try {
-      this.#dispatch({ type: 'build-started', at: startedAt, image });
-      const result = await this.#o.builder.build(plan, {
-        signal,
-        onLine: (line) => {
-          this.#dispatch({ type: 'build-output', at: this.#now(), image, line });
-          this.#logBuildLine(image, line);
-        },
-      });
-      if (signal.aborted) {
-        this.#dispatch({ type: 'build-cancelled', at: this.#now(), image });
-        throw new Superseded('superseded');
-      }
-      if (!result.ok) {
-        this.#dispatch({ type: 'build-failed', at: this.#now(), image, problem: result.error });
-        return undefined;
-      }
-      this.#dispatch({
-        type: 'build-completed',
-        at: this.#now(),
-        image,
-        ref: result.value.ref,
-        cached: result.value.cached,
-        durationMs: this.#now() - startedAt,
-        ...(result.value.builder ? { builder: result.value.builder } : {}),
-      });
-      return result.value;
-    } finally {
-      release();
-    }
-  }
-
-  /** A build line in the log pane of every resource running the image, as `build/<image>`. */
-  #logBuildLine(image: string, text: string): void {
-    if (!text.trim()) return;
-    const timestamp = new Date(this.#now()).toISOString();
-    for (const resource of this.#o.model.resources) {
-      if (resource.images.includes(image))
-        this.#o.logs.append({ resource: resource.name, pod: 'build', container: image, timestamp, text, source: 'build' });
-    }
-  }
-
-  async #deliver(image: BuiltImage, signal: AbortSignal): Promise<DeliveredImage | undefined> {
-    if (signal.aborted) throw new Superseded('superseded');
-    this.#dispatch({ type: 'delivery-started', at: this.#now(), images: [image.image] });
-    const result = await this.#o.deliverer.deliver([image], { signal, onLine: () => undefined });
-    if (signal.aborted) throw new Superseded('superseded');
-    if (!result.ok) {
-      this.#dispatch({ type: 'delivery-failed', at: this.#now(), images: [image.image], problem: result.error });
-      return undefined;
-    }
-    this.#dispatch({ type: 'delivery-completed', at: this.#now(), delivered: result.value });
-    return result.value.find((d) => d.image === image.image);
   }
 
   async #deployResource(
