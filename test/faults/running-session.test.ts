@@ -184,7 +184,9 @@ describeWithCluster('faults while devloop up runs', (env) => {
   });
 
   it('log lines were kept once each, in order, across all of the above', () => {
-    const lines = loop.logs.tail({ resource: 'hello', limit: 100_000 });
+    // The pods' lines: a build's output (also in the pane) may repeat a line within a millisecond.
+    const lines = loop.logs.tail({ resource: 'hello', limit: 100_000 }).filter((l) => l.source !== 'build');
+    expect(lines.length).toBeGreaterThan(0);
     const keys = lines.map((l) => `${l.pod}/${l.container}/${l.timestamp}/${l.text}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
