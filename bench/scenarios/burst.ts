@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { isDockerProcess } from '../support/counting-runner.ts';
 import { ensureBuilt } from '../support/devloop-process.ts';
 import { all, LoopHarness } from '../support/loop-harness.ts';
 import { createProject, runningPods } from '../support/project.ts';
@@ -69,11 +70,7 @@ export const burst: Scenario = {
         table.add(`${pattern}: builds cancelled`, 'count', all(actions, 'build-cancelled').length);
         table.add(`${pattern}: iterations superseded`, 'count', all(actions, 'iteration-superseded').length);
         table.add(`${pattern}: rollouts (deploy-completed)`, 'count', all(actions, 'deploy-completed').length);
-        table.add(
-          `${pattern}: docker processes`,
-          'count',
-          harness.runner.startedBetween(began).filter((p) => p.command === 'docker').length,
-        );
+        table.add(`${pattern}: docker processes`, 'count', harness.runner.startedBetween(began).filter(isDockerProcess).length);
         table.add(`${pattern}: last save → final resource ready`, 'ms', ready ? ready.at - lastWriteAt : undefined);
 
         const recorded = lastDeploy?.tags['hello-web'];

@@ -1,5 +1,5 @@
 import type { Action } from '../../src/engine/actions.ts';
-import type { RunRecord } from '../support/counting-runner.ts';
+import { isDockerBuild, isDockerProcess, type RunRecord } from '../support/counting-runner.ts';
 import { all, first, isAction, LoopHarness } from '../support/loop-harness.ts';
 import { createProject } from '../support/project.ts';
 import { SampleTable, type Scenario } from '../support/report.ts';
@@ -96,10 +96,10 @@ export function phasesOf(
   );
   const total = end - writeAt;
   const quiet = Math.min(debounceMs, detected.at - detected.firstSeenAt);
-  const dockerBuild = ran.filter((p) => p.command === 'docker' && p.args[0] === 'build');
+  const dockerBuild = ran.filter(isDockerBuild);
   return {
     route: delivered.delivered.map((d) => d.stage).join('+'),
-    dockerProcesses: ran.filter((p) => p.command === 'docker').length,
+    dockerProcesses: ran.filter(isDockerProcess).length,
     commands: ran.map((p) => `${p.command} ${p.args.slice(0, p.args[0] === 'image' ? 2 : 1).join(' ')}`).join(', '),
     values: {
       'total edit-to-ready': total,
@@ -112,7 +112,7 @@ export function phasesOf(
         [plan.startedAt, plan.at],
       ),
       'build (build-started → completed)': built.at - buildStarted.at,
-      '  inside `docker build`': dockerBuild.reduce((sum, p) => sum + ((p.endedAt ?? end) - p.startedAt), 0),
+      '  inside the build process': dockerBuild.reduce((sum, p) => sum + ((p.endedAt ?? end) - p.startedAt), 0),
       deliver: delivered.at - deliveryStarted.at,
       patch: deployed.at - deployStarted.at,
       rollout: ready.at - deployed.at,

@@ -1,3 +1,4 @@
+import { isDockerProcess } from '../support/counting-runner.ts';
 import { first, isAction, LoopHarness } from '../support/loop-harness.ts';
 import { createProject } from '../support/project.ts';
 import { SampleTable, type Scenario } from '../support/report.ts';
@@ -55,7 +56,7 @@ export const noOp: Scenario = {
           await harness.settle(200);
           const actions = harness.since(mark);
           builds += actions.filter((a) => a.type === 'build-started').length;
-          dockerProcesses += harness.runner.startedBetween(writeAt).filter((p) => p.command === 'docker').length;
+          dockerProcesses += harness.runner.startedBetween(writeAt).filter(isDockerProcess).length;
         }
         facts[`${kind.name}: batches / builds / docker processes`] = `${batches} / ${builds} / ${dockerProcesses}`;
         if (batches === 0) facts[`${kind.name}: decided by`] = 'the watch filter (no event reaches the loop)';

@@ -14,6 +14,16 @@ export interface RunRecord {
  * when it ran, so a scenario can count docker processes and subtract the time
  * spent inside them from the time devloop took.
  */
+/** A Docker process: the `docker` CLI, or the buildx plugin devloop runs directly for builds. */
+export function isDockerProcess(record: Pick<RunRecord, 'command'>): boolean {
+  return record.command === 'docker' || record.command.endsWith('/docker-buildx');
+}
+
+/** A build: `docker build`, `docker buildx build`, or the buildx plugin's `build`. */
+export function isDockerBuild(record: Pick<RunRecord, 'command' | 'args'>): boolean {
+  return isDockerProcess(record) && (record.args[0] === 'build' || (record.args[0] === 'buildx' && record.args[1] === 'build'));
+}
+
 export class CountingRunner implements ProcessRunner {
   readonly records: RunRecord[] = [];
   readonly #inner: ProcessRunner;
