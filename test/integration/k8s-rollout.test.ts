@@ -156,7 +156,16 @@ describeWithCluster('k8s: rollouts, diagnoses, logs and port forwards on the tes
       },
     });
     expect((await applyObjects(client, { rootDir: `/it/${namespace}`, namespace, objects: [second] })).ok).toBe(true);
-    await until(() => forwarder.target() !== oldPod, 30_000);
+    try {
+      await until(() => forwarder.target() !== oldPod, 60_000);
+    } catch (error) {
+      // What the cluster says about the pods, to tell a slow start from a forwarder that missed one.
+      const listed = await client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: 'app=web' });
+      const seen = listed.ok
+        ? listed.value.map((p) => ({ name: p.metadata.name, created: p.metadata.creationTimestamp, status: p.status }))
+        : listed.error;
+      throw new Error(`${String(error)}; target ${forwarder.target()}, old ${oldPod}; pods ${JSON.stringify(seen)}`);
+    }
     // Running, not listening: the connection goes on to the ready pod, request and all.
     expect(await page()).toBe('v1');
     let served = 'v1';
