@@ -22,35 +22,45 @@ tools_present() { [[ -x $K3D_BIN && -x $CRICTL_BIN && -x $BUILDX_BIN ]]; }
 start_tools_build() {
   phase=tools
   if tools_present; then log "cached k3d $K3D_VERSION, crictl $CRICTL_VERSION and buildx $BUILDX_VERSION"; return; fi
-  command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
-  if [[ -f "$RUN_DIR/tools-build.pid" ]] && kill -0 "$(<"$RUN_DIR/tools-build.pid")" 2>/dev/null; then
-    log "a build is already running (pid $(<"$RUN_DIR/tools-build.pid")), log $LOG_DIR/tools-build.log"; return
-  fi
-  log "building crictl $CRICTL_VERSION, k3d $K3D_VERSION and buildx $BUILDX_VERSION from the Go module proxy in the background (log: $LOG_DIR/tools-build.log)"
-  mkdir -p "${K3D_BIN%/*}" "${CRICTL_BIN%/*}" "${BUILDX_BIN%/*}"
-  local k3d_flags="-X github.com/k3d-io/k3d/v5/version.Version=$K3D_VERSION -X github.com/k3d-io/k3d/v5/version.K3sVersion=$K3D_K3S_VERSION"
-  local crictl_flags="-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION"
-  local buildx_flags="-X github.com/docker/buildx/version.Version=$BUILDX_VERSION"
-  # shellcheck disable=SC2016 # the inner shell expands its own arguments
-  setsid nice -n 5 bash -c '"$1" "$2" sigs.k8s.io/cri-tools "$3" sigs.k8s.io/cri-tools/cmd/crictl "$4" &&
-    "$1" "$5" github.com/k3d-io/k3d/v5 "$6" github.com/k3d-io/k3d/v5 "$7" &&
-    "$1" "$8" github.com/docker/buildx "$9" github.com/docker/buildx/cmd/buildx "${10}"' \
-    build "$D/build-go-tool.sh" "$CRICTL_BIN" "$CRICTL_VERSION" "$crictl_flags" "$K3D_BIN" "$K3D_VERSION" "$k3d_flags" \
-    "$BUILDX_BIN" "$BUILDX_VERSION" "$buildx_flags" \
-    >"$LOG_DIR/tools-build.log" 2>&1 </dev/null 8>&- &
-  echo $! >"$RUN_DIR/tools-build.pid"
+  go_builds_in_background tools-build "crictl $CRICTL_VERSION, k3d $K3D_VERSION and buildx $BUILDX_VERSION" \
+    "$CRICTL_BIN" sigs.k8s.io/cri-tools "$CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl \
+    "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION" \
+    "$K3D_BIN" github.com/k3d-io/k3d/v5 "$K3D_VERSION" github.com/k3d-io/k3d/v5 \
+    "-X github.com/k3d-io/k3d/v5/version.Version=$K3D_VERSION -X github.com/k3d-io/k3d/v5/version.K3sVersion=$K3D_K3S_VERSION" \
+    "$BUILDX_BIN" github.com/docker/buildx "$BUILDX_VERSION" github.com/docker/buildx/cmd/buildx \
+    "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION"
 }
 
-wait_tools_build() {
+wait_tools_build() { wait_go_builds tools-build "crictl, k3d and buildx" tools_present; }
+
+# go_builds_in_background NAME WHAT  OUT MODULE VERSION PACKAGE LDFLAGS  [OUT MODULE ...]
+# Builds the tools one after another (build-go-tool.sh) in one background job
+# at low priority: pid in $RUN_DIR/NAME.pid, output in $LOG_DIR/NAME.log.
+go_builds_in_background() {
+  local name=$1 what=$2; shift 2
+  command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
+  if [[ -f "$RUN_DIR/$name.pid" ]] && kill -0 "$(<"$RUN_DIR/$name.pid")" 2>/dev/null; then
+    log "a build is already running (pid $(<"$RUN_DIR/$name.pid")), log $LOG_DIR/$name.log"; return
+  fi
+  log "building $what from the Go module proxy in the background (log: $LOG_DIR/$name.log)"
+  # shellcheck disable=SC2016 # the inner shell expands its own arguments
+  setsid nice -n 5 bash -c 'tool=$1; shift; while (($# >= 5)); do "$tool" "$1" "$2" "$3" "$4" "$5" || exit 1; shift 5; done' \
+    build "$D/build-go-tool.sh" "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null 8>&- &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+# wait_go_builds NAME WHAT PRESENT: waits for go_builds_in_background NAME;
+# dies with the log's tail when PRESENT (a function) still fails after it.
+wait_go_builds() {
+  local name=$1 what=$2 present=$3 pid
   phase=tools
-  tools_present && return 0
-  local pid
-  pid=$(cat "$RUN_DIR/tools-build.pid" 2>/dev/null || echo 0)
-  log "waiting for the crictl, k3d and buildx build"
+  "$present" && return 0
+  pid=$(cat "$RUN_DIR/$name.pid" 2>/dev/null || echo 0)
+  log "waiting for the $what build"
   while kill -0 "$pid" 2>/dev/null; do sleep 2; done
-  tools_present || { tail -30 "$LOG_DIR/tools-build.log" >&2; die "building crictl/k3d/buildx failed (log: $LOG_DIR/tools-build.log)"; }
-  rm -f "$RUN_DIR/tools-build.pid"
-  log "$(grep -h '^build-go-tool: built' "$LOG_DIR/tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
+  "$present" || { tail -30 "$LOG_DIR/$name.log" >&2; die "building $what failed (log: $LOG_DIR/$name.log)"; }
+  rm -f "$RUN_DIR/$name.pid"
+  log "$(grep -h '^build-go-tool: built' "$LOG_DIR/$name.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
 }
 
 # The k3d on tests' PATH: the real binary with DOCKER_API_VERSION pinned to
@@ -101,37 +111,18 @@ render_tools_present() { [[ -x $HELM_BIN && -x $KUSTOMIZE_BIN ]]; }
 start_render_tools_build() {
   phase=tools
   if render_tools_present; then log "cached helm $HELM_VERSION and kustomize $KUSTOMIZE_VERSION"; return; fi
-  command -v go >/dev/null || die "Go is needed (looked in /usr/local/go/bin and PATH)"
-  if [[ -f "$RUN_DIR/render-tools-build.pid" ]] && kill -0 "$(<"$RUN_DIR/render-tools-build.pid")" 2>/dev/null; then
-    log "a build is already running (pid $(<"$RUN_DIR/render-tools-build.pid")), log $LOG_DIR/render-tools-build.log"; return
-  fi
-  log "building kustomize $KUSTOMIZE_VERSION and helm $HELM_VERSION from the Go module proxy in the background (log: $LOG_DIR/render-tools-build.log)"
-  mkdir -p "${HELM_BIN%/*}" "${KUSTOMIZE_BIN%/*}"
-  local kustomize_flags="-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
   local helm_flags="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
   local k
   for k in pkg/lint/rules pkg/chartutil; do
     helm_flags+=" -X helm.sh/helm/v3/$k.k8sVersionMajor=1 -X helm.sh/helm/v3/$k.k8sVersionMinor=$HELM_K8S_MINOR"
   done
-  # shellcheck disable=SC2016 # the inner shell expands its own arguments
-  setsid nice -n 5 bash -c '"$1" "$2" sigs.k8s.io/kustomize/kustomize/v5 "$3" sigs.k8s.io/kustomize/kustomize/v5 "$4" &&
-    "$1" "$5" helm.sh/helm/v3 "$6" helm.sh/helm/v3/cmd/helm "$7"' \
-    build "$D/build-go-tool.sh" "$KUSTOMIZE_BIN" "$KUSTOMIZE_VERSION" "$kustomize_flags" "$HELM_BIN" "$HELM_VERSION" "$helm_flags" \
-    >"$LOG_DIR/render-tools-build.log" 2>&1 </dev/null 8>&- &
-  echo $! >"$RUN_DIR/render-tools-build.pid"
+  go_builds_in_background render-tools-build "kustomize $KUSTOMIZE_VERSION and helm $HELM_VERSION" \
+    "$KUSTOMIZE_BIN" sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 \
+    "-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION" \
+    "$HELM_BIN" helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "$helm_flags"
 }
 
-wait_render_tools_build() {
-  phase=tools
-  render_tools_present && return 0
-  local pid
-  pid=$(cat "$RUN_DIR/render-tools-build.pid" 2>/dev/null || echo 0)
-  log "waiting for the helm and kustomize build"
-  while kill -0 "$pid" 2>/dev/null; do sleep 2; done
-  render_tools_present || { tail -30 "$LOG_DIR/render-tools-build.log" >&2; die "building helm/kustomize failed (log: $LOG_DIR/render-tools-build.log)"; }
-  rm -f "$RUN_DIR/render-tools-build.pid"
-  log "$(grep -h '^build-go-tool: built' "$LOG_DIR/render-tools-build.log" | sed 's/^build-go-tool: //' | paste -sd ';' -)"
-}
+wait_render_tools_build() { wait_go_builds render-tools-build "helm and kustomize" render_tools_present; }
 
 # helm and kustomize for tests, devloop and people on this machine, where
 # k3d is linked: an installed helm or kustomize is left alone.
