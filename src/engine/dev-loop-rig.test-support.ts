@@ -5,7 +5,7 @@ import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, LiveUpdater, RolloutProgress, SyncPlanner } from './ports.ts';
-import type { Problem } from './problem.ts';
+import type { Problem } from '../core/problem.ts';
 import { Store } from './store.ts';
 
 /**

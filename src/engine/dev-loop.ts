@@ -21,7 +21,7 @@ import type {
   LogFollower,
   SyncPlanner,
 } from './ports.ts';
-import type { Problem } from './problem.ts';
+import type { Problem } from '../core/problem.ts';
 import { Semaphore } from './semaphore.ts';
 import type { Store } from './store.ts';
 

@@ -4,7 +4,7 @@ import { holdAfter } from './held-work.ts';
 import { componentDown } from './hold.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { Component } from './ports.ts';
-import type { Problem } from './problem.ts';
+import type { Problem } from '../core/problem.ts';
 
 const api: LoopResource = { name: 'api', images: ['api'], dependsOn: [], trigger: 'auto' };
 const web: LoopResource = { name: 'web', images: ['web'], dependsOn: ['api'], trigger: 'auto' };

@@ -9,7 +9,7 @@ import type { ContextVerdict, KubeContextDescription } from '../../deliver/local
 import type { NodeImageLister } from '../../deliver/node-image-lister.ts';
 import type { RegistryClient } from '../../deliver/registry-client.ts';
 import type { BuiltImage, DeliveredImage, ImageDeliverer } from '../../engine/ports.ts';
-import type { Problem } from '../../engine/problem.ts';
+import type { Problem } from '../../core/problem.ts';
 import type { ProcessRunner } from '../../system/process-runner.ts';
 
 /** Inputs of the cluster deliverer. */

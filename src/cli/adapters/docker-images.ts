@@ -8,7 +8,7 @@ import { formatDiagnostic } from '../../core/diagnostic.ts';
 import type { FileChange } from '../../core/file-change.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { BuiltImage, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
-import type { Problem } from '../../engine/problem.ts';
+import type { Problem } from '../../core/problem.ts';
 import type { FileSystem } from '../../system/file-system.ts';
 
 /**
