@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 
 /**
  * Everything that happens, as data. Steps come in pairs (`…-started` /

@@ -1,11 +1,11 @@
 import type { SeenFileChange } from '../core/file-change.ts';
+import type { Problem } from '../core/problem.ts';
 import { err, ok } from '../core/result.ts';
 import { manualTimers } from '../watch/manual-timers.ts';
 import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, LiveUpdater, RolloutProgress, SyncPlanner } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 import { Store } from './store.ts';
 
 /**

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { SeenFileChange } from '../core/file-change.ts';
+import type { Problem } from '../core/problem.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
 import { HeldWork } from './held-work.ts';
@@ -21,7 +22,6 @@ import type {
   LogFollower,
   SyncPlanner,
 } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 import { Semaphore } from './semaphore.ts';
 import type { Store } from './store.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Problem } from '../core/problem.ts';
 import { rig } from './dev-loop-rig.test-support.ts';
 import { holdAfter } from './held-work.ts';
 import { componentDown } from './hold.ts';
 import type { LoopResource } from './loop-model.ts';
 import type { Component } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 
 const api: LoopResource = { name: 'api', images: ['api'], dependsOn: [], trigger: 'auto' };
 const web: LoopResource = { name: 'web', images: ['web'], dependsOn: ['api'], trigger: 'auto' };

@@ -1,6 +1,6 @@
+import type { Problem } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import type { Component } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 
 /** Why the loop holds work instead of finishing it: the component it waits for, as a typed reason. */
 export type HoldReason = 'waiting-for-registry' | 'waiting-for-docker' | 'waiting-for-kube-api';

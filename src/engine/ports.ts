@@ -1,6 +1,6 @@
 import type { FileChange } from '../core/file-change.ts';
-import type { Result } from '../core/result.ts';
 import type { Problem } from '../core/problem.ts';
+import type { Result } from '../core/result.ts';
 
 /**
  * What the engine needs from the outside, as small interfaces. The CLI wires

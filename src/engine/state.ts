@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
+import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
 import type { ImagePlan, RolloutProgress } from './ports.ts';
-import type { Problem } from '../core/problem.ts';
 
 /** One timed step of an iteration. */
 export interface PhaseTiming {

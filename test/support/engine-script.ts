@@ -1,5 +1,5 @@
-import type { Action } from '../../src/engine/actions.ts';
 import type { Problem } from '../../src/core/problem.ts';
+import type { Action } from '../../src/engine/actions.ts';
 
 /** Epoch ms the scripted runs start at. */
 export const t0 = 1_700_000_000_000;

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
+import type { Problem } from '../../core/problem.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import { chooseDelivery } from '../../deliver/choose-delivery.ts';
 import { type ClusterInfo, type ConfigMapReader, discoverCluster } from '../../deliver/cluster-discovery.ts';
@@ -9,7 +10,6 @@ import type { ContextVerdict, KubeContextDescription } from '../../deliver/local
 import type { NodeImageLister } from '../../deliver/node-image-lister.ts';
 import type { RegistryClient } from '../../deliver/registry-client.ts';
 import type { BuiltImage, DeliveredImage, ImageDeliverer } from '../../engine/ports.ts';
-import type { Problem } from '../../core/problem.ts';
 import type { ProcessRunner } from '../../system/process-runner.ts';
 
 /** Inputs of the cluster deliverer. */

@@ -6,9 +6,9 @@ import { type ImagePlan as BuildPlan, planImages } from '../../build/plan-images
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import type { FileChange } from '../../core/file-change.ts';
+import type { Problem } from '../../core/problem.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { BuiltImage, ImageBuilder, ImagePlan, ImagePlanner } from '../../engine/ports.ts';
-import type { Problem } from '../../core/problem.ts';
 import type { FileSystem } from '../../system/file-system.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { describeManifestSource } from '../../core/manifest-source.ts';
+import type { Problem } from '../../core/problem.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { DeliveredImage, Deployer, LiveChange, RolloutProgress } from '../../engine/ports.ts';
-import type { Problem } from '../../core/problem.ts';
 import { summarizeFailure } from '../../k8s/diagnosis.ts';
 import { applyObjects } from '../../k8s/inventory.ts';
 import { type ContainerImagePatch, formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';

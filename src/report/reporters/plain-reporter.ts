@@ -1,9 +1,9 @@
+import type { Problem } from '../../core/problem.ts';
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
 import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
-import type { Problem } from '../../core/problem.ts';
 import type { EngineState } from '../../engine/state.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
 import { printDiagnostics } from '../diagnostic-printer.ts';
