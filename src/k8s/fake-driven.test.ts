@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import { applyObjects, MANAGED_BY_LABEL, PROJECT_LABEL, projectId, teardown } from './inventory.ts';
-import type { LogLine } from './log-buffer.ts';
+import type { LogLine } from './log-line.ts';
 import { LogStreamer } from './log-streamer.ts';
 import { deployment, pod, replicaSet } from './pod-fixtures.test-support.ts';
 import { PortForwarder } from './port-forwarder.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareTimestamps, type LogLine, LogRingBuffer } from './log-buffer.ts';
+import { compareTimestamps, LogRingBuffer } from './log-buffer.ts';
+import type { LogLine } from './log-line.ts';
 
 const line = (text: string): LogLine => ({ resource: 'web', pod: 'p', container: 'c', timestamp: '', text, init: false });
 

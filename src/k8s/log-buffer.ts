@@ -1,15 +1,4 @@
-/** One line of a container's log, attributed. */
-export interface LogLine {
-  /** The devloop resource the pod belongs to. */
-  readonly resource: string;
-  readonly pod: string;
-  readonly container: string;
-  /** RFC 3339 with nanoseconds, as the kubelet wrote it. */
-  readonly timestamp: string;
-  readonly text: string;
-  /** True for an init container. */
-  readonly init: boolean;
-}
+import type { LogLine } from './log-line.ts';
 
 /**
  * A bounded ring of log lines per resource, so a chatty pod never grows

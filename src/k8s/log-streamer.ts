@@ -1,6 +1,7 @@
 import type { KubeClient, KubeError, WatchHandle } from './kube-client.ts';
 import type { ContainerStatus, Pod } from './kube-types.ts';
-import { compareTimestamps, type LogLine, LogRingBuffer } from './log-buffer.ts';
+import { compareTimestamps, LogRingBuffer } from './log-buffer.ts';
+import type { LogLine } from './log-line.ts';
 
 export interface LogStreamerOptions {
   readonly client: KubeClient;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
-import { type WorkloadChange, watchWorkload } from './workload-drift.ts';
+import { type LiveChange, watchWorkload } from './workload-drift.ts';
 
 const deployment = (image: string, ready: number): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -20,7 +20,7 @@ const tick = () => new Promise((r) => setTimeout(r, 5));
 
 describe('watchWorkload', () => {
   const start = (client: FakeKubeClient, readyPods?: string[]) => {
-    const changes: WorkloadChange[] = [];
+    const changes: LiveChange[] = [];
     const handle = watchWorkload({
       client,
       namespace: 'dev',

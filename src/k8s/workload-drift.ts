@@ -2,7 +2,7 @@ import type { KubeClient, WatchHandle } from './kube-client.ts';
 import type { Deployment, Pod } from './kube-types.ts';
 
 /** Something done to a ready workload outside devloop. */
-export type WorkloadChange =
+export type LiveChange =
   /** A container's image in the pod template is no longer the one devloop deployed (e.g. `kubectl set image`). */
   | { readonly kind: 'image-changed'; readonly container: string; readonly expected: string; readonly actual: string }
   /** A pod of the workload was deleted (by hand, by eviction, …); the Deployment replaces it. */
@@ -24,7 +24,7 @@ export interface WatchWorkloadOptions {
   readonly expected: ReadonlyMap<string, string>;
   /** The pods the rollout found ready: one missing from the first listing was deleted before the watch began. */
   readonly readyPods?: readonly string[];
-  readonly onChange: (change: WorkloadChange) => void;
+  readonly onChange: (change: LiveChange) => void;
 }
 
 /**
@@ -114,10 +114,10 @@ export function watchWorkload(options: WatchWorkloadOptions): WatchHandle {
 export function imageChanges(
   deployment: Deployment,
   expected: ReadonlyMap<string, string>,
-): Extract<WorkloadChange, { kind: 'image-changed' }>[] {
+): Extract<LiveChange, { kind: 'image-changed' }>[] {
   const spec = deployment.spec?.template?.spec;
   const containers = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
-  const out: Extract<WorkloadChange, { kind: 'image-changed' }>[] = [];
+  const out: Extract<LiveChange, { kind: 'image-changed' }>[] = [];
   for (const c of containers) {
     const want = expected.get(c.name);
     if (want !== undefined && c.image !== undefined && c.image !== want) {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { RolloutFailureReason } from '../../src/k8s/diagnosis.ts';
 import { applyObjects } from '../../src/k8s/inventory.ts';
 import type { KubeObject } from '../../src/k8s/kube-types.ts';
-import type { LogLine } from '../../src/k8s/log-buffer.ts';
+import type { LogLine } from '../../src/k8s/log-line.ts';
 import { LogStreamer } from '../../src/k8s/log-streamer.ts';
 import type { NodeKubeClient } from '../../src/k8s/node-kube-client.ts';
 import { PortForwarder } from '../../src/k8s/port-forwarder.ts';
