@@ -5,14 +5,14 @@ import { runInOrder } from './build-order.ts';
 import type { BuildProgress } from './build-output.ts';
 import type { BuildRecordStore } from './build-record.ts';
 import type { BuildFailure, BuildSuccess, DockerBuilder } from './docker-builder.ts';
-import type { ImagePlan } from './plan-images.ts';
+import type { BuildPlan } from './plan-images.ts';
 
 /** What happened to one image in `buildImages`. */
 export type BuildOutcome =
-  | { readonly kind: 'fresh'; readonly plan: ImagePlan }
-  | { readonly kind: 'built'; readonly plan: ImagePlan; readonly result: BuildSuccess }
-  | { readonly kind: 'failed'; readonly plan: ImagePlan; readonly failure: BuildFailure }
-  | { readonly kind: 'skipped'; readonly plan: ImagePlan; readonly reason: 'dependency-failed' | 'invalid' };
+  | { readonly kind: 'fresh'; readonly plan: BuildPlan }
+  | { readonly kind: 'built'; readonly plan: BuildPlan; readonly result: BuildSuccess }
+  | { readonly kind: 'failed'; readonly plan: BuildPlan; readonly failure: BuildFailure }
+  | { readonly kind: 'skipped'; readonly plan: BuildPlan; readonly reason: 'dependency-failed' | 'invalid' };
 
 /** Progress of `buildImages`, for a renderer or the engine's actions. */
 export type BuildEvent =
@@ -23,7 +23,7 @@ export type BuildEvent =
 
 /** What `buildImages` needs. */
 export interface BuildImagesOptions {
-  readonly plans: readonly ImagePlan[];
+  readonly plans: readonly BuildPlan[];
   readonly builder: DockerBuilder;
   readonly records?: BuildRecordStore;
   readonly concurrency: number;
@@ -83,9 +83,9 @@ export async function buildImages(options: BuildImagesOptions): Promise<Map<stri
 
 /** What `buildOne` needs. */
 export interface BuildOneOptions {
-  readonly plan: ImagePlan;
+  readonly plan: BuildPlan;
   /** Every plan of the run, by image name: where the tags of devloop base images come from. */
-  readonly plans: ReadonlyMap<string, ImagePlan>;
+  readonly plans: ReadonlyMap<string, BuildPlan>;
   readonly builder: DockerBuilder;
   readonly records?: BuildRecordStore;
   readonly network?: string;

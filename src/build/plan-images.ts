@@ -38,7 +38,7 @@ export type CacheDecision =
   | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[] };
 
 /** Everything devloop knows about an image before calling Docker. */
-export interface ImagePlan {
+export interface BuildPlan {
   readonly name: string;
   readonly repository: string;
   readonly rebuild: boolean;
@@ -94,7 +94,7 @@ export interface PlanImagesOptions {
    * (absolute). Only those paths are looked at again, unless an image's
    * Dockerfile or .dockerignore changed.
    */
-  readonly incremental?: { readonly previous: ReadonlyMap<string, ImagePlan>; readonly changed: readonly string[] };
+  readonly incremental?: { readonly previous: ReadonlyMap<string, BuildPlan>; readonly changed: readonly string[] };
   /** Where `{ env }` secrets are read from; without it an image with such a secret cannot be planned. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -103,7 +103,7 @@ export interface PlanImagesOptions {
 export type PlanFailure = { readonly reason: 'dependency-cycle'; readonly cycle: readonly string[] };
 
 /** Plans every image, bases before dependents. */
-export async function planImages(options: PlanImagesOptions): Promise<{ plans: ImagePlan[] } | { failure: PlanFailure }> {
+export async function planImages(options: PlanImagesOptions): Promise<{ plans: BuildPlan[] } | { failure: PlanFailure }> {
   const loaded = new Map<string, Loaded>();
   for (const image of options.images) loaded.set(image.name, await load(image, options.fs));
   const byRepository = new Map(options.images.map((i) => [i.repository, i.name]));
@@ -117,7 +117,7 @@ export async function planImages(options: PlanImagesOptions): Promise<{ plans: I
   }
   const layers = buildLayers(dependencies);
   if (!layers.ok) return { failure: layers.error };
-  const plans = new Map<string, ImagePlan>();
+  const plans = new Map<string, BuildPlan>();
   const walks: Walks = new Map();
   for (const layer of layers.value) {
     for (const name of layer) {
@@ -126,7 +126,7 @@ export async function planImages(options: PlanImagesOptions): Promise<{ plans: I
       plans.set(name, await planOne({ loaded: l, dependencies: dependencies[name] ?? [], plans, walks, options }));
     }
   }
-  return { plans: options.images.map((i) => plans.get(i.name)).filter((p): p is ImagePlan => p !== undefined) };
+  return { plans: options.images.map((i) => plans.get(i.name)).filter((p): p is BuildPlan => p !== undefined) };
 }
 
 /** Full input walks of one planning pass, by `inputWalkKey`: images sharing a tree wait for the same walk. */
@@ -151,16 +151,16 @@ async function load(image: ResolvedImage, fs: FileSystem): Promise<Loaded> {
 async function planOne(input: {
   loaded: Loaded;
   dependencies: readonly string[];
-  plans: ReadonlyMap<string, ImagePlan>;
+  plans: ReadonlyMap<string, BuildPlan>;
   walks: Walks;
   options: PlanImagesOptions;
-}): Promise<ImagePlan> {
+}): Promise<BuildPlan> {
   const { loaded, dependencies, plans, walks, options } = input;
   const { image, dockerfileText, dockerignoreText, ignoreFile, model } = loaded;
   const baseDigests: Record<string, string> = {};
   for (const d of dependencies) baseDigests[d] = plans.get(d)?.digest ?? '';
   const rebuiltImages = new Set(dependencies.filter((d) => plans.get(d)?.rebuild).map((d) => plans.get(d)?.repository ?? d));
-  const invalid = (diagnostics: Diagnostic[]): ImagePlan => ({
+  const invalid = (diagnostics: Diagnostic[]): BuildPlan => ({
     name: image.name,
     repository: image.repository,
     rebuild: true,
@@ -285,7 +285,7 @@ async function planOne(input: {
       model,
     },
   };
-  const decide = (invalidation: Invalidation, reasonIfNone: CacheDecision): ImagePlan => {
+  const decide = (invalidation: Invalidation, reasonIfNone: CacheDecision): BuildPlan => {
     const step = invalidation.firstInvalidated ?? null;
     const decision: CacheDecision = invalidation.rebuild
       ? {

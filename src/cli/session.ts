@@ -3,11 +3,15 @@ import { loadBuildContext } from '../build/build-context-files.ts';
 import { BuildRecordStore } from '../build/build-record.ts';
 import { findBuildxPlugin } from '../build/buildx-plugin.ts';
 import { DockerBuilder } from '../build/docker-builder.ts';
+import { DockerImages } from '../build/docker-images.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
-import { findSecrets, ignoreFileName } from '../build/lints/lint-image.ts';
+import { contextSecretWarnings } from '../build/lints/context-secrets.ts';
+import { LiveUpdatePlanner } from '../build/sync-planner.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { unreachable } from '../core/unreachable.ts';
+import { ClusterDeliverer } from '../deliver/cluster-deliverer.ts';
 import { K3dCli } from '../deliver/k3d-cli.ts';
 import { DockerExecNodeImageLister } from '../deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
@@ -15,21 +19,17 @@ import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
 import type { ComponentProbe } from '../engine/ports.ts';
 import type { BuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
+import { KubeDeployer } from '../k8s/kube-deployer.ts';
+import { KubeLiveUpdater } from '../k8s/kube-live-updater.ts';
+import { KubeLogFollower } from '../k8s/kube-log-follower.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
-import { injectImages } from '../k8s/manifests.ts';
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
+import { imagesOfResource } from '../k8s/resource-workload.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
-import { ClusterDeliverer } from './adapters/cluster-deliverer.ts';
-import { sessionProbe } from './adapters/component-probe.ts';
-import { DockerImages } from './adapters/docker-images.ts';
-import { KubeDeployer } from './adapters/kube-deployer.ts';
-import { KubeLiveUpdater } from './adapters/kube-live-updater.ts';
-import { KubeLogFollower } from './adapters/kube-log-follower.ts';
-import { LiveUpdatePlanner } from './adapters/sync-planner.ts';
 import type { CliContext } from './cli-context.ts';
 import { openConfiguredContext } from './configured-context.ts';
 
-/** Everything one configuration needs to run the loop: the real adapters, wired. */
+/** Everything one configuration needs to run the loop: the real modules, wired. */
 export interface Session {
   readonly config: ResolvedConfig;
   readonly client: KubeClient;
@@ -58,7 +58,7 @@ export interface SessionError {
 
 /**
  * Opens the kubeconfig at the configured context, reads the manifests, and
- * wires build, delivery and Kubernetes adapters. Nothing is built, pushed or
+ * wires the build, delivery and Kubernetes modules. Nothing is built, pushed or
  * applied here.
  */
 export async function openSession(
@@ -119,12 +119,8 @@ export async function openSession(
   for (const image of Object.values(config.images)) {
     const buildContext = await loadBuildContext(ctx.fs, { dir: image.context, dockerfile: image.dockerfile, extraIgnore: image.ignore });
     contexts.push(buildContext);
-    const ignoreFile = path.relative(config.rootDir, buildContext.ignoreFile ?? path.join(image.context, ignoreFileName(buildContext)));
-    for (const secret of await findSecrets(ctx.fs, buildContext).catch(() => [])) {
-      const shown = path.relative(config.rootDir, path.join(image.context, secret.path)) || secret.path;
-      notice(
-        `warning secrets-in-context: ${shown} (${secret.what}) is in the build context of ${image.name} and not ignored; add it to ${ignoreFile}`,
-      );
+    for (const warning of await contextSecretWarnings(ctx.fs, { image: image.name, context: buildContext, rootDir: config.rootDir })) {
+      notice(warning);
     }
   }
   const manifestPatterns = await manifestWatchPatterns(ctx.fs, config.manifests);
@@ -135,7 +131,7 @@ export async function openSession(
     buildConcurrency: config.build.concurrency,
     isManifest: (file) => manifestMatchers.some((m) => m.test(file)),
   };
-  const probe = sessionProbe({ docker, deliverer, deployer });
+  const probe = componentProbe({ docker, deliverer, deployer });
   const syncPlanner = new LiveUpdatePlanner({ config, latestPlan: (image) => images.latestPlan(image) });
   const liveUpdater = new KubeLiveUpdater({ client, config, objects, fs: ctx.fs });
   return ok({
@@ -158,16 +154,32 @@ export async function openSession(
 
 /** The images each resource runs: its container map, or the devloop images its workload's containers name. */
 export function loopResources(config: ResolvedConfig, objects: readonly KubeObject[]): LoopResource[] {
-  const all = Object.values(config.images).map((i) => ({ name: i.name, repository: i.repository, ref: i.name }));
-  return Object.values(config.resources).map((r) => {
-    let images = [...new Set(Object.values(r.containers))];
-    if (images.length === 0) {
-      const workload = objects.find((o) => o.kind === r.workload.kind && o.metadata.name === r.workload.name);
-      if (workload) {
-        const { injected } = injectImages([workload], { images: all });
-        images = [...new Set(injected.map((i) => i.image))];
+  return Object.values(config.resources).map((r) => ({
+    name: r.name,
+    images: imagesOfResource(r, objects, config.images),
+    dependsOn: r.dependsOn,
+    trigger: r.trigger,
+  }));
+}
+
+/**
+ * Asks exactly what a failed step asked: the push registry through the
+ * deliverer, the Docker engine the builds use, the API server of the
+ * configured context through the deployer.
+ */
+function componentProbe(parts: { docker: DockerBuilder; deliverer: ClusterDeliverer; deployer: KubeDeployer }): ComponentProbe {
+  return {
+    answers: (component, signal) => {
+      switch (component) {
+        case 'registry':
+          return parts.deliverer.registryAnswers();
+        case 'docker':
+          return parts.docker.answers(signal);
+        case 'kube-api':
+          return parts.deployer.apiAnswers();
+        default:
+          return unreachable(component);
       }
-    }
-    return { name: r.name, images, dependsOn: r.dependsOn, trigger: r.trigger };
-  });
+    },
+  };
 }

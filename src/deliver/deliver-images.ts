@@ -15,6 +15,8 @@ export type DeliveryStage = 'registry-push' | 'cluster-import' | 'skipped';
 export interface DeliveryRecord {
   /** devloop's image name. */
   readonly image: string;
+  /** The content tag it was built and delivered under. */
+  readonly tag: string;
   readonly stage: DeliveryStage;
   /** `registry-push`, `cluster-import` or `skipped: <why>`. */
   readonly label: string;
@@ -82,6 +84,7 @@ export async function deliverImages(options: DeliverImagesOptions): Promise<Resu
     const onLine = (line: string): void => options.onEvent?.({ type: 'delivery-output', image, line });
     const base = {
       image,
+      tag: item.image.tag,
       startedAt,
       deployRef: item.deployRef,
       imagePullPolicy: item.imagePullPolicy,
@@ -158,6 +161,7 @@ export async function deliverImages(options: DeliverImagesOptions): Promise<Resu
 
 function skipped(fields: {
   readonly image: string;
+  readonly tag: string;
   readonly startedAt: number;
   readonly endedAt: number;
   readonly deployRef: string;

@@ -93,6 +93,7 @@ export function rig(options: {
           images.map(
             (i): DeliveredImage => ({
               image: i.image,
+              tag: i.tag,
               deployRef: `reg:5000/${i.ref}`,
               imagePullPolicy: 'IfNotPresent',
               stage: 'registry-push',

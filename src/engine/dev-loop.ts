@@ -393,7 +393,7 @@ export class DevLoop {
     if (!deployed.ok) return this.#fail(resource.name, deployed.error);
     this.#applied.add(resource.name);
     this.#liveUpdates.current(resource.name, true);
-    const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.deployRef.slice(i.deployRef.lastIndexOf(':') + 1)]));
+    const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.tag]));
     this.#dispatch({ type: 'deploy-completed', at: this.#now(), resource: resource.name, tags });
     this.#o.logFollower.follow(resource.name, (line) => this.#o.logs.append(line));
     const rollout = await this.#o.deployer.waitReady(resource.name, {

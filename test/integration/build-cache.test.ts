@@ -7,7 +7,7 @@ import { buildImages } from '../../src/build/build-images.ts';
 import { BuildRecordStore } from '../../src/build/build-record.ts';
 import { DockerBuilder } from '../../src/build/docker-builder.ts';
 import { HashIndex } from '../../src/build/hash-index.ts';
-import { type ImagePlan, planImages } from '../../src/build/plan-images.ts';
+import { type BuildPlan, planImages } from '../../src/build/plan-images.ts';
 import type { ResolvedImage } from '../../src/config/resolved-config.ts';
 import { neededStages, parseDockerfile, targetStage } from '../../src/graph/dockerfile-model.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
@@ -175,7 +175,7 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
         let index = await HashIndex.open({ fs, file: indexFile });
         let runner = new CountingRunner();
         let builder = new DockerBuilder({ runner, kind });
-        const build = async (plans: ImagePlan[]) => {
+        const build = async (plans: BuildPlan[]) => {
           const executed: number[] = [];
           const outcomes = await buildImages({
             plans,

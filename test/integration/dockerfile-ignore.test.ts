@@ -8,7 +8,7 @@ import { buildOne } from '../../src/build/build-images.ts';
 import { DockerBuilder } from '../../src/build/docker-builder.ts';
 import { HashIndex } from '../../src/build/hash-index.ts';
 import { findSecrets, lintImage } from '../../src/build/lints/lint-image.ts';
-import { type ImagePlan, planImages } from '../../src/build/plan-images.ts';
+import { type BuildPlan, planImages } from '../../src/build/plan-images.ts';
 import type { ResolvedImage } from '../../src/config/resolved-config.ts';
 import { parseDockerfile } from '../../src/graph/dockerfile-model.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
@@ -50,7 +50,7 @@ describeWithDocker('Dockerfile-specific ignore file on the real engine', () => {
     ignore: [],
     repository: `devloop-test-ignore-${nonce}`,
   });
-  const plan = async (): Promise<ImagePlan> => {
+  const plan = async (): Promise<BuildPlan> => {
     const result = await planImages({ images: [image()], fs, index: await HashIndex.open({ fs }), changedPaths: [] });
     if (!('plans' in result) || !result.plans[0]) throw new Error('no plan');
     return result.plans[0];

@@ -51,6 +51,7 @@ export const successScript: readonly Action[] = [
     delivered: [
       {
         image: 'hello',
+        tag: helloTag,
         deployRef: `k3d-registry.localhost:5000/hello:${helloTag}`,
         imagePullPolicy: 'IfNotPresent',
         stage: 'registry-push',
@@ -114,6 +115,7 @@ export const failureScript: readonly Action[] = [
     delivered: [
       {
         image: 'hello',
+        tag: 'dl-77aa88bb99cc',
         deployRef: 'k3d-registry.localhost:5000/hello:dl-77aa88bb99cc',
         imagePullPolicy: 'IfNotPresent',
         stage: 'registry-push',

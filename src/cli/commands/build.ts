@@ -1,7 +1,7 @@
 import { type BuildOutcome, buildImages } from '../../build/build-images.ts';
 import { findBuildxPlugin } from '../../build/buildx-plugin.ts';
 import { DockerBuilder } from '../../build/docker-builder.ts';
-import { type ImagePlan, planImages } from '../../build/plan-images.ts';
+import { type BuildPlan, planImages } from '../../build/plan-images.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { unreachable } from '../../core/unreachable.ts';
@@ -68,7 +68,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
   return list.every((o) => o.kind === 'fresh' || o.kind === 'built') ? ExitCode.ok : ExitCode.failure;
 }
 
-function withDependencies(plans: readonly ImagePlan[], names: readonly string[] | undefined): ImagePlan[] {
+function withDependencies(plans: readonly BuildPlan[], names: readonly string[] | undefined): BuildPlan[] {
   if (!names || names.length === 0) return [...plans];
   const byName = new Map(plans.map((p) => [p.name, p]));
   const wanted = new Set<string>();

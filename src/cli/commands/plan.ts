@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import { DockerBuilder } from '../../build/docker-builder.ts';
-import { type ImagePlan, planImages } from '../../build/plan-images.ts';
+import { type BuildPlan, planImages } from '../../build/plan-images.ts';
+import { LiveUpdatePlanner, liveUpdateOf, type SyncPlan } from '../../build/sync-planner.ts';
 import type { ResolvedImage } from '../../config/resolved-config.ts';
 import { formatDiagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import type { FileChange } from '../../core/file-change.ts';
 import { unreachable } from '../../core/unreachable.ts';
-import type { SyncPlan } from '../../engine/ports.ts';
-import { LiveUpdatePlanner, liveUpdateOf } from '../adapters/sync-planner.ts';
 import type { CliContext } from '../cli-context.ts';
 import { type ImageSource, openCaches, selectImages } from './image-selection.ts';
 
@@ -65,7 +64,7 @@ export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<Ex
 }
 
 /** The JSON shape of one image in `devloop plan --json`. */
-export function planJson(plan: ImagePlan) {
+export function planJson(plan: BuildPlan) {
   const step = plan.firstInvalidatedStep;
   return {
     name: plan.name,
@@ -82,7 +81,7 @@ export function planJson(plan: ImagePlan) {
 }
 
 /** One readable line: `api: rebuild from step 5/7 COPY ./app ./app (app/main.py); steps 1–4 cached`. */
-export function describePlan(plan: ImagePlan): string {
+export function describePlan(plan: BuildPlan): string {
   const decision = plan.decision;
   switch (decision.kind) {
     case 'fresh':
@@ -111,7 +110,7 @@ export function describePlan(plan: ImagePlan): string {
 async function liveUpdates(
   ctx: CliContext,
   images: readonly ResolvedImage[],
-  plans: readonly ImagePlan[],
+  plans: readonly BuildPlan[],
   changed: readonly string[],
 ): Promise<Map<string, SyncPlan>> {
   const byName = new Map(plans.map((p) => [p.name, p]));

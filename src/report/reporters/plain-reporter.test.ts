@@ -61,6 +61,7 @@ describe('PlainReporter', () => {
       delivered: [
         {
           image: 'hello',
+          tag: 'dl-3f9a',
           deployRef: 'k3d-registry.localhost:5000/hello:dl-3f9a',
           imagePullPolicy: 'IfNotPresent',
           stage: 'skipped',

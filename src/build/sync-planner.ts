@@ -1,19 +1,29 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { ImagePlan as BuildPlan } from '../../build/plan-images.ts';
-import type { ResolvedConfig, ResolvedImage } from '../../config/resolved-config.ts';
-import type { FileChange } from '../../core/file-change.ts';
-import type { SyncPlan, SyncPlanner } from '../../engine/ports.ts';
-import { createBuildContext } from '../../graph/build-context.ts';
-import { inferSyncRules, matchesGlob, type SyncRule, syncCoverage } from '../../graph/sync-coverage.ts';
+import type { ResolvedConfig, ResolvedImage } from '../config/resolved-config.ts';
+import type { FileChange } from '../core/file-change.ts';
+import type { SyncFile } from '../core/sync-file.ts';
+import { createBuildContext } from '../graph/build-context.ts';
+import { inferSyncRules, matchesGlob, type SyncRule, syncCoverage } from '../graph/sync-coverage.ts';
+import type { BuildPlan } from './plan-images.ts';
 
 /**
- * The engine's `SyncPlanner` over the graph's coverage rules: an image's
+ * The live-update answer for one image and the changes since its containers
+ * last matched a known state: copy these files (then run these commands), or
+ * rebuild and why. `key` names the Dockerfile it was decided against, so a
+ * live update found impossible stays off until the Dockerfile changes.
+ */
+export type SyncPlan =
+  | { readonly kind: 'sync'; readonly files: readonly SyncFile[]; readonly runs: readonly (readonly string[])[]; readonly key: string }
+  | { readonly kind: 'rebuild'; readonly why: string; readonly key: string };
+
+/**
+ * Live-update planning over the graph's coverage rules: an image's
  * `sync` rules (or the ones inferred from its Dockerfile) against the newest
  * plan's Dockerfile model and build context, and the `run` steps whose
  * `when` globs match a synced file.
  */
-export class LiveUpdatePlanner implements SyncPlanner {
+export class LiveUpdatePlanner {
   readonly #config: Pick<ResolvedConfig, 'images'>;
   readonly #latest: (image: string) => BuildPlan | undefined;
 
@@ -22,6 +32,7 @@ export class LiveUpdatePlanner implements SyncPlanner {
     this.#latest = options.latestPlan;
   }
 
+  /** Undefined when the image has no live update (or was not planned). */
   async planSync(image: string, changes: readonly FileChange[]): Promise<SyncPlan | undefined> {
     const resolved = this.#config.images[image];
     const live = resolved && liveUpdateOf(resolved);

@@ -1,35 +1,44 @@
-import type { ResolvedConfig } from '../../config/resolved-config.ts';
-import { describeManifestSource } from '../../core/manifest-source.ts';
-import type { Problem } from '../../core/problem.ts';
-import { err, ok, type Result } from '../../core/result.ts';
-import type { DeliveredImage, Deployer, LiveChange, RolloutProgress } from '../../engine/ports.ts';
-import { summarizeFailure } from '../../k8s/diagnosis.ts';
-import { applyObjects } from '../../k8s/inventory.ts';
-import { type ContainerImagePatch, formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
-import type { KubeObject } from '../../k8s/kube-types.ts';
-import { defaultNamespace, type ImageInjection, type Injected, injectImages } from '../../k8s/manifests.ts';
-import { followRollout } from '../../k8s/rollout-watcher.ts';
-import { watchWorkload } from '../../k8s/workload-drift.ts';
-import { labelSelector } from './kube-log-follower.ts';
+import type { Problem } from '../core/problem.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import { kubeProblem, missingWorkloadProblem, refusedObjectsProblem } from './deploy-problems.ts';
+import { ensureNamespace } from './ensure-namespace.ts';
+import { applyObjects } from './inventory.ts';
+import type { ContainerImagePatch, KubeClient } from './kube-client.ts';
+import type { KubeObject } from './kube-types.ts';
+import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
+import { objectsToApply } from './objects-to-apply.ts';
+import { findWorkload, labelSelector, type WorkloadSettings } from './resource-workload.ts';
+import { type RolloutProgress, rolloutProblem } from './rollout-problem.ts';
+import { followRollout } from './rollout-watcher.ts';
+import { type LiveChange, watchWorkload } from './workload-drift.ts';
+
+/** A delivered image as the deployer needs it: the reference manifests get and its pull policy. */
+export interface ImageToDeploy {
+  readonly image: string;
+  readonly deployRef: string;
+  readonly imagePullPolicy: string;
+}
 
 /** Inputs of the Kubernetes deployer. */
 export interface KubeDeployerOptions {
   readonly client: KubeClient;
-  readonly config: ResolvedConfig;
+  readonly config: WorkloadSettings;
   /** Every object of the configured manifests, as read. */
   readonly objects: readonly KubeObject[];
   /** Image references delivered by import: diagnosis flags a pull policy that would pull them. */
-  readonly importedImages: Set<string>;
+  readonly importedImages: ReadonlySet<string>;
 }
 
 /**
- * The engine's `Deployer` over the k8s module: server-side apply of a
- * resource's workload (plus every object that is no resource's workload, on
- * the first apply), strategic-merge image patches afterwards, and rollouts
- * followed by watches with a diagnosis when they cannot succeed.
+ * Puts resources into the cluster: server-side apply of a resource's
+ * workload (plus every object that is no resource's workload, on the first
+ * apply), strategic-merge image patches afterwards, and rollouts followed by
+ * watches with a diagnosis when they cannot succeed.
  */
-export class KubeDeployer implements Deployer {
+export class KubeDeployer {
   readonly #o: KubeDeployerOptions;
+  /** The manifests' objects, namespaced objects without a namespace put in the configured one. */
+  readonly #objects: KubeObject[];
   #sharedApplied = false;
   #namespaceReady = false;
   /** Workload name → container → the image reference devloop last put there. */
@@ -39,6 +48,7 @@ export class KubeDeployer implements Deployer {
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
+    this.#objects = defaultNamespace(options.objects, options.config.cluster.namespace);
   }
 
   #namespace(): string {
@@ -47,15 +57,10 @@ export class KubeDeployer implements Deployer {
 
   #workloadOf(resource: string): KubeObject | undefined {
     const r = this.#o.config.resources[resource];
-    if (!r) return undefined;
-    return this.#objects().find((o) => o.kind === r.workload.kind && o.metadata.name === r.workload.name);
+    return r && findWorkload(r, this.#objects);
   }
 
-  #objects(): KubeObject[] {
-    return defaultNamespace(this.#o.objects, this.#namespace());
-  }
-
-  #injections(images: ReadonlyMap<string, DeliveredImage>): ImageInjection[] {
+  #injections(images: ReadonlyMap<string, ImageToDeploy>): ImageInjection[] {
     return [...images.values()].map((d) => ({
       name: d.image,
       repository: this.#o.config.images[d.image]?.repository ?? d.image,
@@ -68,62 +73,46 @@ export class KubeDeployer implements Deployer {
     return Object.values(this.#o.config.resources).map((r) => ({ workload: r.workload, containers: r.containers }));
   }
 
-  async apply(resources: readonly string[], images: ReadonlyMap<string, DeliveredImage>): Promise<Result<void, Problem>> {
-    const workloads = new Set(Object.values(this.#o.config.resources).map((r) => `${r.workload.kind}/${r.workload.name}`));
-    const selected = this.#objects().filter((o) => {
-      const key = `${o.kind}/${o.metadata.name}`;
-      if (workloads.has(key)) return resources.some((name) => this.#workloadOf(name) === o || sameObject(this.#workloadOf(name), o));
-      return !this.#sharedApplied;
-    });
+  /** Server-side applies the manifests of `resources` with the given images injected. */
+  async apply(resources: readonly string[], images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
+    const { config } = this.#o;
     for (const name of resources) {
       if (!this.#workloadOf(name)) {
-        const r = this.#o.config.resources[name];
-        return err({
-          stage: 'deploy',
-          reason: 'workload-not-in-manifests',
-          message: `no ${r?.workload.kind ?? 'Deployment'} named ${r?.workload.name ?? name} in the manifests (${this.#o.config.manifests.map((m) => describeManifestSource(m, this.#o.config.rootDir)).join(', ') || 'none configured'})`,
-          fix: `add it to a file listed in manifests, or set resources.${name}.workload.name to the right name`,
-        });
+        return err(
+          missingWorkloadProblem({
+            resource: name,
+            workload: config.resources[name]?.workload,
+            manifests: config.manifests,
+            rootDir: config.rootDir,
+          }),
+        );
       }
     }
+    const selected = objectsToApply({
+      objects: this.#objects,
+      resources: config.resources,
+      requested: resources,
+      shared: !this.#sharedApplied,
+    });
     const { objects, injected } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
     const namespace = await this.#ensureNamespace();
     if (!namespace.ok) return namespace;
-    const applied = await applyObjects(this.#o.client, { rootDir: this.#o.config.rootDir, namespace: this.#namespace(), objects });
+    const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects });
     if (!applied.ok) return err(kubeProblem('deploy', applied.error));
-    const failed = applied.value.failed[0];
-    if (failed) {
-      return err({
-        stage: 'deploy',
-        reason: failed.error.reason,
-        message: `${failed.ref.kind} ${failed.ref.name} was not applied: ${failed.error.message}`,
-        fix: 'fix the manifest; the cluster refused it as written',
-        details: applied.value.failed.map((f) => `${f.ref.kind}/${f.ref.name}: ${formatKubeError(f.error)}`),
-      });
-    }
+    const refused = refusedObjectsProblem(applied.value.failed);
+    if (refused) return err(refused);
     this.#sharedApplied = true;
     this.#record(injected);
     return ok(undefined);
   }
 
-  /**
-   * Creates the configured namespace when it does not exist and no manifest
-   * declares it. It is not recorded as applied, so `devloop down` never
-   * deletes a namespace (and whatever else lives in it).
-   */
+  /** The configured namespace exists once per deployer, unless a manifest declares it (then it is applied with them). */
   async #ensureNamespace(): Promise<Result<void, Problem>> {
     const name = this.#namespace();
     if (this.#namespaceReady || this.#o.objects.some((o) => o.kind === 'Namespace' && o.metadata.name === name)) return ok(undefined);
-    const ref = { apiVersion: 'v1', kind: 'Namespace', name };
-    const existing = await this.#o.client.get(ref);
-    if (existing.ok && !existing.value) {
-      const created = await this.#o.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      if (!created.ok) return err(kubeProblem('deploy', created.error));
-    } else if (!existing.ok) {
-      return err(kubeProblem('deploy', existing.error));
-    }
-    this.#namespaceReady = true;
-    return ok(undefined);
+    const ensured = await ensureNamespace(this.#o.client, name);
+    if (ensured.ok) this.#namespaceReady = true;
+    return ensured;
   }
 
   /** True when the API server answers a cheap read (the namespace, present or not). */
@@ -131,7 +120,8 @@ export class KubeDeployer implements Deployer {
     return (await this.#o.client.get({ apiVersion: 'v1', kind: 'Namespace', name: this.#namespace() })).ok;
   }
 
-  async patch(resource: string, images: ReadonlyMap<string, DeliveredImage>): Promise<Result<void, Problem>> {
+  /** Patches only the images of one resource's workload; applies it when it is not in the cluster (any more). */
+  async patch(resource: string, images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
     const workload = this.#workloadOf(resource);
     if (!workload) return this.apply([resource], images);
     const { injected } = injectImages([workload], { images: this.#injections(images), mappings: this.#mappings() });
@@ -167,6 +157,7 @@ export class KubeDeployer implements Deployer {
     }
   }
 
+  /** After ready: reports what is done to the resource's Deployment outside devloop until stopped. */
   watchLive(resource: string, onChange: (change: LiveChange) => void): { stop(): void } | undefined {
     const workload = this.#workloadOf(resource);
     const selector = workload && labelSelector(workload);
@@ -183,6 +174,7 @@ export class KubeDeployer implements Deployer {
     });
   }
 
+  /** Follows the rollout with watches until ready, or a diagnosed failure. */
   async waitReady(
     resource: string,
     options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
@@ -209,31 +201,8 @@ export class KubeDeployer implements Deployer {
         return ok({ message: 'ready', podsReady: outcome.pods.length, podsWanted: outcome.pods.length });
       case 'cancelled':
         return err({ stage: 'rollout', reason: 'rollout-cancelled', message: 'cancelled' });
-      case 'failed': {
-        const f = outcome.failure;
-        return err({
-          stage: 'rollout',
-          reason: f.reason,
-          message: summarizeFailure(f),
-          fix: f.fix,
-          details: f.reason === 'crash-loop' ? f.lastLines : 'message' in f && f.message ? [f.message] : undefined,
-        });
-      }
+      case 'failed':
+        return err(rolloutProblem(outcome.failure));
     }
   }
-}
-
-function sameObject(a: KubeObject | undefined, b: KubeObject): boolean {
-  return Boolean(a) && a?.kind === b.kind && a?.metadata.name === b.metadata.name;
-}
-
-/** A Kubernetes API failure as a problem the UI can show. */
-export function kubeProblem(stage: Problem['stage'], error: { reason: string; message: string }): Problem {
-  const fix =
-    error.reason === 'kube-unreachable'
-      ? 'is the cluster running? `k3d cluster list`, `kubectl cluster-info`'
-      : error.reason === 'kube-forbidden'
-        ? 'your kube user may not do this in that namespace'
-        : undefined;
-  return { stage, reason: error.reason, message: error.message, ...(fix ? { fix } : {}) };
 }
