@@ -6,11 +6,12 @@ import { ExitCode } from '../../core/exit-code.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
 import { type CreateError, type CreateEvent, createCluster } from '../../onboard/cluster-create.ts';
+import { clusterErrorText } from '../../onboard/cluster-errors.ts';
+import { clusterStatus } from '../../onboard/cluster-status.ts';
 import { clusterTarget, k3dConfigFileName, readK3dConfig } from '../../onboard/cluster-target.ts';
 import type { KubeConnect } from '../../onboard/cluster-verify.ts';
 import { EnvRunner } from '../../onboard/env-runner.ts';
-import { type ClusterTarget, clusterRunning, K3dClusterDriver, type K3dCommandError } from '../../onboard/k3d-cluster.ts';
-import { k3dInstallHelp } from '../../onboard/k3d-install-help.ts';
+import { type ClusterTarget, K3dClusterDriver } from '../../onboard/k3d-cluster.ts';
 import { kubeConnector } from '../../onboard/kube-connect.ts';
 import { renderTemplate, templatesDir } from '../../onboard/templates.ts';
 import { colors } from '../../report/colors.ts';
@@ -56,7 +57,7 @@ export async function runCluster(ctx: CliContext, sub: string, options: ClusterO
     case 'delete': {
       ctx.stdout.write(`deleting k3d cluster ${target.name} and registry ${target.registry.name}\n`);
       const deleted = await driver.delete(target, { onLine: (line) => ctx.stdout.write(c.dim(`  │ ${line}\n`)), signal: ctx.signal });
-      if (!deleted.ok) return reportK3dError(ctx, deleted.error);
+      if (!deleted.ok) return reportError(ctx, deleted.error);
       ctx.stdout.write(`${c.green('✓')} cluster ${target.name} deleted\n`);
       return ExitCode.ok;
     }
@@ -148,7 +149,7 @@ async function create(
       signal: ctx.signal,
       onEvent: (event) => printCreateEvent(ctx, event),
     });
-    if (!result.ok) return reportCreateError(ctx, result.error);
+    if (!result.ok) return reportError(ctx, result.error);
     const { action, context, provedWith } = result.value;
     const verb = action === 'created' ? 'created' : action === 'started' ? 'started' : 'already running';
     ctx.stdout.write(`\n${c.green('✓')} cluster ${target.name} ${verb}; kube context ${context}${provedWith ? '; registry proven' : ''}\n`);
@@ -197,62 +198,12 @@ function printCreateEvent(ctx: CliContext, event: CreateEvent): void {
   }
 }
 
-function reportK3dError(ctx: CliContext, error: K3dCommandError): ExitCode {
-  switch (error.reason) {
-    case 'k3d-not-installed':
-      for (const line of k3dInstallHelp) ctx.stderr.write(`${line}\n`);
-      return ExitCode.failure;
-    case 'k3d-failed':
-      ctx.stderr.write(`error: ${error.command.join(' ')} failed: ${error.detail}\n`);
-      return ExitCode.failure;
-    default:
-      return unreachable(error);
-  }
-}
-
-function reportCreateError(ctx: CliContext, error: CreateError): ExitCode {
-  const say = (text: string, hint: string) => {
-    ctx.stderr.write(`error: ${text}\n  hint: ${hint}\n`);
-    return ExitCode.failure;
-  };
-  switch (error.reason) {
-    case 'k3d-not-installed':
-    case 'k3d-failed':
-      return reportK3dError(ctx, error);
-    case 'cluster-not-ready':
-      return say(
-        `${error.context} not ready after ${Math.round(error.waitedMs / 1000)} s: ${error.detail}`,
-        'look at `docker ps` and `docker logs` of the server node, then `devloop cluster status`',
-      );
-    case 'docker-not-installed':
-      return say('docker is not on PATH, so the registry cannot be proven', 'install Docker; `devloop doctor` checks the rest');
-    case 'probe-image-unavailable':
-      return say(
-        `the probe image ${error.image} is not local and cannot be pulled: ${error.detail}`,
-        'pass --probe-image with a small local image that has `true` (e.g. busybox), or --no-verify',
-      );
-    case 'registry-push-failed':
-      return say(
-        `pushing ${error.image} failed: ${error.detail}`,
-        'is the registry running (k3d registry list)? `devloop doctor` checks the name and the port',
-      );
-    case 'registry-pull-failed':
-      return say(
-        `the cluster could not pull ${error.image} (${error.waitingReason}): ${error.detail}`,
-        'the nodes must reach the registry by that name: recreate the cluster with `devloop cluster delete && devloop cluster create`',
-      );
-    case 'probe-pod-failed':
-      return say(`probe pod ${error.pod} failed: ${error.detail}`, 'the probe image must have a `true` command; pass --probe-image');
-    case 'probe-timeout':
-      return say(
-        `probe pod ${error.pod} still ${error.phase} after ${Math.round(error.waitedMs / 1000)} s`,
-        'kubectl describe pod shows why',
-      );
-    case 'kube-call-failed':
-      return say(`the cluster refused a call: ${error.detail}`, 'run `devloop doctor`');
-    default:
-      return unreachable(error);
-  }
+/** Prints the words for a failed cluster command; it always fails the command. */
+function reportError(ctx: CliContext, error: CreateError): ExitCode {
+  const text = clusterErrorText(error);
+  if ('help' in text) for (const line of text.help) ctx.stderr.write(`${line}\n`);
+  else ctx.stderr.write(`error: ${text.message}\n${text.hint ? `  hint: ${text.hint}\n` : ''}`);
+  return ExitCode.failure;
 }
 
 async function status(
@@ -260,65 +211,17 @@ async function status(
   deps: { driver: K3dClusterDriver; connect: KubeConnect; target: ClusterTarget; options: ClusterOptions },
 ): Promise<ExitCode> {
   const c = colors(ctx.color);
-  const { target } = deps;
-  const state = await deps.driver.state(target);
-  if (!state.ok) return reportK3dError(ctx, state.error);
-  const { cluster, registry, version, otherClusters } = state.value;
-  const context = `k3d-${target.name}`;
-  let api: { ok: boolean; detail: string } = { ok: false, detail: 'not checked' };
-  if (cluster && clusterRunning(cluster)) {
-    const connected = await deps.connect(context);
-    if (!connected.ok) api = { ok: false, detail: connected.error };
-    else {
-      const nodes = await connected.value.list({ apiVersion: 'v1', kind: 'Node' });
-      api = nodes.ok ? { ok: true, detail: `${nodes.value.length} node(s)` } : { ok: false, detail: nodes.error.message };
-    }
-  }
-  const registryHost = registry?.hostPort ? `localhost:${registry.hostPort}` : `localhost:${target.registry.port}`;
-  const ping = registry ? await new FetchRegistryClient({ timeoutMs: 3000 }).ping(registryHost) : undefined;
-  const running = cluster !== undefined && clusterRunning(cluster);
-  const healthy = running && api.ok && (registry === undefined || ping?.ok === true);
+  const checked = await clusterStatus({ ...deps, registryClient: new FetchRegistryClient({ timeoutMs: 3000 }) });
+  if (!checked.ok) return reportError(ctx, checked.error);
+  const { report, healthy, lines } = checked.value;
   if (deps.options.json) {
-    ctx.stdout.write(
-      `${JSON.stringify(
-        {
-          cluster: target.name,
-          context,
-          k3dVersion: version ?? null,
-          exists: cluster !== undefined,
-          running,
-          servers: cluster ? `${cluster.serversRunning}/${cluster.serversCount}` : null,
-          agents: cluster ? `${cluster.agentsRunning}/${cluster.agentsCount}` : null,
-          api,
-          registry: registry
-            ? { name: registry.name, running: registry.running, hostPort: registry.hostPort ?? null, reachable: ping?.ok ?? false }
-            : null,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return healthy ? ExitCode.ok : ExitCode.failure;
   }
-  const mark = (ok: boolean) => (ok ? c.green('✓') : c.red('✗'));
-  if (!cluster) {
-    ctx.stdout.write(
-      `${mark(false)} cluster ${target.name} does not exist${otherClusters.length ? ` (k3d has: ${otherClusters.join(', ')})` : ''}\n`,
-    );
-    ctx.stdout.write(`  fix: devloop cluster create\n`);
-    return ExitCode.failure;
-  }
-  ctx.stdout.write(
-    `${mark(running)} cluster ${target.name}: servers ${cluster.serversRunning}/${cluster.serversCount}, agents ${cluster.agentsRunning}/${cluster.agentsCount}\n`,
-  );
-  if (!running) ctx.stdout.write(`  fix: k3d cluster start ${target.name}  (or devloop cluster create)\n`);
-  ctx.stdout.write(`${mark(api.ok)} API through ${context}: ${api.detail}\n`);
-  if (registry) {
-    ctx.stdout.write(
-      `${mark(ping?.ok === true)} registry ${registry.name}${registry.hostPort ? ` on ${registryHost}` : ''}: ${ping?.ok ? 'answers /v2/' : ping && !ping.ok ? (ping.error.reason === 'registry-unreachable' ? ping.error.detail : 'name does not resolve') : 'not checked'}\n`,
-    );
-  } else {
-    ctx.stdout.write(`${c.yellow('-')} registry ${target.registry.name}: k3d does not know it; devloop delivers with k3d image import\n`);
+  const mark = { ok: c.green('✓'), failed: c.red('✗'), absent: c.yellow('-') };
+  for (const line of lines) {
+    ctx.stdout.write(`${mark[line.state]} ${line.text}\n`);
+    if (line.fix) ctx.stdout.write(`  fix: ${line.fix}\n`);
   }
   return healthy ? ExitCode.ok : ExitCode.failure;
 }
