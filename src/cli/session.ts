@@ -25,9 +25,10 @@ import { KubeLogFollower } from '../k8s/kube-log-follower.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import { imagesOfResource } from '../k8s/resource-workload.ts';
+import { openConfiguredContext } from '../onboard/configured-context.ts';
+import { dnsLookup } from '../system/host-lookup.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import type { CliContext } from './cli-context.ts';
-import { openConfiguredContext } from './configured-context.ts';
 
 /** Everything one configuration needs to run the loop: the real modules, wired. */
 export interface Session {
@@ -67,7 +68,7 @@ export async function openSession(
   notice: (message: string) => void,
 ): Promise<Result<Session, SessionError>> {
   const usage = (diagnostics: Diagnostic[]) => err<SessionError>({ kind: 'usage', diagnostics });
-  const opened = await openConfiguredContext(ctx, config);
+  const opened = await openConfiguredContext({ fs: ctx.fs, env: ctx.env, lookup: dnsLookup() }, config);
   if (!opened.ok) return usage([opened.error]);
   const { client, context, verdict } = opened.value;
 

@@ -5,8 +5,9 @@ import { ExitCode } from '../../core/exit-code.ts';
 import { teardown } from '../../k8s/inventory.ts';
 import { formatKubeError, type KubeClient } from '../../k8s/kube-client.ts';
 import { describeRef } from '../../k8s/kube-types.ts';
+import { openConfiguredContext } from '../../onboard/configured-context.ts';
 import { printDiagnostics } from '../../report/diagnostic-printer.ts';
-import { openConfiguredContext } from '../configured-context.ts';
+import { dnsLookup } from '../../system/host-lookup.ts';
 import { targetOrSandbox } from '../sandbox-target.ts';
 
 export interface RunDownOptions {
@@ -32,7 +33,7 @@ export async function runDown(cli: CliContext, options: RunDownOptions): Promise
     ({ ctx, config } = target);
     if (target.notice) ctx.stderr.write(`${target.notice}\n`);
     // The same rule as `up` and `ci`, before any request: a refused context never sees a DELETE.
-    const opened = await openConfiguredContext(ctx, config);
+    const opened = await openConfiguredContext({ fs: ctx.fs, env: ctx.env, lookup: dnsLookup() }, config);
     if (!opened.ok) {
       printDiagnostics(ctx.stderr, [opened.error], { color: ctx.color, cwd: ctx.cwd });
       return ExitCode.usage;

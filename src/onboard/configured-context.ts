@@ -2,9 +2,9 @@ import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, type Result } from '../core/result.ts';
 import { unreachable } from '../core/unreachable.ts';
-import { type OpenContextError, type OpenedContext, openContextDiagnostic, openKubeContext } from '../onboard/kube-connect.ts';
-import { dnsLookup } from '../system/host-lookup.ts';
-import type { CliContext } from './cli-context.ts';
+import type { FileSystem } from '../system/file-system.ts';
+import type { HostLookup } from '../system/host-lookup.ts';
+import { type OpenContextError, type OpenedContext, openContextDiagnostic, openKubeContext } from './kube-connect.ts';
 
 /**
  * Opens `cluster.context` under the local-context rule, exactly alike for
@@ -12,19 +12,22 @@ import type { CliContext } from './cli-context.ts';
  * context never receives a request. A failure comes back as the diagnostic
  * to print (always a usage error: nothing was touched).
  */
-export async function openConfiguredContext(ctx: CliContext, config: ResolvedConfig): Promise<Result<OpenedContext, Diagnostic>> {
+export async function openConfiguredContext(
+  machine: { readonly fs: FileSystem; readonly env: Readonly<Record<string, string | undefined>>; readonly lookup: HostLookup },
+  config: Pick<ResolvedConfig, 'cluster' | 'configFile'>,
+): Promise<Result<OpenedContext, Diagnostic>> {
   const opened = await openKubeContext({
-    fs: ctx.fs,
-    env: ctx.env,
+    fs: machine.fs,
+    env: machine.env,
     context: config.cluster.context,
     allowContexts: config.cluster.allowContexts,
-    lookup: dnsLookup(),
+    lookup: machine.lookup,
   });
-  return opened.ok ? opened : err(contextDiagnostic(opened.error, config));
+  return opened.ok ? opened : err(configuredContextDiagnostic(opened.error, config.configFile));
 }
 
 /** Where to look and what to do when the configured context cannot be used. */
-function contextDiagnostic(error: OpenContextError, config: ResolvedConfig): Diagnostic {
+export function configuredContextDiagnostic(error: OpenContextError, configFile: string): Diagnostic {
   const d = openContextDiagnostic(error);
   switch (error.reason) {
     case 'kubeconfig-not-found':
@@ -34,11 +37,11 @@ function contextDiagnostic(error: OpenContextError, config: ResolvedConfig): Dia
       return {
         ...d,
         keyPath: 'cluster.context',
-        file: config.configFile,
+        file: configFile,
         hint: 'set cluster.context (or cluster.k3d.name) in devloop.config.ts, DEVLOOP_CONTEXT or --context',
       };
     case 'context-not-local':
-      return { ...d, keyPath: 'cluster.context', file: config.configFile };
+      return { ...d, keyPath: 'cluster.context', file: configFile };
     default:
       return unreachable(error);
   }
