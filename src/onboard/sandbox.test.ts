@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ResolvedConfig } from '../config/resolved-config.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
-import { sandboxInstead } from './sandbox.ts';
+import { sandboxInstead, sandboxTarget } from './sandbox.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'devloop-sandbox-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,5 +59,29 @@ describe('sandboxInstead', () => {
     expect(
       await sandboxInstead({ fs, env: { KUBECONFIG: noKubeconfig, DEVLOOP_TEST_ENV_HOME: empty }, context: 'k3d-dev' }),
     ).toBeUndefined();
+  });
+});
+
+describe('sandboxTarget', () => {
+  const fs = new NodeFileSystem();
+  const env = (home: string) => ({ KUBECONFIG: path.join(root, 'none'), DEVLOOP_TEST_ENV_HOME: home });
+  const config = {
+    cluster: { context: 'k3d-dev', k3d: { name: 'dev', registry: undefined }, namespace: 'default', delivery: 'auto', allowContexts: [] },
+  } as unknown as ResolvedConfig;
+
+  it('points a configuration at the sandbox only while it names the missing context, and says so', async () => {
+    const home = sandboxHome(true);
+    const target = await sandboxTarget({ fs, env: env(home), config, contextOrigin: { kind: 'default' } });
+    expect(target?.kubeconfig).toBe(path.join(home, 'kubeconfig'));
+    expect(target?.retarget(config).cluster).toMatchObject({ context: 'k3d-devloop-test', k3d: { name: 'devloop-test' } });
+    const elsewhere = { ...config, cluster: { ...config.cluster, context: 'k3d-other' } };
+    expect(target?.retarget(elsewhere)).toBe(elsewhere);
+    expect(target?.notice).toMatch(/^kube context k3d-dev does not exist on this machine: using the sandbox's cluster instead/);
+  });
+
+  it('never replaces a context named outright', async () => {
+    const home = sandboxHome(true);
+    const named = await sandboxTarget({ fs, env: env(home), config, contextOrigin: { kind: 'flag', name: '--context' } });
+    expect(named).toBeUndefined();
   });
 });

@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import type { Origin } from '../config/layers.ts';
+import type { ResolvedConfig } from '../config/resolved-config.ts';
 import { k3dClusterOfContext } from '../deliver/local-context.ts';
 import { loadKubeconfig, selectContext } from '../k8s/kubeconfig.ts';
 import type { FileSystem } from '../system/file-system.ts';
@@ -50,4 +52,43 @@ async function readSandbox(fs: FileSystem, home: string): Promise<Sandbox | unde
   } catch {
     return undefined;
   }
+}
+
+/** A run on the sandbox's cluster instead of a missing k3d context. */
+export interface SandboxTarget {
+  /** The sandbox's kubeconfig, for `KUBECONFIG`. */
+  readonly kubeconfig: string;
+  /** The configuration pointed at the sandbox's context and k3d cluster; also for a configuration loaded again after an edit. */
+  readonly retarget: (config: ResolvedConfig) => ResolvedConfig;
+  /** What to tell the user. */
+  readonly notice: string;
+}
+
+/**
+ * `up`, `ci` and `down` on a machine whose kubeconfig lacks the k3d context
+ * derived from `cluster.k3d.name` but where `npm run sandbox` left its
+ * cluster ready use the sandbox's kubeconfig, context and k3d cluster. A
+ * context named outright (`cluster.context`, `DEVLOOP_CONTEXT`, `--context`)
+ * is never replaced: a typo there stays an error.
+ */
+export async function sandboxTarget(options: {
+  readonly fs: FileSystem;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly config: ResolvedConfig;
+  /** Where `cluster.context` came from. */
+  readonly contextOrigin: Origin | undefined;
+}): Promise<SandboxTarget | undefined> {
+  const { config, contextOrigin } = options;
+  if (contextOrigin && contextOrigin.kind !== 'default') return undefined;
+  const sandbox = await sandboxInstead({ fs: options.fs, env: options.env, context: config.cluster.context });
+  if (!sandbox) return undefined;
+  const missing = config.cluster.context;
+  return {
+    kubeconfig: sandbox.kubeconfig,
+    retarget: (next) =>
+      next.cluster.context === missing
+        ? { ...next, cluster: { ...next.cluster, context: sandbox.context, k3d: { ...next.cluster.k3d, name: sandbox.cluster } } }
+        : next,
+    notice: `kube context ${missing} does not exist on this machine: using the sandbox's cluster instead (context ${sandbox.context} in ${sandbox.kubeconfig}, made by \`npm run sandbox\`)`,
+  };
 }
