@@ -1,34 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { summarizePlan } from './image-plan.ts';
-import type { BuildPlan, CacheDecision } from './plan-images.ts';
+import type { CacheDecision } from './plan-images.ts';
+import { buildPlan } from './testing/build-plan.ts';
 
-function plan(decision: CacheDecision, extra: { changedInputs?: string[]; foreignFrontend?: string } = {}): BuildPlan {
-  const changedInputs = extra.changedInputs ?? [];
-  return {
-    name: 'api',
-    repository: 'api',
-    rebuild: decision.kind === 'rebuild',
-    firstInvalidatedStep: decision.kind === 'rebuild' ? decision.firstInvalidatedStep : null,
-    totalSteps: 7,
-    digest: 'sha256:abc',
-    tag: 'devloop-abc',
-    reference: 'api:devloop-abc',
-    changedInputs,
-    decision,
-    dependencies: [],
-    diagnostics: [],
-    inputs: { model: extra.foreignFrontend ? { foreignFrontend: extra.foreignFrontend } : undefined } as BuildPlan['inputs'],
-  };
-}
+const plan = (decision: CacheDecision, extra: { foreignFrontend?: string } = {}) =>
+  buildPlan('api', decision, {
+    inputs: { model: extra.foreignFrontend ? ({ foreignFrontend: extra.foreignFrontend } as never) : undefined },
+  });
 
 describe('summarizePlan', () => {
   it('names the first step to rebuild and up to three changed inputs', () => {
     const step = { index: 5, line: 5, instruction: 'COPY ./app ./app', text: 'COPY ./app ./app' };
     const changedInputs = ['a.py', 'b.py', 'c.py', 'd.py', 'e.py'];
-    const summary = summarizePlan(
-      plan({ kind: 'rebuild', reason: 'inputs-changed', changedInputs, firstInvalidatedStep: step }, { changedInputs }),
-      true,
-    );
+    const summary = summarizePlan(plan({ kind: 'rebuild', reason: 'inputs-changed', changedInputs, firstInvalidatedStep: step }), true);
     expect(summary).toMatchObject({
       image: 'api',
       rebuild: true,

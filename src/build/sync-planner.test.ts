@@ -4,7 +4,7 @@ import { FakeRunner } from '../system/fake-runner.ts';
 import { DockerBuilder } from './docker-builder.ts';
 import { DockerImages } from './docker-images.ts';
 import { HashIndex } from './hash-index.ts';
-import { LiveUpdatePlanner, liveUpdateOf } from './sync-planner.ts';
+import { LiveUpdatePlanner, liveUpdateOf, planLiveUpdates } from './sync-planner.ts';
 import { MemoryFileSystem } from './testing/memory-file-system.ts';
 
 const web: ResolvedImage = {
@@ -64,5 +64,29 @@ describe('LiveUpdatePlanner', () => {
     expect(await (await planner(plain)).planSync('web', [{ path: '/p/web/site/index.html', kind: 'change' }])).toBeUndefined();
     expect(liveUpdateOf({ ...web, syncMode: 'off' })).toBeUndefined();
     expect(await (await planner()).planSync('api', [])).toBeUndefined();
+  });
+});
+
+describe('planLiveUpdates', () => {
+  it('answers for the images the plan rebuilds, taking paths relative to the context and gone ones as deleted', async () => {
+    const fs = new MemoryFileSystem().put('/p/web/Dockerfile', 'FROM nginx\nCOPY site /srv\n').put('/p/web/site/index.html', 'hi\n');
+    const images = new DockerImages({
+      config: { images: { web } },
+      fs,
+      index: await HashIndex.open({ fs }),
+      docker: new DockerBuilder({ runner: new FakeRunner().on('docker', { exitCode: 1 }) }),
+    });
+    await images.plan([]);
+    const plan = images.latestPlan('web');
+    if (!plan) throw new Error('no plan');
+    const live = await planLiveUpdates({ fs, images: [web], plans: [plan], changed: ['site/index.html', 'site/gone.html'] });
+    expect(live.get('web')).toMatchObject({
+      kind: 'sync',
+      files: [
+        { localPath: '/p/web/site/index.html', containerPath: '/srv/index.html', kind: 'write' },
+        { localPath: '/p/web/site/gone.html', containerPath: '/srv/gone.html', kind: 'delete' },
+      ],
+    });
+    expect((await planLiveUpdates({ fs, images: [web], plans: [{ ...plan, rebuild: false }], changed: ['site/index.html'] })).size).toBe(0);
   });
 });

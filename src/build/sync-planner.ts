@@ -5,6 +5,7 @@ import type { FileChange } from '../core/file-change.ts';
 import type { SyncFile } from '../core/sync-file.ts';
 import { createBuildContext } from '../graph/build-context.ts';
 import { inferSyncRules, matchesGlob, type SyncRule, syncCoverage } from '../graph/sync-coverage.ts';
+import type { FileSystem } from '../system/file-system.ts';
 import type { BuildPlan } from './plan-images.ts';
 
 /**
@@ -87,4 +88,35 @@ function cleanRelative(from: string): string {
     .normalize(from)
     .replace(/^\.(\/|$)|\/$/g, '')
     .replace(/^\.$/, '');
+}
+
+/**
+ * For `devloop plan --changed`: per image with live update that the plan
+ * rebuilds, whether exactly these paths (relative to its context; gone ones
+ * count as deleted) would be synced instead.
+ */
+export async function planLiveUpdates(options: {
+  fs: FileSystem;
+  images: readonly ResolvedImage[];
+  plans: readonly BuildPlan[];
+  changed: readonly string[];
+}): Promise<Map<string, SyncPlan>> {
+  const { fs, images, changed } = options;
+  const byName = new Map(options.plans.map((p) => [p.name, p]));
+  const planner = new LiveUpdatePlanner({
+    config: { images: Object.fromEntries(images.map((i) => [i.name, i])) },
+    latestPlan: (name) => byName.get(name),
+  });
+  const out = new Map<string, SyncPlan>();
+  for (const image of images) {
+    if (!liveUpdateOf(image) || !byName.get(image.name)?.rebuild) continue;
+    const changes: FileChange[] = [];
+    for (const p of changed) {
+      const absolute = path.resolve(image.context, p);
+      changes.push({ path: absolute, kind: (await fs.stat(absolute)) ? 'change' : 'unlink' });
+    }
+    const sync = await planner.planSync(image.name, changes);
+    if (sync) out.set(image.name, sync);
+  }
+  return out;
 }

@@ -1,13 +1,14 @@
 import { type BuildOutcome, buildImages } from '../../build/build-images.ts';
 import { findBuildxPlugin } from '../../build/buildx-plugin.ts';
 import { DockerBuilder } from '../../build/docker-builder.ts';
-import { type BuildPlan, planImages } from '../../build/plan-images.ts';
+import { describeOutcome, outcomeJson } from '../../build/outcome-description.ts';
+import { describePlan } from '../../build/plan-description.ts';
+import { planImages } from '../../build/plan-images.ts';
+import { withDependencies } from '../../build/with-dependencies.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
-import { unreachable } from '../../core/unreachable.ts';
 import type { CliContext } from '../cli-context.ts';
 import { openCaches, selectImages } from './image-selection.ts';
-import { describePlan } from './plan.ts';
 
 /** Options of `devloop build`. */
 export interface BuildOptions {
@@ -66,74 +67,4 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
   }
   if (ctx.signal.aborted) return ExitCode.interrupted;
   return list.every((o) => o.kind === 'fresh' || o.kind === 'built') ? ExitCode.ok : ExitCode.failure;
-}
-
-function withDependencies(plans: readonly BuildPlan[], names: readonly string[] | undefined): BuildPlan[] {
-  if (!names || names.length === 0) return [...plans];
-  const byName = new Map(plans.map((p) => [p.name, p]));
-  const wanted = new Set<string>();
-  const add = (n: string): void => {
-    if (wanted.has(n)) return;
-    wanted.add(n);
-    for (const d of byName.get(n)?.dependencies ?? []) add(d);
-  };
-  for (const n of names) add(n);
-  return plans.filter((p) => wanted.has(p.name));
-}
-
-/** One readable line per image after the build. */
-export function describeOutcome(outcome: BuildOutcome): string {
-  const { plan } = outcome;
-  switch (outcome.kind) {
-    case 'fresh':
-      return `${plan.name}: fresh, not built (${plan.reference} already exists)`;
-    case 'built': {
-      const r = outcome.result;
-      return `${plan.name}: built ${plan.reference} in ${(r.durationMs / 1000).toFixed(1)}s (${r.cachedSteps.length} steps from cache, ${r.executedSteps.length} run)`;
-    }
-    case 'skipped':
-      return outcome.reason === 'invalid'
-        ? `${plan.name}: not built (${plan.diagnostics[0]?.code === 'build-secret-missing' ? 'a build secret is missing' : 'the Dockerfile has errors'})`
-        : `${plan.name}: not built (an image it depends on failed)`;
-    case 'failed': {
-      const f = outcome.failure;
-      switch (f.reason) {
-        case 'build-cancelled':
-          return `${plan.name}: build cancelled`;
-        case 'docker-unavailable':
-          return `${plan.name}: docker is not available: ${f.message}`;
-        case 'build-failed':
-          return [
-            `${plan.name}: build failed${f.step ? ` at step ${f.step.index} ${f.step.text}` : ''}: ${f.message}`,
-            ...f.outputTail.slice(-15).map((l) => `  ${l}`),
-          ].join('\n');
-        default:
-          return unreachable(f);
-      }
-    }
-    default:
-      return unreachable(outcome);
-  }
-}
-
-function outcomeJson(outcome: BuildOutcome) {
-  const base = { name: outcome.plan.name, reference: outcome.plan.reference, digest: outcome.plan.digest, decision: outcome.plan.decision };
-  switch (outcome.kind) {
-    case 'fresh':
-      return { ...base, result: 'fresh' };
-    case 'built':
-      return {
-        ...base,
-        result: 'built',
-        durationMs: Math.round(outcome.result.durationMs),
-        cachedSteps: outcome.result.cachedSteps,
-        executedSteps: outcome.result.executedSteps,
-      };
-    case 'skipped':
-      return { ...base, result: 'skipped', reason: outcome.reason };
-    case 'failed':
-      return { ...base, result: 'failed', failure: outcome.failure };
-    default:
-      return unreachable(outcome);
-  }
 }
