@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedImage } from '../config/resolved-config.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
 import { DockerBuilder } from './docker-builder.ts';
 import { DockerImages } from './docker-images.ts';
 import { HashIndex } from './hash-index.ts';
 import { MemoryFileSystem } from './testing/memory-file-system.ts';
+import { resolvedImage } from './testing/resolved-image.ts';
 
-const api: ResolvedImage = {
-  name: 'api',
-  context: '/p/api',
-  dockerfile: '/p/api/Dockerfile',
-  target: undefined,
-  buildArgs: {},
-  secrets: {},
-  dependsOn: [],
-  ignore: [],
-  repository: 'api',
-};
+const api = resolvedImage('api');
 
 /** A classic Docker engine that remembers what it built; `fail` makes the next build fail at step 2. */
 function engine() {
@@ -110,14 +100,7 @@ describe('DockerImages', () => {
     expect(!broken.ok && broken.error).toMatchObject({ stage: 'plan', reason: 'dockerfile-invalid' });
 
     const fs2 = new MemoryFileSystem().put('/p/api/Dockerfile', 'FROM busybox\n').put('/p/base/Dockerfile', 'FROM busybox\n');
-    const base: ResolvedImage = {
-      ...api,
-      name: 'base',
-      context: '/p/base',
-      dockerfile: '/p/base/Dockerfile',
-      repository: 'base',
-      dependsOn: ['api'],
-    };
+    const base = resolvedImage('base', { dependsOn: ['api'] });
     const cyclic = new DockerImages({
       config: { images: { api: { ...api, dependsOn: ['base'] }, base } },
       fs: fs2,

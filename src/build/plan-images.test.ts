@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedImage } from '../config/resolved-config.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
 import { buildImages } from './build-images.ts';
 import { BuildRecordStore } from './build-record.ts';
@@ -7,21 +6,9 @@ import { DockerBuilder } from './docker-builder.ts';
 import { HashIndex } from './hash-index.ts';
 import { planImages } from './plan-images.ts';
 import { MemoryFileSystem } from './testing/memory-file-system.ts';
+import { resolvedImage } from './testing/resolved-image.ts';
 
-function image(name: string, extra: Partial<ResolvedImage> = {}): ResolvedImage {
-  return {
-    name,
-    context: `/p/${name}`,
-    dockerfile: `/p/${name}/Dockerfile`,
-    target: undefined,
-    buildArgs: {},
-    secrets: {},
-    dependsOn: [],
-    ignore: [],
-    repository: name,
-    ...extra,
-  };
-}
+const image = resolvedImage;
 
 const images = [image('api', { dependsOn: ['base'], ignore: ['tmp/**'] }), image('base')];
 

@@ -6,20 +6,12 @@ import { DockerImages } from './docker-images.ts';
 import { HashIndex } from './hash-index.ts';
 import { LiveUpdatePlanner, liveUpdateOf, planLiveUpdates } from './sync-planner.ts';
 import { MemoryFileSystem } from './testing/memory-file-system.ts';
+import { resolvedImage } from './testing/resolved-image.ts';
 
-const web: ResolvedImage = {
-  name: 'web',
-  context: '/p/web',
-  dockerfile: '/p/web/Dockerfile',
-  target: undefined,
-  buildArgs: {},
-  secrets: {},
-  dependsOn: [],
-  ignore: [],
-  repository: 'web',
+const web: ResolvedImage = resolvedImage('web', {
   sync: [{ from: './site/', to: '/srv' }],
   run: [{ command: ['nginx', '-s', 'reload'], when: ['**/*.conf'] }],
-};
+});
 
 async function planner(image: ResolvedImage = web) {
   const fs = new MemoryFileSystem()

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedImage } from '../../config/resolved-config.ts';
 import { MemoryFileSystem } from '../testing/memory-file-system.ts';
+import { resolvedImage } from '../testing/resolved-image.ts';
 import { configBuildArgFindings, lintImages } from './lint-images.ts';
 
-const image = (name: string, extra: Partial<ResolvedImage> = {}): ResolvedImage => ({
-  name,
-  context: '/p/app',
-  dockerfile: '/p/app/Dockerfile',
-  target: undefined,
-  buildArgs: {},
-  secrets: {},
-  dependsOn: [],
-  ignore: [],
-  repository: name,
-  ...extra,
-});
+const image = (name: string, extra: Partial<ResolvedImage> = {}) =>
+  resolvedImage(name, { context: '/p/app', dockerfile: '/p/app/Dockerfile', ...extra });
 const displayPath = (file: string) => file.replace('/p/', '');
 
 describe('lintImages', () => {
