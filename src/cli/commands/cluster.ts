@@ -1,10 +1,10 @@
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import { FetchRegistryClient } from '../../deliver/registry-client.ts';
+import { clusterConfigFile } from '../../onboard/cluster-config-file.ts';
 import { type CreateError, type CreateEvent, createCluster } from '../../onboard/cluster-create.ts';
 import { clusterErrorText } from '../../onboard/cluster-errors.ts';
 import { clusterStatus } from '../../onboard/cluster-status.ts';
@@ -13,7 +13,6 @@ import type { KubeConnect } from '../../onboard/cluster-verify.ts';
 import { EnvRunner } from '../../onboard/env-runner.ts';
 import { type ClusterTarget, K3dClusterDriver } from '../../onboard/k3d-cluster.ts';
 import { kubeConnector } from '../../onboard/kube-connect.ts';
-import { renderTemplate, templatesDir } from '../../onboard/templates.ts';
 import { colors } from '../../report/colors.ts';
 import { printDiagnostics } from '../../report/diagnostic-printer.ts';
 import { dnsLookup } from '../../system/host-lookup.ts';
@@ -121,28 +120,13 @@ async function create(
 ): Promise<ExitCode> {
   const c = colors(ctx.color);
   const { target } = deps;
-  let configFile = deps.k3dConfigFile;
-  let temporary: string | undefined;
-  if (!configFile) {
-    const text = await ctx.fs.readText(path.join(templatesDir(), 'k3d-cluster.yaml'));
-    temporary = path.join(tmpdir(), `devloop-k3d-${target.name}-${process.pid}.yaml`);
-    await ctx.fs.writeTextAtomic(
-      temporary,
-      renderTemplate(text, {
-        name: target.name,
-        cluster: target.name,
-        registryName: target.registry.name,
-        registryPort: target.registry.port,
-      }),
-    );
-    configFile = temporary;
-  }
+  const config = await clusterConfigFile(ctx.fs, { target, projectFile: deps.k3dConfigFile, cwd: ctx.cwd });
   try {
     const result = await createCluster({
       driver: deps.driver,
       runner: deps.runner,
       target,
-      configFile: temporary ? configFile : path.relative(ctx.cwd, configFile) || configFile,
+      configFile: config.file,
       connect: deps.connect,
       probeImage: deps.options.probeImage ?? 'busybox:1.36',
       verify: deps.options.verify !== false,
@@ -156,7 +140,7 @@ async function create(
     ctx.stdout.write(`Next: ${c.bold('devloop up')}\n`);
     return ExitCode.ok;
   } finally {
-    if (temporary) await ctx.fs.remove(temporary);
+    await config.dispose();
   }
 }
 
