@@ -10,8 +10,8 @@ export interface SyncRule {
   readonly to: string;
 }
 
-/** A file to copy into the container, or to delete there. */
-export interface SyncFile {
+/** A file of the context a live update copies into the container, or deletes there (the sync planner makes it a `SyncFile`). */
+export interface CoveredFile {
   /** Context-relative (posix). */
   readonly path: string;
   /** Absolute in the container. */
@@ -26,7 +26,7 @@ export interface SyncFile {
  * (`requirements.txt is not synced`).
  */
 export type SyncCoverage =
-  | { readonly kind: 'sync'; readonly files: readonly SyncFile[] }
+  | { readonly kind: 'sync'; readonly files: readonly CoveredFile[] }
   | { readonly kind: 'rebuild'; readonly why: string };
 
 /** What `syncCoverage` looks at. */
@@ -62,7 +62,7 @@ export function syncCoverage(input: SyncCoverageInput): SyncCoverage {
   const needed = neededStages(model, target);
   const instructions = model.stages.filter((s) => needed.has(s.index)).flatMap((s) => s.instructions);
   const runsAfter = (i: DockerInstruction) => target.instructions.find((r) => r.keyword === 'RUN' && r.index > i.index);
-  const files: SyncFile[] = [];
+  const files: CoveredFile[] = [];
   for (const change of latestPerPath(input.changes)) {
     const absolute = path.resolve(context.dir, change.path);
     if (context.controlFiles.includes(absolute)) {
