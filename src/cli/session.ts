@@ -16,7 +16,7 @@ import { K3dCli } from '../deliver/k3d-cli.ts';
 import { DockerExecNodeImageLister } from '../deliver/node-image-lister.ts';
 import { FetchRegistryClient } from '../deliver/registry-client.ts';
 import type { LoopModel, LoopResource } from '../engine/loop-model.ts';
-import type { ComponentProbe } from '../engine/ports.ts';
+import type { ComponentProbe, LogFollower } from '../engine/ports.ts';
 import type { BuildContext } from '../graph/build-context.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { KubeDeployer } from '../k8s/kube-deployer.ts';
@@ -24,6 +24,7 @@ import { KubeLiveUpdater } from '../k8s/kube-live-updater.ts';
 import { KubeLogFollower } from '../k8s/kube-log-follower.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
+import { ResourceForwards } from '../k8s/resource-forwards.ts';
 import { imagesOfResource } from '../k8s/resource-workload.ts';
 import { openConfiguredContext } from '../onboard/configured-context.ts';
 import { dnsLookup } from '../system/host-lookup.ts';
@@ -39,7 +40,8 @@ export interface Session {
   readonly images: DockerImages;
   readonly deliverer: ClusterDeliverer;
   readonly deployer: KubeDeployer;
-  readonly logFollower: KubeLogFollower;
+  /** The resources' pod logs and their port forwards, both following pods by label. */
+  readonly logFollower: LogFollower;
   /** Live update: which changes may be copied into running containers, and the copying. */
   readonly syncPlanner: LiveUpdatePlanner;
   readonly liveUpdater: KubeLiveUpdater;
@@ -114,7 +116,18 @@ export async function openSession(
     importedImages,
   });
   const deployer = new KubeDeployer({ client, config, objects, importedImages });
-  const logFollower = new KubeLogFollower({ client, config, objects, notice });
+  const logs = new KubeLogFollower({ client, config, objects });
+  const forwards = new ResourceForwards({ client, config, objects, notice });
+  const logFollower: LogFollower = {
+    follow: (resource, onLine) => {
+      logs.follow(resource, onLine);
+      forwards.open(resource);
+    },
+    stopAll: () => {
+      logs.stopAll();
+      forwards.stopAll();
+    },
+  };
 
   const contexts: BuildContext[] = [];
   for (const image of Object.values(config.images)) {

@@ -4,17 +4,9 @@ import { FakeKubeClient } from './fake-kube-client.ts';
 import { applyObjects, MANAGED_BY_LABEL, PROJECT_LABEL, projectId, teardown } from './inventory.ts';
 import type { LogLine } from './log-line.ts';
 import { LogStreamer } from './log-streamer.ts';
-import { deployment, pod, replicaSet } from './pod-fixtures.test-support.ts';
+import { deployment, pod, replicaSet, until } from './pod-fixtures.test-support.ts';
 import { PortForwarder } from './port-forwarder.ts';
 import { followRollout } from './rollout-watcher.ts';
-
-const until = async (check: () => boolean, ms = 2000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('applyObjects and teardown', () => {
   it('deletes what was applied and leaves what is not ours', async () => {

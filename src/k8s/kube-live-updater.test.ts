@@ -3,8 +3,8 @@ import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import type { ExecRequest } from './kube-client.ts';
 import { KubeLiveUpdater } from './kube-live-updater.ts';
-import type { KubeObject, Pod } from './kube-types.ts';
-import { pod } from './pod-fixtures.test-support.ts';
+import type { KubeObject } from './kube-types.ts';
+import { readyPod } from './pod-fixtures.test-support.ts';
 
 const web: KubeObject = {
   apiVersion: 'apps/v1',
@@ -15,11 +15,6 @@ const web: KubeObject = {
     template: { spec: { containers: [{ name: 'app', image: 'web' }], initContainers: [{ name: 'init', image: 'web' }] } },
   },
 };
-
-function readyPod(name: string, extra: Partial<Pod['metadata']> = {}): Pod {
-  const p = pod({ name, ready: true, status: { ready: true, started: true, state: { running: {} } } });
-  return { ...p, metadata: { ...p.metadata, ...extra }, status: { ...p.status, phase: 'Running' } };
-}
 
 function setup() {
   const client = new FakeKubeClient();
@@ -58,7 +53,7 @@ describe('KubeLiveUpdater', () => {
     const { client, execs, updater } = setup();
     client.put(readyPod('web-1'));
     client.put(readyPod('web-2'));
-    client.put(readyPod('web-3', { deletionTimestamp: '2026-11-23T10:00:00Z' }));
+    client.put(readyPod('web-3', undefined, { deletionTimestamp: '2026-11-23T10:00:00Z' }));
     const synced = await updater.sync(request, signal);
     updater.stopAll();
     expect(synced.ok && synced.value.pods).toEqual(['web-1', 'web-2']);

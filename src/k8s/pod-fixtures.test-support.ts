@@ -136,3 +136,38 @@ export function event(options: {
     lastTimestamp: options.at ?? '2026-11-23T10:00:05Z',
   };
 }
+
+/** A pod of `web` whose container started, runs and is ready, created at `createdAt`. */
+export function readyPod(name: string, createdAt = '2026-11-23T10:00:00Z', metadata: Partial<Pod['metadata']> = {}): Pod {
+  const p = pod({ name, ready: true, status: { ready: true, started: true, state: { running: { startedAt: createdAt } } } });
+  return { ...p, metadata: { ...p.metadata, creationTimestamp: createdAt, ...metadata }, status: { ...p.status, phase: 'Running' } };
+}
+
+/** The Deployment `web` (selecting `app=web`) and `bare` (selecting nothing), and the settings naming them as resources with a forward to port 80. */
+export const followedWorkloads = {
+  objects: [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'dev' },
+      spec: { selector: { matchLabels: { app: 'web' } } },
+    },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bare' }, spec: {} },
+  ],
+  config: {
+    cluster: { namespace: 'dev' },
+    resources: {
+      web: { workload: { kind: 'Deployment', name: 'web' }, containers: {}, portForwards: [{ local: 0, remote: 80 }] },
+      bare: { workload: { kind: 'Deployment', name: 'bare' }, containers: {}, portForwards: [{ local: 0, remote: 80 }] },
+    },
+  },
+};
+
+/** Resolves once `check` holds; fails after `ms`. */
+export async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
