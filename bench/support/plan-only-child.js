@@ -13,8 +13,8 @@
 import * as path from 'node:path';
 import { BuildRecordStore } from '../../dist/build/build-record.js';
 import { DockerBuilder } from '../../dist/build/docker-builder.js';
+import { DockerImages } from '../../dist/build/docker-images.js';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../../dist/build/hash-index.js';
-import { DockerImages } from '../../dist/cli/adapters/docker-images.js';
 import { applyLoopHeapFlags } from '../../dist/cli/heap-settings.js';
 import { watchSetup } from '../../dist/cli/watch-setup.js';
 import { loadConfig } from '../../dist/config/load-config.js';
@@ -53,7 +53,16 @@ const builder = { build: async (plan) => ok({ image: plan.image, ref: plan.refer
 const deliverer = {
   preflight: async () => ok(undefined),
   deliver: async (built) =>
-    ok(built.map((b) => ({ image: b.image, deployRef: b.ref, imagePullPolicy: 'IfNotPresent', stage: 'skipped', why: 'plan-only' }))),
+    ok(
+      built.map((b) => ({
+        image: b.image,
+        tag: b.tag,
+        deployRef: b.ref,
+        imagePullPolicy: 'IfNotPresent',
+        stage: 'skipped',
+        why: 'plan-only',
+      })),
+    ),
 };
 const deployer = {
   apply: async () => ok(undefined),
