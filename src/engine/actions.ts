@@ -92,6 +92,10 @@ export type Action =
       readonly kind?: 'sync' | 'build' | 'mixed';
     }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
+  /** The iteration's steps start: the tags it will deploy. */
+  | { readonly type: 'work-started'; readonly at: number; readonly iteration: number; readonly tags: Readonly<Record<string, string>> }
+  /** The running iteration is being cancelled: its builds are killed and nothing more starts. */
+  | { readonly type: 'work-cancelling'; readonly at: number; readonly iteration: number; readonly because: 'newer-changes' | 'stopping' }
   /** A component is down: the iteration's unfinished work waits for it while it is probed. */
   | { readonly type: 'work-held'; readonly at: number; readonly hold: Hold }
   /** The hold ended: the component answered (the held work runs again) or newer changes took over. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rig } from './dev-loop-rig.test-support.ts';
 import type { LoopResource } from './loop-model.ts';
 
@@ -45,7 +45,7 @@ describe('DevLoop', () => {
     r.live.get('api')?.({ kind: 'replicas', ready: 1, wanted: 1 });
     expect(r.actions.filter((a) => a === 'resource-ready')).toHaveLength(2);
     r.live.get('api')?.({ kind: 'image-changed', container: 'app', expected: 'reg:5000/api:t1', actual: 'busybox' });
-    expect(r.store.getState().resources.api).toMatchObject({ phase: 'ready', problem: { reason: 'image-changed-outside-devloop' } });
+    expect(r.store.getState().resources.api).toMatchObject({ phase: 'failed', problem: { reason: 'image-changed-outside-devloop' } });
     await r.loop.changes(r.change('/p/README.md'));
     expect(r.deployed.at(-1)).toEqual({ resource: 'api', mode: 'patch', refs: ['reg:5000/api:t1'] });
     expect(r.store.getState().resources.api?.problem).toBeUndefined();
@@ -62,11 +62,13 @@ describe('DevLoop', () => {
     expect(r.store.getState().resources.api?.lastEditToReadyMs).toBe(100);
   });
 
-  it('a manifest change re-applies', async () => {
+  it('applies on the first deploy of a session and patches after, as the state records', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();
-    await r.loop.changes(r.change('/p/k8s/api.yaml'));
-    expect(r.deployed.map((d) => d.mode)).toEqual(['apply', 'apply']);
+    expect(r.store.getState().resources.api?.applied).toBe(true);
+    r.tags.api = 't2';
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.deployed.map((d) => d.mode)).toEqual(['apply', 'patch']);
   });
 
   it('a failed build leaves the running pods alone and the next good edit recovers', async () => {
@@ -92,19 +94,22 @@ describe('DevLoop', () => {
     expect(r.store.getState().resources.api?.problem).toMatchObject({ reason: 'crash-loop', fix: 'read the logs' });
   });
 
-  it('a newer change cancels a stale build; the last save is what runs', async () => {
+  it('a newer change cancels a stale build through the state, planned once; the last save is what runs', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();
     let open!: () => void;
     r.gate(new Promise<void>((resolve) => (open = resolve)));
     r.tags.api = 't2';
     const first = r.loop.changes(r.change('/p/api/a.py'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(r.store.getState().work?.tags).toEqual({ api: 't2' }));
+    const plansBefore = r.plans;
     r.tags.api = 't3';
     const second = r.loop.changes(r.change('/p/api/b.py'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(r.store.getState().work?.cancelling).toBe('newer-changes'));
     open();
     await Promise.all([first, second]);
+    expect(r.plans - plansBefore).toBe(1);
+    expect(r.store.getState().work).toBeUndefined();
     expect(r.built).toEqual(['api:t1', 'api:t3']);
     expect(r.deployed.at(-1)?.refs).toEqual(['reg:5000/api:t3']);
     expect(r.actions).toContain('iteration-superseded');

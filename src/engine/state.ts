@@ -37,6 +37,13 @@ export interface ResourceState {
   readonly deployedTags: Readonly<Record<string, string>>;
   /** Changes arrived for a manual resource that was not triggered yet. */
   readonly pendingManual: boolean;
+  /** Deployed in this session: later deploys patch its images instead of applying its manifests. */
+  readonly applied: boolean;
+  /**
+   * Asked to run again whatever the plan says: the trigger key, or work held
+   * for a component that answered. The next iteration takes it.
+   */
+  readonly rerun: 'trigger' | 'retry' | undefined;
   readonly timeline: Timeline | undefined;
   readonly lastEditToReadyMs: number | undefined;
   /**
@@ -89,7 +96,16 @@ export interface EngineState {
   readonly lastChanges: readonly string[];
   /** Work waiting for a component that is down, probed until it answers. */
   readonly hold: Hold | undefined;
+  /** The iteration running its steps: the tags it produces, and why it is being cancelled, if it is. */
+  readonly work: RunningWork | undefined;
   readonly stopping: boolean;
+}
+
+export interface RunningWork {
+  readonly iteration: number;
+  /** Image → the tag this iteration builds and deploys. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly cancelling: 'newer-changes' | 'stopping' | undefined;
 }
 
 /** The state before anything happened. */
@@ -104,6 +120,7 @@ export function initialState(now: number): EngineState {
     images: {},
     lastChanges: [],
     hold: undefined,
+    work: undefined,
     stopping: false,
   };
 }

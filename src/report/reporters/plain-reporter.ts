@@ -259,6 +259,10 @@ export class PlainReporter implements Reporter {
       case 'trigger-requested':
         this.#line(action.resource, 'rebuild requested');
         return;
+      case 'work-started':
+      case 'work-cancelling':
+        // Said by `iteration-superseded` once the work has stopped.
+        return;
       case 'engine-stopping':
         this.#line('devloop', 'stopping');
         return;
