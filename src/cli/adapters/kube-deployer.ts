@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { describeManifestSource } from '../../core/manifest-source.ts';
-import type { Problem } from '../../core/problem.ts';
+import type { FailureReason, Problem } from '../../core/problem.ts';
 import { err, ok, type Result } from '../../core/result.ts';
 import type { DeliveredImage, Deployer, LiveChange, RolloutProgress } from '../../engine/ports.ts';
 import { summarizeFailure } from '../../k8s/diagnosis.ts';
@@ -228,7 +228,7 @@ function sameObject(a: KubeObject | undefined, b: KubeObject): boolean {
 }
 
 /** A Kubernetes API failure as a problem the UI can show. */
-export function kubeProblem(stage: Problem['stage'], error: { reason: string; message: string }): Problem {
+export function kubeProblem(stage: Problem['stage'], error: { reason: FailureReason; message: string }): Problem {
   const fix =
     error.reason === 'kube-unreachable'
       ? 'is the cluster running? `k3d cluster list`, `kubectl cluster-info`'
