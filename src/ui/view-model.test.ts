@@ -155,6 +155,14 @@ describe('toView: the detail of the selected resource', () => {
     ]);
   });
 
+  it('leaves the reason out of a message that starts with it, so the detail says it once', () => {
+    const problem = { ...crashLoop, message: `crash-loop: ${crashLoop.message}` };
+    const failed: Action = { type: 'resource-failed', at: t0 + 14_000, resource: 'hello', problem };
+    const state = run([...successScript, ...failureScript.slice(0, -2), failed]);
+    const view = toView(state, ui({ showDetail: true }), t0 + 15_000, size);
+    expect(view.detail?.problem).toMatchObject({ reason: 'crash-loop', message: crashLoop.message });
+  });
+
   it('keeps the last detail lines that fit and counts the others', () => {
     const details = Array.from({ length: 50 }, (_, i) => `line ${i}`);
     const failed: Action = { type: 'resource-failed', at: t0 + 14_000, resource: 'hello', problem: { ...crashLoop, details } };

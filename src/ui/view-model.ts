@@ -1,5 +1,6 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync } from '../core/format.ts';
+import { messageAfterReason } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
@@ -47,6 +48,7 @@ export interface DetailView {
     | {
         readonly reason: string;
         readonly stage: string;
+        /** Without the reason in front when it started with it; may be empty. */
         readonly message: string;
         readonly fix: string | undefined;
         /** The last detail lines that fit; earlier ones are counted in `hiddenDetails`. */
@@ -330,7 +332,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   const problem: DetailView['problem'] = r.problem && {
     reason: r.problem.reason,
     stage: r.problem.stage,
-    message: sanitizeLine(r.problem.message),
+    message: sanitizeLine(messageAfterReason(r.problem)),
     fix: r.problem.fix === undefined ? undefined : sanitizeLine(r.problem.fix),
     details,
     hiddenDetails: allDetails.length - details.length,

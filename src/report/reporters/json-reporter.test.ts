@@ -58,6 +58,16 @@ describe('JsonReporter', () => {
     expect(Object.keys(all[1] ?? {})).toEqual(['event', 'resource', 'pod', 'container', 'timestamp', 'text']);
   });
 
+  it('leaves the reason out of a problem message that starts with it', () => {
+    const { store, events } = setup();
+    const problem = { stage: 'rollout', reason: 'crash-loop', message: 'crash-loop: container web exited with code 1' } as const;
+    store.dispatch({ type: 'resource-failed', at: t0, resource: 'hello', problem });
+    expect(events()[0]).toMatchObject({
+      event: 'resource-failed',
+      problem: { reason: 'crash-loop', message: 'container web exited with code 1' },
+    });
+  });
+
   it('keeps each event on one line even when text has newlines', () => {
     const { logs, sink } = setup();
     logs.append({ resource: 'hello', pod: 'p', container: 'c', timestamp: '', text: 'a\nb' });

@@ -91,6 +91,15 @@ describe('PlainReporter', () => {
     ]);
   });
 
+  it('says the reason of a failure once when its message starts with it', () => {
+    const { store, sink } = setup();
+    for (const action of successScript) store.dispatch(action);
+    const problem = { stage: 'rollout', reason: 'crash-loop', message: 'crash-loop: container web exited with code 1' } as const;
+    store.dispatch({ type: 'resource-failed', at: t0 + 5000, resource: 'hello', problem });
+    expect(sink.text()).toContain('[hello] failed: crash-loop: container web exited with code 1\n');
+    expect(sink.text()).not.toContain('crash-loop: crash-loop');
+  });
+
   it('prints repeated rollout progress and waiting reasons once', () => {
     const { store, sink } = setup();
     for (const action of successScript.slice(0, 12)) store.dispatch(action);
