@@ -54,6 +54,14 @@ describe('toView: the resource row through one iteration', () => {
     expect(row(toView(run(upTo('delivery-started')), ui(), t0 + 2510, size)).phaseText).toBe('delivering hello 200ms');
     expect(row(toView(run(upTo('delivery-completed')), ui(), t0 + 2705, size)).phaseText).toBe('delivered by registry-push');
     expect(row(toView(run(upTo('deploy-started')), ui(), t0 + 2760, size)).phaseText).toBe('patching image 50ms');
+    const skipped: Action = {
+      type: 'delivery-completed',
+      at: t0 + 2700,
+      delivered: [{ image: 'hello', deployRef: 'r/hello:1', imagePullPolicy: 'IfNotPresent', stage: 'skipped', route: 'registry' }],
+    };
+    const already = run([...upTo('delivery-started'), skipped]);
+    expect(row(toView(already, ui(), t0 + 2705, size)).phaseText).toBe('already in the registry');
+    expect(toView(already, ui({ showDetail: true }), t0 + 2705, size).detail?.images[0]).toMatch(/ · already in the registry$/);
     const rolling = row(toView(run(upTo('rollout-progress')), ui(), t0 + 3100, size));
     expect(rolling).toMatchObject({ phase: 'rolling-out', pods: '0/1', images: 'hello:3f9a1b2' });
     expect(rolling.phaseText).toBe('rolling out 300ms · 1 of 1 updated pods not ready');

@@ -3,6 +3,7 @@ import { describeSync } from '../core/format.ts';
 import { messageAfterReason } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
+import { deliveredSentence } from '../engine/ports.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { type TimelineView, toTimelineView } from './timeline-view.ts';
@@ -248,7 +249,8 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     }
     case 'delivering': {
       const pending = images.filter((i) => i.status !== 'delivered');
-      if (pending.length === 0 && images.length > 0) return `delivered by ${[...new Set(images.map((i) => i.delivery ?? '?'))].join(', ')}`;
+      if (pending.length === 0 && images.length > 0)
+        return [...new Set(images.map((i) => (i.delivery ? deliveredSentence(i.delivery) : 'delivered')))].join(', ');
       return `delivering ${pending.map((i) => i.name).join(', ')}${since('deliver')}`.trimEnd();
     }
     case 'deploying':

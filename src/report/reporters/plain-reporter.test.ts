@@ -52,9 +52,9 @@ describe('PlainReporter', () => {
     ]);
   });
 
-  it('says why nothing was delivered when the registry already had the image', () => {
+  it('says where the image already was when nothing was delivered', () => {
     const { store, sink } = setup();
-    store.dispatch({ type: 'delivery-started', at: t0, images: ['hello'] });
+    store.dispatch({ type: 'delivery-started', at: t0, images: ['hello', 'api'] });
     store.dispatch({
       type: 'delivery-completed',
       at: t0 + 5,
@@ -64,13 +64,21 @@ describe('PlainReporter', () => {
           deployRef: 'k3d-registry.localhost:5000/hello:dl-3f9a',
           imagePullPolicy: 'IfNotPresent',
           stage: 'skipped',
+          route: 'registry',
           why: 'registry already has localhost:5000/hello:dl-3f9a',
+        },
+        {
+          image: 'api',
+          deployRef: 'api:dl-77aa',
+          imagePullPolicy: 'IfNotPresent',
+          stage: 'skipped',
+          route: 'import',
+          why: 'every node has api:dl-77aa',
         },
       ],
     });
-    expect(sink.text()).toContain(
-      '[hello] delivered: registry already has localhost:5000/hello:dl-3f9a (k3d-registry.localhost:5000/hello:dl-3f9a)',
-    );
+    expect(sink.text()).toContain('[hello] delivered: already in the registry (k3d-registry.localhost:5000/hello:dl-3f9a)\n');
+    expect(sink.text()).toContain('[api] delivered: already in the cluster (api:dl-77aa)\n');
     expect(sink.text()).not.toContain('skipped');
   });
 
