@@ -37,6 +37,8 @@ describe('JsonReporter', () => {
       timestamp: '2026-01-01T00:00:03Z',
       text: 'listening on :8080',
     });
+    // Build lines are the build-output events already.
+    logs.appendToEach(['hello'], { pod: 'build', container: 'hello', timestamp: '', text: '#5 [2/2] COPY . /srv', source: 'build' });
     reporter.notice('configuration changed: reloading');
     reporter.close(1);
     reporter.close(2);

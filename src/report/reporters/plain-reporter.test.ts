@@ -169,12 +169,22 @@ describe('PlainReporter', () => {
     expect(sink.text()).toContain('[devloop] watching paused\n[devloop] configuration changed: reloading\n[devloop] stopping\n');
   });
 
-  it('prints build output only when asked', () => {
+  it('prints build output only when asked, and once though the log pane also has it', () => {
     const quiet = setup();
     const verbose = setup({ buildOutput: true });
-    for (const { store } of [quiet, verbose]) for (const action of successScript) store.dispatch(action);
+    for (const { store, logs } of [quiet, verbose]) {
+      for (const action of successScript) store.dispatch(action);
+      logs.appendToEach(['hello'], {
+        pod: 'build',
+        container: 'hello',
+        timestamp: '',
+        text: 'Step 5/7 : COPY site/ /srv/',
+        source: 'build',
+      });
+    }
     expect(quiet.sink.text()).not.toContain('Step 5/7 : COPY');
     expect(verbose.sink.text()).toContain('[hello] │ Step 5/7 : COPY site/ /srv/\n');
+    expect(verbose.sink.text().match(/Step 5\/7 : COPY/g)).toHaveLength(1);
   });
 
   it('colours prefixes and outcomes only when colour is on, and strips container colours when off', () => {
