@@ -28,6 +28,24 @@ describe('DevLoop', () => {
       ]);
   });
 
+  it("puts a base image's build lines in the log pane of the resources whose images build FROM it, once where logs merge", async () => {
+    const worker: LoopResource = { name: 'worker', images: ['web'], dependsOn: [], trigger: 'auto' };
+    const r = rig({
+      resources: [api, worker],
+      tags: { base: 'b1', api: 't1', web: 'w1' },
+      deps: { base: [], api: ['base'], web: ['api'] },
+    });
+    await r.loop.start();
+    const baseLines = (resource?: string) =>
+      r.logs
+        .tail({ limit: 10, ...(resource ? { resource } : {}) })
+        .filter((l) => l.container === 'base')
+        .map((l) => l.text);
+    expect(baseLines('api')).toEqual(['#5 [2/2] COPY . /base']);
+    expect(baseLines('worker')).toEqual(['#5 [2/2] COPY . /base']);
+    expect(baseLines()).toEqual(['#5 [2/2] COPY . /base']);
+  });
+
   it('a change that leaves every tag the same builds and deploys nothing', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();

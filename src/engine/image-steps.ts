@@ -61,14 +61,26 @@ export async function buildStep(
   return 'done';
 }
 
-/** A build line in the log pane of every resource running the image, as `build/<image>`. */
+/**
+ * A build line in the log pane of every resource running the image, or an
+ * image built FROM it, as `build/<image>`.
+ */
 function logBuildLine(ctx: StepContext, image: string, text: string): void {
   if (!text.trim()) return;
   const timestamp = new Date(ctx.now()).toISOString();
-  for (const resource of ctx.model.resources) {
-    if (resource.images.includes(image))
-      ctx.logs.append({ resource: resource.name, pod: 'build', container: image, timestamp, text, source: 'build' });
-  }
+  const resources = ctx.model.resources.filter((r) => r.images.some((i) => buildsOn(ctx.model, i, image)));
+  ctx.logs.appendToEach(
+    resources.map((r) => r.name),
+    { pod: 'build', container: image, timestamp, text, source: 'build' },
+  );
+}
+
+/** Whether `image` is `base` or is built FROM it, directly or through other devloop images. */
+function buildsOn(model: LoopModel, image: string, base: string, seen = new Set<string>()): boolean {
+  if (image === base) return true;
+  if (seen.has(image)) return false;
+  seen.add(image);
+  return (model.imageDependencies[image] ?? []).some((d) => buildsOn(model, d, base, seen));
 }
 
 /** Delivers one built image; a failure is dispatched. */

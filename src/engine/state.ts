@@ -76,7 +76,7 @@ export interface ImageState {
   /** The build's latest step line, for the spinner. */
   readonly step: string | undefined;
   readonly deployRef: string | undefined;
-  /** `registry-push`, `cluster-import` or `skipped: <why>`. */
+  /** `registry-push`, `cluster-import`, `already in the registry` or `already in the cluster` (`describeDelivery`). */
   readonly delivery: string | undefined;
   readonly buildMs: number | undefined;
 }

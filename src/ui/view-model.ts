@@ -1,7 +1,9 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync } from '../core/format.ts';
+import { messageAfterReason } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
+import { deliveredSentence } from '../engine/ports.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { type TimelineView, toTimelineView } from './timeline-view.ts';
@@ -47,6 +49,7 @@ export interface DetailView {
     | {
         readonly reason: string;
         readonly stage: string;
+        /** Without the reason in front when it started with it; may be empty. */
         readonly message: string;
         readonly fix: string | undefined;
         /** The last detail lines that fit; earlier ones are counted in `hiddenDetails`. */
@@ -246,7 +249,8 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     }
     case 'delivering': {
       const pending = images.filter((i) => i.status !== 'delivered');
-      if (pending.length === 0 && images.length > 0) return `delivered by ${[...new Set(images.map((i) => i.delivery ?? '?'))].join(', ')}`;
+      if (pending.length === 0 && images.length > 0)
+        return [...new Set(images.map((i) => (i.delivery ? deliveredSentence(i.delivery) : 'delivered')))].join(', ');
       return `delivering ${pending.map((i) => i.name).join(', ')}${since('deliver')}`.trimEnd();
     }
     case 'deploying':
@@ -330,7 +334,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   const problem: DetailView['problem'] = r.problem && {
     reason: r.problem.reason,
     stage: r.problem.stage,
-    message: sanitizeLine(r.problem.message),
+    message: sanitizeLine(messageAfterReason(r.problem)),
     fix: r.problem.fix === undefined ? undefined : sanitizeLine(r.problem.fix),
     details,
     hiddenDetails: allDetails.length - details.length,

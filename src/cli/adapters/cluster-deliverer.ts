@@ -127,6 +127,7 @@ export class ClusterDeliverer implements ImageDeliverer {
         deployRef: record.deployRef,
         imagePullPolicy: record.imagePullPolicy,
         stage: record.stage,
+        route: plan.value.route.mode,
         ...(record.why ? { why: record.why } : {}),
       });
     }
