@@ -11,7 +11,7 @@ describe('problemHeadline', () => {
 
   it('keeps a message that only begins like the reason', () => {
     expect(problemHeadline({ reason: 'build-failed', message: 'step 3 RUN make' })).toBe('build-failed: step 3 RUN make');
-    expect(messageAfterReason({ reason: 'crash', message: 'crash-loop: x' })).toBe('crash-loop: x');
+    expect(messageAfterReason({ reason: 'run-failed', message: 'run-failed-twice: x' })).toBe('run-failed-twice: x');
   });
 
   it('is the reason alone when the message adds nothing', () => {
