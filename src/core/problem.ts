@@ -1,3 +1,5 @@
+import { unreachable } from './unreachable.ts';
+
 /** The stage of the loop a failure belongs to. */
 export type ProblemStage = 'config' | 'plan' | 'sync' | 'build' | 'deliver' | 'deploy' | 'rollout';
 
@@ -101,4 +103,26 @@ export function messageAfterReason(problem: Pick<Problem, 'reason' | 'message'>)
 export function problemHeadline(problem: Pick<Problem, 'reason' | 'message'>): string {
   const message = messageAfterReason(problem);
   return message ? `${problem.reason}: ${message}` : problem.reason;
+}
+
+/** What failed, in words, by stage: `build failed`, `live update failed`, … */
+export function stageFailed(stage: ProblemStage): string {
+  switch (stage) {
+    case 'config':
+      return 'configuration failed';
+    case 'plan':
+      return 'plan failed';
+    case 'sync':
+      return 'live update failed';
+    case 'build':
+      return 'build failed';
+    case 'deliver':
+      return 'delivery failed';
+    case 'deploy':
+      return 'deploy failed';
+    case 'rollout':
+      return 'rollout failed';
+    default:
+      return unreachable(stage);
+  }
 }

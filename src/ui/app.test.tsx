@@ -104,7 +104,7 @@ describe('App frames for a scripted iteration', () => {
   it('shows a failure with its diagnosis and fix in the detail view, and the timeline bars', async () => {
     const ui = mount();
     for (const action of [...successScript, ...failureScript]) await ui.dispatch(action);
-    expect(ui.helloRow()).toMatch(/✖ hello\s+failed in rollout · crash-loop\s+2\.4s\s+hello:77aa88b/);
+    expect(ui.helloRow()).toMatch(/✖ hello\s+rollout failed · crash-loop\s+2\.4s\s+hello:77aa88b/);
     expect(ui.frame()).not.toContain('fix:');
     await ui.press(keys.enter);
     await waitFor(() => expect(ui.frame()).toContain(`fix: ${crashLoop.fix}`));

@@ -96,7 +96,7 @@ describe('toView: the resource row through one iteration', () => {
       glyph: '✖',
       color: 'red',
       problem: 'crash-loop',
-      phaseText: 'failed in rollout',
+      phaseText: 'rollout failed',
       editToReady: '2.4s',
     });
     expect(view.header.summary).toBe('0/1 ready · 1 failed');

@@ -1,6 +1,6 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync } from '../core/format.ts';
-import { messageAfterReason } from '../core/problem.ts';
+import { messageAfterReason, stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
 import { deliveredSentence } from '../engine/ports.ts';
@@ -262,7 +262,7 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     case 'ready':
       return Object.keys(r.syncedTags ?? {}).length > 0 ? 'ready · synced ahead of image' : 'ready';
     case 'failed':
-      return r.problem ? `failed in ${r.problem.stage}` : 'failed';
+      return r.problem ? stageFailed(r.problem.stage) : 'failed';
     default:
       return unreachable(r.phase);
   }

@@ -90,7 +90,7 @@ describe('PlainReporter', () => {
     const lines = sink.text().slice(before).split('\n');
     expect(lines.slice(-7)).toEqual([
       '[hello] deployed hello:dl-77aa88bb99cc',
-      '[hello] failed: crash-loop: container web of hello-7d9c6b5f4-x2k8q keeps exiting (exit code 1, CrashLoopBackOff)',
+      '[hello] rollout failed: crash-loop: container web of hello-7d9c6b5f4-x2k8q keeps exiting (exit code 1, CrashLoopBackOff)',
       '  fix: look at the last log lines below; the start command fails',
       '  │ node:internal/modules/cjs/loader:1228',
       "  │ Error: Cannot find module '/srv/app.js'",
@@ -104,7 +104,7 @@ describe('PlainReporter', () => {
     for (const action of successScript) store.dispatch(action);
     const problem = { stage: 'rollout', reason: 'crash-loop', message: 'crash-loop: container web exited with code 1' } as const;
     store.dispatch({ type: 'resource-failed', at: t0 + 5000, resource: 'hello', problem });
-    expect(sink.text()).toContain('[hello] failed: crash-loop: container web exited with code 1\n');
+    expect(sink.text()).toContain('[hello] rollout failed: crash-loop: container web exited with code 1\n');
     expect(sink.text()).not.toContain('crash-loop: crash-loop');
   });
 

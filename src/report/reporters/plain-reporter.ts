@@ -1,4 +1,4 @@
-import { type Problem, problemHeadline } from '../../core/problem.ts';
+import { type Problem, problemHeadline, stageFailed } from '../../core/problem.ts';
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
@@ -273,7 +273,7 @@ export class PlainReporter implements Reporter {
 
   #problem(name: string, problem: Problem): void {
     const c = this.#c;
-    this.#line(name, c.red(`failed: ${problemHeadline(problem)}`));
+    this.#line(name, c.red(`${stageFailed(problem.stage)}: ${problemHeadline(problem)}`));
     if (problem.fix) this.#sink.write(`  ${c.green('fix:')} ${problem.fix}\n`);
     for (const detail of problem.details ?? []) this.#sink.write(`  ${c.dim(`│ ${detail}`)}\n`);
   }
