@@ -45,6 +45,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return { ...state, watch: 'watching' };
     case 'watch-paused':
       return { ...state, watch: 'paused' };
+    case 'watch-failed':
+      return { ...state, watchError: action.message };
     case 'changes-detected':
       return { ...state, lastChanges: action.paths };
     case 'iteration-started': {
@@ -217,7 +219,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'trigger-requested':
       return state;
     case 'config-reloaded':
-      return { ...state, configProblems: [] };
+      return { ...state, configProblems: [], watchError: undefined };
     case 'config-invalid':
       return { ...state, configProblems: action.diagnostics };
     case 'engine-stopping':
