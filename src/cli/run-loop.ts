@@ -14,6 +14,7 @@ import { createWatchFilter, watchRoots } from '../watch/watch-filter.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadOptions } from './load-command-config.ts';
 import { openSession, type Session, type SessionError } from './session.ts';
+import { startWatcher } from './watch-feed.ts';
 
 /** What the supervisor reports besides actions: notices, fatal session errors and internal errors. */
 export interface LoopOutput {
@@ -147,11 +148,7 @@ export class LoopSupervisor {
     // Held until the loop exists (`start` resumes it unless the user paused).
     this.#batcher.pause();
     this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
-    const files = await this.#watcher.start(
-      (file, kind) => this.#batcher?.add(file, kind),
-      (message) => this.#output.notice(`watch: ${message}`),
-    );
-    this.#store.dispatch({ type: 'watch-ready', at: this.#now(), files });
+    await startWatcher(this.#watcher, { store: this.#store, now: this.#now, onChange: (file, kind) => this.#batcher?.add(file, kind) });
   }
 
   async #onBatch(changes: SeenFileChange[]): Promise<void> {

@@ -18,6 +18,8 @@ export type Action =
   | { readonly type: 'watch-ready'; readonly at: number; readonly files: number }
   | { readonly type: 'watch-paused'; readonly at: number }
   | { readonly type: 'watch-resumed'; readonly at: number }
+  /** The file watcher reported an error (inotify limit, an unreadable directory): edits may go unseen. */
+  | { readonly type: 'watch-failed'; readonly at: number; readonly message: string }
   /** `paths` are relative to the project root. */
   | { readonly type: 'changes-detected'; readonly at: number; readonly paths: readonly string[]; readonly firstSeenAt: number }
   | {

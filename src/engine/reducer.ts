@@ -47,6 +47,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return { ...state, watch: 'watching' };
     case 'watch-paused':
       return { ...state, watch: 'paused' };
+    case 'watch-failed':
+      return { ...state, watchError: action.message };
     case 'changes-detected':
       return { ...state, lastChanges: action.paths };
     case 'iteration-started': {
@@ -234,7 +236,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'trigger-requested':
       return updateResource(state, action.resource, (r) => ({ ...r, rerun: 'trigger' }));
     case 'config-reloaded':
-      return { ...state, configProblems: [] };
+      return { ...state, configProblems: [], watchError: undefined };
     case 'config-invalid':
       return { ...state, configProblems: action.diagnostics };
     case 'engine-stopping':

@@ -86,6 +86,8 @@ export interface EngineState {
   readonly startedAt: number;
   readonly iteration: number;
   readonly watch: 'starting' | 'watching' | 'paused';
+  /** The watcher's latest error, until a reload starts a new watcher. */
+  readonly watchError: string | undefined;
   /** Diagnostics of a config edit that did not load; the last good config keeps running. */
   readonly configProblems: readonly Diagnostic[];
   /** Resource names in dependency order. */
@@ -114,6 +116,7 @@ export function initialState(now: number): EngineState {
     startedAt: now,
     iteration: 0,
     watch: 'starting',
+    watchError: undefined,
     configProblems: [],
     order: [],
     resources: {},

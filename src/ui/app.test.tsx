@@ -120,6 +120,13 @@ describe('App frames for a scripted iteration', () => {
     await waitFor(() => expect(ui.frame()).not.toContain('fix:'));
   });
 
+  it('shows a watcher error under the top line as soon as it happens', async () => {
+    const ui = mount();
+    for (const action of successScript) await ui.dispatch(action);
+    await ui.dispatch({ type: 'watch-failed', at: t0 + 5000, message: 'EACCES: permission denied, watch /p/app/secret' });
+    expect(ui.frame().split('\n')[1]).toBe('watch error: EACCES: permission denied, watch /p/app/secret');
+  });
+
   it('shows config problems at the top while the last good config runs', async () => {
     const ui = mount();
     await ui.dispatch(successScript[0] as Action);

@@ -70,6 +70,8 @@ export interface HeaderView {
   readonly iteration: number;
   readonly summary: string;
   readonly lastChanges: string | undefined;
+  /** The watcher's error: edits may go unseen until it is fixed. */
+  readonly watchError: string | undefined;
   readonly stopping: boolean;
   /** Formatted config diagnostics (the last good config keeps running). */
   readonly configProblems: readonly string[];
@@ -295,13 +297,15 @@ function toHeader(state: EngineState): HeaderView {
   const all = state.configProblems.map((d) => sanitizeLine(formatDiagnostic(d).split('\n')[0] ?? ''));
   const configProblems = all.length > maxConfigLines ? all.slice(0, maxConfigLines - 1) : all;
   const hiddenConfigProblems = all.length - configProblems.length;
-  const height = 1 + (all.length ? 1 + configProblems.length + (hiddenConfigProblems ? 1 : 0) : 0);
+  const watchError = state.watchError === undefined ? undefined : sanitizeLine(state.watchError);
+  const height = 1 + (watchError ? 1 : 0) + (all.length ? 1 + configProblems.length + (hiddenConfigProblems ? 1 : 0) : 0);
   return {
     watch: state.watch,
     watchText,
     iteration: state.iteration,
     summary,
     lastChanges,
+    watchError,
     stopping: state.stopping,
     configProblems,
     hiddenConfigProblems,

@@ -89,6 +89,9 @@ export class PlainReporter implements Reporter {
       case 'watch-resumed':
         this.#line('devloop', 'watching resumed');
         return;
+      case 'watch-failed':
+        this.#line('devloop', c.red(`watch error: ${action.message}`));
+        return;
       case 'changes-detected': {
         const shown = action.paths.slice(0, 3).join(', ');
         const more = action.paths.length > 3 ? ` (+${action.paths.length - 3} more)` : '';
