@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDevloop } from '../../support/cli-harness.ts';
-import { type TempProject, tempProject } from '../../support/temp-project.ts';
+import { runDevloop } from '../../test/support/cli-harness.ts';
+import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
 
 let project: TempProject;
 afterEach(() => project?.remove());

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isResourceName, parseRegistryAddress, toResourceName } from '../../../src/onboard/names.ts';
-import { detectProject } from '../../../src/onboard/project-detect.ts';
-import { NodeFileSystem } from '../../../src/system/node-file-system.ts';
-import { type TempProject, tempProject } from '../../support/temp-project.ts';
+import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
+import { NodeFileSystem } from '../system/node-file-system.ts';
+import { isResourceName, parseRegistryAddress, toResourceName } from './names.ts';
+import { detectProject } from './project-detect.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../fixtures/onboard');
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/onboard');
 const fs = new NodeFileSystem();
 let project: TempProject | undefined;
 afterEach(() => project?.remove());

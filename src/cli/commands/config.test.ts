@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runDevloop } from '../../support/cli-harness.ts';
-import { type TempProject, tempProject } from '../../support/temp-project.ts';
+import { runDevloop } from '../../../test/support/cli-harness.ts';
+import { type TempProject, tempProject } from '../../../test/support/temp-project.ts';
 
 const dockerfile = 'FROM busybox:1.36\nCOPY . /app\n';
 let project: TempProject;

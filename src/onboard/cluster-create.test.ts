@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ok } from '../../../src/core/result.ts';
-import { FakeKubeClient } from '../../../src/k8s/fake-kube-client.ts';
-import type { KubeObject } from '../../../src/k8s/kube-types.ts';
-import { type CreateEvent, createCluster } from '../../../src/onboard/cluster-create.ts';
-import type { Clock } from '../../../src/onboard/cluster-verify.ts';
-import { K3dClusterDriver } from '../../../src/onboard/k3d-cluster.ts';
-import { FakeRunner } from '../../../src/system/fake-runner.ts';
+import { ok } from '../core/result.ts';
+import { FakeKubeClient } from '../k8s/fake-kube-client.ts';
+import type { KubeObject } from '../k8s/kube-types.ts';
+import { FakeRunner } from '../system/fake-runner.ts';
+import { type CreateEvent, createCluster } from './cluster-create.ts';
+import type { Clock } from './cluster-verify.ts';
+import { K3dClusterDriver } from './k3d-cluster.ts';
 
 const target = { name: 'dev', registry: { name: 'k3d-registry.localhost', port: 5000 } };
 const clusterJson = (running: boolean) =>

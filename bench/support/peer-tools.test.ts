@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type PeerProject, peerSkipReason, tiltfile } from '../../../bench/support/peer-tools.ts';
-import type { BenchEnvironment } from '../../../bench/support/test-env.ts';
+import { type PeerProject, peerSkipReason, tiltfile } from './peer-tools.ts';
+import type { BenchEnvironment } from './test-env.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 describe('the peer benchmark', () => {
   it('runs only with an executable TILT_BIN and never in CI', () => {

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type TempProject, tempProject } from '../../support/temp-project.ts';
+import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
 
-const bin = path.resolve(import.meta.dirname, '../../../bin/devloop.js');
+const bin = path.resolve(import.meta.dirname, '../../bin/devloop.js');
 let project: TempProject;
 afterEach(() => project?.remove());
 

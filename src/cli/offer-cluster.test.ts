@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeRunner } from '../../../src/system/fake-runner.ts';
-import { runDevloop } from '../../support/cli-harness.ts';
-import { type TempProject, tempProject } from '../../support/temp-project.ts';
+import { runDevloop } from '../../test/support/cli-harness.ts';
+import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
+import { FakeRunner } from '../system/fake-runner.ts';
 
 const kubeconfig = `apiVersion: v1
 kind: Config

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runDevloop } from '../../support/cli-harness.ts';
+import { runDevloop } from '../../../test/support/cli-harness.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../fixtures/onboard');
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/onboard');
 const recorderBin = path.join(fixtures, 'bin');
 const dirs: string[] = [];
 afterEach(() => {

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import type { CliContext } from '../../../src/cli/cli-context.ts';
-import { runInit } from '../../../src/cli/commands/init.ts';
-import { runLint } from '../../../src/cli/commands/lint.ts';
-import { loadConfig } from '../../../src/config/load-config.ts';
-import { FakeRunner } from '../../../src/system/fake-runner.ts';
-import { NodeFileSystem } from '../../../src/system/node-file-system.ts';
-import { captureSink, runDevloop } from '../../support/cli-harness.ts';
+import { captureSink, runDevloop } from '../../../test/support/cli-harness.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { FakeRunner } from '../../system/fake-runner.ts';
+import { NodeFileSystem } from '../../system/node-file-system.ts';
+import type { CliContext } from '../cli-context.ts';
+import { runInit } from './init.ts';
+import { runLint } from './lint.ts';
 
-const fixtures = path.resolve(import.meta.dirname, '../../fixtures/onboard');
+const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/onboard');
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
