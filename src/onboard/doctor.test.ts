@@ -6,7 +6,7 @@ import { captureSink } from '../../test/support/cli-harness.ts';
 import type { CliContext } from '../cli/cli-context.ts';
 import { runDoctor } from '../cli/commands/doctor.ts';
 import { err, ok } from '../core/result.ts';
-import { FakeRegistryClient } from '../deliver/delivery-fakes.ts';
+import { FakeRegistryClient } from '../deliver/fake-registry-client.ts';
 import { FakeKubeClient } from '../k8s/fake-kube-client.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
 import type { FileSystem } from '../system/file-system.ts';

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import type { DirEntry, FileStat, FileSystem } from '../../system/file-system.ts';
+import type { DirEntry, FileStat, FileSystem } from './file-system.ts';
 
 /**
- * An in-memory `FileSystem` for unit tests of the build folder: files with
+ * An in-memory `FileSystem` for unit tests: files with
  * controllable mtime and inode, and counters of what was read.
  */
 export class MemoryFileSystem implements FileSystem {
