@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type PeerProject, peerSkipReason, tiltfile } from './peer-tools.ts';
-import type { BenchEnvironment } from './test-env.ts';
+import type { TestEnvironment } from './test-env.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -27,7 +27,7 @@ describe('the peer benchmark', () => {
       context: 'k3d-dev',
       registryHost: 'localhost:5000',
       registryFromCluster: 'k3d-registry.localhost:5000',
-    } as BenchEnvironment;
+    } as TestEnvironment;
     const peer = { port: 41234, apiPort: 41235 } as PeerProject;
     const text = tiltfile(peer, env);
     expect(text).toContain("default_registry('localhost:5000', host_from_cluster='k3d-registry.localhost:5000')");
