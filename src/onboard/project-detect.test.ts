@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
-import { isResourceName, parseRegistryAddress, toResourceName } from './names.ts';
 import { detectProject } from './project-detect.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/onboard');
@@ -74,22 +73,5 @@ describe('detectProject', () => {
   it('answers no-project for a directory without markers', async () => {
     project = tempProject({ 'README.md': '# hi\n' });
     expect(await detectProject({ fs, dir: project.dir })).toEqual({ ok: false, error: { reason: 'no-project', dir: project.dir } });
-  });
-});
-
-describe('names', () => {
-  it('turns project names into DNS labels', () => {
-    expect(toResourceName('@shop/Node_Hello')).toBe('node-hello');
-    expect(toResourceName('github.com/acme/billing-api')).toBe('billing-api');
-    expect(toResourceName('9lives')).toBe('app-9lives');
-    expect(toResourceName('---')).toBe('app');
-    expect(isResourceName(toResourceName('x'.repeat(80)))).toBe(true);
-  });
-
-  it('parses registry addresses with k3d defaults', () => {
-    expect(parseRegistryAddress('k3d-registry.localhost:5000')).toEqual({ name: 'k3d-registry.localhost', port: 5000 });
-    expect(parseRegistryAddress('myreg')).toEqual({ name: 'myreg', port: 5000 });
-    expect(parseRegistryAddress('bad host:1')).toBeUndefined();
-    expect(parseRegistryAddress('reg:70000')).toBeUndefined();
   });
 });
