@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/test-env: the cluster's CA, the certificates of each
-# component, their kubeconfigs, and the kubeconfig for tests and devloop.
+# component, their kubeconfigs, and the kubeconfig for tests and devloop
+# (rendered from certs/).
 
 # cert NAME SUBJECT EXTENSIONS: a key and a certificate signed by our CA
 cert() {
@@ -13,24 +14,7 @@ cert() {
 
 # component_kubeconfig FILE USER CERT: a kubeconfig referring to files in $PKI
 component_kubeconfig() {
-  cat >"$1" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: $CONTEXT
-  cluster:
-    server: https://127.0.0.1:$API_PORT
-    certificate-authority: $PKI/ca.crt
-users:
-- name: $2
-  user:
-    client-certificate: $PKI/$3.crt
-    client-key: $PKI/$3.key
-contexts:
-- name: $CONTEXT
-  context: {cluster: $CONTEXT, user: $2}
-current-context: $CONTEXT
-EOF
+  render "$D/certs/component.kubeconfig" "$1" CONTEXT="$CONTEXT" API_PORT="$API_PORT" PKI="$PKI" USER="$2" CERT="$3"
 }
 
 make_certs() {
@@ -61,27 +45,8 @@ make_certs() {
   component_kubeconfig "$PKI/kubelet.kubeconfig" "system:node:$NODE_NAME" kubelet-client
   # the kubeconfig for tests and devloop: self-contained, k3d's naming
   local tmp="$KUBECONFIG_PATH.tmp"
-  cat >"$tmp" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- name: $CONTEXT
-  cluster:
-    server: https://127.0.0.1:$API_PORT
-    certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
-users:
-- name: admin@$CONTEXT
-  user:
-    client-certificate-data: $(base64 -w0 "$PKI/admin.crt")
-    client-key-data: $(base64 -w0 "$PKI/admin.key")
-contexts:
-- name: $CONTEXT
-  context:
-    cluster: $CONTEXT
-    user: admin@$CONTEXT
-current-context: $CONTEXT
-preferences: {}
-EOF
+  render "$D/certs/admin.kubeconfig" "$tmp" CONTEXT="$CONTEXT" API_PORT="$API_PORT" CA_DATA="$(base64 -w0 "$PKI/ca.crt")" \
+    CERT_DATA="$(base64 -w0 "$PKI/admin.crt")" KEY_DATA="$(base64 -w0 "$PKI/admin.key")"
   chmod 600 "$tmp"; mv -f "$tmp" "$KUBECONFIG_PATH"
   if ((${#made[@]})); then log "made ${made[*]}"; else log "present in $PKI"; fi
 }

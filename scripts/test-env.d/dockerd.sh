@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/test-env: the Docker engine, Debian's dockerd, started by
-# test-env unless another engine already answers on its socket.
+# test-env unless another engine already answers on its socket. Its
+# daemon.json is rendered from dockerd/daemon.json.
 
 docker_cli() { docker --host "unix://$DOCKER_SOCK" "$@"; }
 docker_ok() { docker_cli version --format '{{.Server.Version}}'; }
@@ -11,15 +12,8 @@ docker_ok() { docker_cli version --format '{{.Server.Version}}'; }
 write_docker_config() {
   mkdir -p "$STATE/docker"
   install -m 755 "$D/runc-without-sys-resource" "$STATE/docker/runc-without-sys-resource"
-  cat >"$STATE/docker/daemon.json.new" <<EOF
-{
-  "insecure-registries": ["$REGISTRY_HOST", "$REGISTRY_FROM_CLUSTER"],
-  "live-restore": true,
-  "runtimes": {"devloop-runc": {"path": "$STATE/docker/runc-without-sys-resource"}},
-  "log-driver": "json-file",
-  "log-opts": {"max-size": "10m", "max-file": "2"}
-}
-EOF
+  render "$D/dockerd/daemon.json" "$STATE/docker/daemon.json.new" \
+    REGISTRY_HOST="$REGISTRY_HOST" REGISTRY_FROM_CLUSTER="$REGISTRY_FROM_CLUSTER" STATE="$STATE"
   if cmp -s "$STATE/docker/daemon.json.new" "$STATE/docker/daemon.json"; then rm -f "$STATE/docker/daemon.json.new"; return 1; fi
   mv -f "$STATE/docker/daemon.json.new" "$STATE/docker/daemon.json"
 }
