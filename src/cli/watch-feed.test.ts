@@ -5,7 +5,7 @@ import { Store } from '../engine/store.ts';
 import { PlainReporter } from '../report/reporters/plain-reporter.ts';
 import { initialUiState } from '../ui/ui-state.ts';
 import { toView } from '../ui/view-model.ts';
-import { FakeFileWatcher } from '../watch/file-watcher.ts';
+import { FakeFileWatcher } from '../watch/fake-file-watcher.ts';
 import { startWatcher } from './watch-feed.ts';
 
 const limit = 'the inotify watch limit is reached: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`';
