@@ -187,9 +187,18 @@ describe('DevLoop', () => {
 
   it('builds a base image before the image built FROM it', async () => {
     const r = rig({ resources: [api], tags: { base: 'b1', api: 't1' }, deps: { base: [], api: ['base'] } });
-    const withBase: LoopResource = { ...api, images: ['api'] };
-    void withBase;
     await r.loop.start();
     expect(r.built).toEqual(['base:b1', 'api:t1']);
+  });
+
+  it('a base image that fails to build fails the resources built FROM it, naming the base', async () => {
+    const r = rig({ resources: [api], tags: { base: 'b1', api: 't1' }, deps: { base: [], api: ['base'] } });
+    r.buildFailures.set('base', { stage: 'build', reason: 'build-failed', message: 'step 2/3 RUN make: exit 2' });
+    await r.loop.start();
+    expect(r.built).toEqual([]);
+    expect(r.store.getState().resources.api).toMatchObject({
+      phase: 'failed',
+      problem: { stage: 'build', reason: 'build-failed', message: 'api was not built: base, which it builds FROM, failed to build' },
+    });
   });
 });

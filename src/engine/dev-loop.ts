@@ -349,6 +349,7 @@ export class DevLoop {
       ended: (resource, reason) => {
         if (reason.kind === 'dependency-not-ready')
           this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, why: `held: ${reason.on} is not ready` });
+        else if (this.#o.store.getState().resources[resource]?.phase !== 'failed') this.#baseFailed(resource, reason.image);
       },
     };
     const readyOutside = (name: string) => this.#o.store.getState().resources[name]?.phase === 'ready';
@@ -383,6 +384,33 @@ export class DevLoop {
     this.#dispatch({ type: 'resource-ready', at: this.#now(), resource: resource.name, progress: rollout.value, unchanged: false });
     this.#live.watch(resource.name, rollout.value);
     return 'done';
+  }
+
+  /**
+   * A resource whose image was never built because an image it builds FROM
+   * failed: the base's failure is on the resources running the base, so this
+   * one says which base stopped it.
+   */
+  #baseFailed(resource: string, image: string): void {
+    const { images } = this.#o.store.getState();
+    const deps = this.#o.model.imageDependencies;
+    const seen = new Set<string>();
+    const failedBase = (name: string): string | undefined => {
+      if (seen.has(name)) return undefined;
+      seen.add(name);
+      for (const dep of deps[name] ?? []) {
+        const found = images[dep]?.status === 'failed' ? dep : failedBase(dep);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const base = failedBase(image);
+    this.#fail(resource, {
+      stage: 'build',
+      reason: 'build-failed',
+      message: base ? `${image} was not built: ${base}, which it builds FROM, failed to build` : `${image} was not built`,
+      fix: base ? `see the build of ${base} (its log pane and detail view)` : 'see the build output',
+    });
   }
 
   #fail(resource: string, problem: Problem): 'failed' {
