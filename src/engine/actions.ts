@@ -2,6 +2,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
+import type { Waiting } from './waiting.ts';
 
 /**
  * Everything that happens, as data. Steps come in pairs (`…-started` /
@@ -50,7 +51,7 @@ export type Action =
   | { readonly type: 'deploy-started'; readonly at: number; readonly resource: string; readonly mode: 'apply' | 'patch' }
   | { readonly type: 'deploy-completed'; readonly at: number; readonly resource: string; readonly tags: Readonly<Record<string, string>> }
   | { readonly type: 'rollout-progress'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress }
-  | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly why: string }
+  | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly waiting: Waiting }
   | {
       readonly type: 'resource-ready';
       readonly at: number;

@@ -146,7 +146,7 @@ describe('DevLoop', () => {
     r.rolloutFailures.set('api', { stage: 'rollout', reason: 'crash-loop', message: 'boom' });
     await r.loop.start();
     expect(r.deployed.map((d) => d.resource)).toEqual(['api']);
-    expect(r.store.getState().resources.web?.waiting).toBe('held: api is not ready');
+    expect(r.store.getState().resources.web?.waiting).toEqual({ kind: 'dependency-not-ready', on: 'api' });
   });
 
   it('a manual resource waits for its trigger', async () => {
@@ -156,7 +156,7 @@ describe('DevLoop', () => {
     r.tags.api = 't2';
     await r.loop.changes(r.change('/p/api/main.py'));
     expect(r.built).toEqual(['api:t1']);
-    expect(r.store.getState().resources.api?.waiting).toMatch(/press t/);
+    expect(r.store.getState().resources.api?.waiting).toEqual({ kind: 'trigger' });
     await r.loop.trigger('api');
     expect(r.built).toEqual(['api:t1', 'api:t2']);
     expect(r.store.getState().resources.api?.phase).toBe('ready');

@@ -252,7 +252,7 @@ export class DevLoop {
     });
     for (const name of unchanged) this.#liveUpdates.current(name, false);
     for (const resource of awaitingTrigger)
-      this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, why: 'changes pending: press t to deploy' });
+      this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'trigger' } });
     this.#dispatch({ type: 'iteration-started', at: this.#now(), iteration, resources: affected.map((r) => r.name), changeSeenAt });
     this.#dispatch({ type: 'plan-completed', at: this.#now(), startedAt: plannedAt, plans: planned.value });
     const syncs = new Map<string, SyncWork>();
@@ -344,11 +344,11 @@ export class DevLoop {
       },
       waiting: (resource, reason) => {
         if (reason.kind === 'resource')
-          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, why: `waiting for ${reason.on} to be ready` });
+          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency', on: reason.on } });
       },
       ended: (resource, reason) => {
         if (reason.kind === 'dependency-not-ready')
-          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, why: `held: ${reason.on} is not ready` });
+          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency-not-ready', on: reason.on } });
         else if (this.#o.store.getState().resources[resource]?.phase !== 'failed') this.#baseFailed(resource, reason.image);
       },
     };

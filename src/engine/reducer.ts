@@ -162,7 +162,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'resource-waiting':
       return updateResource(state, action.resource, (r) => ({
         ...r,
-        waiting: action.why,
+        waiting: action.waiting,
         pendingManual: r.trigger === 'manual' && r.phase !== 'queued',
       }));
     case 'resource-ready':
@@ -184,8 +184,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'work-held': {
       const { hold } = action;
       let next: EngineState = { ...state, hold };
-      const why = `${hold.reason}: retrying when ${componentLabel(hold.component)} answers`;
-      for (const name of hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: why }));
+      const waiting = { kind: 'component', reason: hold.reason, component: hold.component } as const;
+      for (const name of hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting }));
       return next;
     }
     case 'work-resumed': {

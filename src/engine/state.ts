@@ -3,6 +3,7 @@ import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
 import type { ImagePlan, RolloutProgress } from './ports.ts';
+import type { Waiting } from './waiting.ts';
 
 /** One timed step of an iteration. */
 export interface PhaseTiming {
@@ -29,8 +30,8 @@ export interface ResourceState {
   /** devloop images the resource runs. */
   readonly images: readonly string[];
   readonly dependsOn: readonly string[];
-  /** Why it is not moving, e.g. `waiting for db to be ready`, `press t to deploy`. */
-  readonly waiting: string | undefined;
+  /** Why it is not moving: a dependency, its trigger key, a component that is down. */
+  readonly waiting: Waiting | undefined;
   readonly problem: Problem | undefined;
   readonly rollout: RolloutProgress | undefined;
   /** Image name → tag running in the cluster. */

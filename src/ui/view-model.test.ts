@@ -107,7 +107,7 @@ describe('toView: the resource row through one iteration', () => {
       ...engineStarted,
       resources: [{ name: 'hello', images: ['hello'], dependsOn: ['db'], trigger: 'manual' }],
     } as Action;
-    const waiting = run([manual, { type: 'resource-waiting', at: t0 + 1, resource: 'hello', why: 'waiting for db to be ready' }]);
+    const waiting = run([manual, { type: 'resource-waiting', at: t0 + 1, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } }]);
     expect(row(toView(waiting, ui(), t0 + 2, size))).toMatchObject({
       waiting: 'waiting for db to be ready',
       glyph: '◌',
@@ -117,9 +117,9 @@ describe('toView: the resource row through one iteration', () => {
     const pending = run([
       manual,
       ...successScript.slice(1),
-      { type: 'resource-waiting', at: t0 + 9000, resource: 'hello', why: 'press t to deploy' },
+      { type: 'resource-waiting', at: t0 + 9000, resource: 'hello', waiting: { kind: 'trigger' } },
     ]);
-    expect(row(toView(pending, ui(), t0 + 9001, size)).waiting).toBe('press t to deploy');
+    expect(row(toView(pending, ui(), t0 + 9001, size)).waiting).toBe('changes pending: press t to deploy');
   });
 
   it('shows a resource held for a component that is down as waiting, not as a plain failure', () => {

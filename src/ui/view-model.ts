@@ -5,6 +5,7 @@ import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
 import { deliveredSentence } from '../engine/ports.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
+import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { type TimelineView, toTimelineView } from './timeline-view.ts';
 import type { UiState } from './ui-state.ts';
@@ -205,7 +206,7 @@ function toRow(state: EngineState, r: ResourceState, options: { selected: boolea
     phaseText: phaseText(state, r, options.now),
     spinning,
     spinner: spinning ? (spinnerFrames[Math.floor(options.now / 80) % spinnerFrames.length] ?? '') : '',
-    waiting: r.waiting ?? (r.pendingManual ? 'changes pending, press t to deploy' : undefined),
+    waiting: r.waiting ? waitingText(r.waiting) : r.pendingManual ? 'changes pending, press t to deploy' : undefined,
     editToReadyMs: r.lastEditToReadyMs,
     editToReady: r.lastEditToReadyMs === undefined ? undefined : formatDuration(r.lastEditToReadyMs),
     images: tags.join(' '),
@@ -314,7 +315,7 @@ function toHeader(state: EngineState): HeaderView {
 }
 
 function toDetail(state: EngineState, r: ResourceState, options: { now: number; columns: number; maxHeight: number }): DetailView {
-  const waiting = r.waiting ?? (r.pendingManual ? 'changes pending, press t to deploy' : undefined);
+  const waiting = r.waiting ? waitingText(r.waiting) : r.pendingManual ? 'changes pending, press t to deploy' : undefined;
   // What must show: the title, why it waits, the diagnosis and its fix. The
   // rest fills what is left: a few detail lines first, then the images, then
   // the timeline if it fits whole, then the remaining detail lines.

@@ -119,10 +119,10 @@ describe('PlainReporter', () => {
     };
     store.dispatch(progress);
     store.dispatch({ ...progress, at: t0 + 3100 });
-    store.dispatch({ type: 'resource-waiting', at: t0 + 3200, resource: 'hello', why: 'waiting for db' });
-    store.dispatch({ type: 'resource-waiting', at: t0 + 3300, resource: 'hello', why: 'waiting for db' });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3200, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3300, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } });
     expect(sink.text().match(/rollout: waiting/g)).toHaveLength(1);
-    expect(sink.text().match(/waiting: waiting for db/g)).toHaveLength(1);
+    expect(sink.text().match(/waiting: waiting for db to be ready/g)).toHaveLength(1);
   });
 
   it('says once when work waits for a component and once when it resumes', () => {

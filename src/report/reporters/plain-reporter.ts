@@ -5,6 +5,7 @@ import type { Action } from '../../engine/actions.ts';
 import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { EngineState } from '../../engine/state.ts';
+import { waitingText } from '../../engine/waiting.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
 import { printDiagnostics } from '../diagnostic-printer.ts';
 import type { ReportedLogs, ReportedStore, Reporter } from './reporter.ts';
@@ -173,11 +174,13 @@ export class PlainReporter implements Reporter {
         this.#line(action.resource, text);
         return;
       }
-      case 'resource-waiting':
-        if (this.#lastWaiting.get(action.resource) === action.why) return;
-        this.#lastWaiting.set(action.resource, action.why);
-        this.#line(action.resource, c.yellow(`waiting: ${action.why}`));
+      case 'resource-waiting': {
+        const why = waitingText(action.waiting);
+        if (this.#lastWaiting.get(action.resource) === why) return;
+        this.#lastWaiting.set(action.resource, why);
+        this.#line(action.resource, c.yellow(`waiting: ${why}`));
         return;
+      }
       case 'resource-ready': {
         if (action.unchanged) {
           this.#line(action.resource, c.green('ready (unchanged)'));
