@@ -26,7 +26,7 @@ const adapters = {
   '@kubernetes/client-node': '^src/k8s/',
 };
 
-const tests = '\\.test\\.tsx?$|\\.test-support\\.ts$|/testing/';
+const tests = '\\.test\\.tsx?$|\\.test-support\\.ts$';
 
 export default {
   forbidden: [

@@ -16,7 +16,7 @@ import { succeeded } from '../../src/system/process-runner.ts';
 import { CountingRunner } from '../support/counting-runner.ts';
 import { SampleTable, type Scenario } from '../support/report.ts';
 import { benchDataDir } from '../support/scale-tree.ts';
-import { type BenchEnvironment, benchRunner, openEnvironment } from '../support/test-env.ts';
+import { benchRunner, openEnvironment, type TestEnvironment } from '../support/test-env.ts';
 
 const baseImage = 'devloop-bench-large-base:v1';
 const repository = 'devloop-bench-large';
@@ -48,7 +48,7 @@ async function ensureBaseImage(log: (line: string) => void): Promise<void> {
   await docker(['build', '-q', '-t', baseImage, dir]);
 }
 
-async function deliveryTarget(env: BenchEnvironment, runner: CountingRunner) {
+async function deliveryTarget(env: TestEnvironment, runner: CountingRunner) {
   const opened = await openKubeContext({
     fs: new NodeFileSystem(),
     env: process.env,

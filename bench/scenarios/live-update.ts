@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { first, isAction, LoopHarness } from '../support/loop-harness.ts';
 import { type BenchProject, createProject } from '../support/project.ts';
 import { SampleTable, type Scenario } from '../support/report.ts';
-import { type BenchEnvironment, openEnvironment } from '../support/test-env.ts';
+import { openEnvironment, type TestEnvironment } from '../support/test-env.ts';
 
 /** examples/hello with /srv and the pages owned by the user the container runs as, so files can be synced into it. */
 const dockerfile = `FROM busybox:1.36
@@ -99,7 +99,7 @@ export const liveUpdate: Scenario = {
  * port-forward connection per probe, and no load on devloop's process. The
  * returned promise resolves once the poll runs (and has not yet seen `text`).
  */
-async function watchServed(env: BenchEnvironment, project: BenchProject, text: string): Promise<{ served: Promise<number> }> {
+async function watchServed(env: TestEnvironment, project: BenchProject, text: string): Promise<{ served: Promise<number> }> {
   const script =
     'echo polling; i=0; while [ $i -lt 3000 ]; do wget -qO- http://127.0.0.1:8080/ 2>/dev/null | grep -qF "$1" && echo served && exit 0; usleep 10000; i=$((i+1)); done; exit 1';
   const child = spawn(
@@ -146,7 +146,7 @@ async function servedWithin(port: number, text: string, timeoutMs: number): Prom
 /** The same edits under `tilt up`, with the same app and rule. */
 async function measureTilt(options: {
   tilt: string;
-  env: BenchEnvironment;
+  env: TestEnvironment;
   table: SampleTable;
   facts: Record<string, string | number | boolean>;
   iterations: number;

@@ -5,7 +5,7 @@ import { devloopPeer, freePort, type PeerProject, type PeerTool, peerSkipReason,
 import { createProject } from '../support/project.ts';
 import { SampleTable, type Scenario } from '../support/report.ts';
 import { summarize } from '../support/stats.ts';
-import { type BenchEnvironment, benchRunner, openEnvironment } from '../support/test-env.ts';
+import { benchRunner, openEnvironment, type TestEnvironment } from '../support/test-env.ts';
 
 /** The three figures, each tool's median against Tilt's, and the ratio the product aims for. */
 const measures = [
@@ -171,7 +171,7 @@ function running(sessions: Map<string, Session>, tool: PeerTool): Session {
 }
 
 /** `tool` started on a new copy of examples/hello (its own namespace and free ports) whose page shows `marker`. */
-async function startSession(env: BenchEnvironment, tool: PeerTool, marker: string): Promise<Session> {
+async function startSession(env: TestEnvironment, tool: PeerTool, marker: string): Promise<Session> {
   const project = await createProject(env, { name: `peers-${tool.name}` });
   const peer: PeerProject = { project, port: await freePort(), apiPort: await freePort() };
   project.write('app/site/index.html', page(marker));

@@ -2,6 +2,7 @@ import type { CliContext } from '../../src/cli/cli-context.ts';
 import { LoopSupervisor } from '../../src/cli/run-loop.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { ResolvedConfig } from '../../src/config/resolved-config.ts';
+import { problemHeadline } from '../../src/core/problem.ts';
 import type { Action } from '../../src/engine/actions.ts';
 import { LogStore } from '../../src/engine/log-store.ts';
 import { Store } from '../../src/engine/store.ts';
@@ -141,7 +142,7 @@ export class LoopHarness {
   /** The failure actions from `mark` on, as text. */
   describeFailures(mark: number): string {
     return this.since(mark)
-      .flatMap((a) => ('problem' in a ? [`${a.type}: ${a.problem.reason}: ${a.problem.message}`] : []))
+      .flatMap((a) => ('problem' in a ? [`${a.type}: ${problemHeadline(a.problem)}`] : []))
       .join('; ');
   }
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { succeeded } from '../../src/system/process-runner.ts';
 import { DevloopProcess, type JsonEvent } from './devloop-process.ts';
 import type { BenchProject } from './project.ts';
-import { type BenchEnvironment, benchRunner, repoRoot } from './test-env.ts';
+import { benchRunner, repoRoot, type TestEnvironment } from './test-env.ts';
 
 /** A project copy one tool runs on, with the local port its forward serves the page on. */
 export interface PeerProject {
@@ -22,11 +22,11 @@ export interface PeerProject {
 export interface PeerTool {
   readonly name: string;
   /** Writes the tool's configuration into the copy (the same image, manifests and forward for every tool). */
-  configure(peer: PeerProject, env: BenchEnvironment): void;
+  configure(peer: PeerProject, env: TestEnvironment): void;
   /** Starts the tool's watch loop as a child process. */
-  start(peer: PeerProject, env: BenchEnvironment): DevloopProcess;
+  start(peer: PeerProject, env: TestEnvironment): DevloopProcess;
   /** Deletes what the tool deployed for this copy (`devloop down`, `tilt down`). */
-  down(peer: PeerProject, env: BenchEnvironment): Promise<void>;
+  down(peer: PeerProject, env: TestEnvironment): Promise<void>;
   /** The build and delivery (push) step of one update as the tool itself reports them, from its output since the edit (ms). */
   steps(output: readonly JsonEvent[]): StepTimes;
   /** Which builder the tool's build output shows (BuildKit's `#N …` / `[k/n]` lines or the classic `Step k/n :`). */
@@ -46,7 +46,7 @@ export interface StepTimes {
 }
 
 /** The devloop config every peer copy gets, forwarding `port` to the page. */
-function devloopConfig(peer: PeerProject, env: BenchEnvironment): Record<string, unknown> {
+function devloopConfig(peer: PeerProject, env: TestEnvironment): Record<string, unknown> {
   return {
     images: { 'hello-web': { context: 'app' } },
     manifests: ['k8s/*.yaml'],
@@ -94,7 +94,7 @@ const tiltStep = /Step \d+ - ([\d.]+)s \((Building|Pushing)/;
  * registry k3d's `local-registry-hosting` names (pushed by the host name,
  * pulled by the cluster's name). Namespace and context come from the command line.
  */
-export function tiltfile(peer: PeerProject, env: BenchEnvironment): string {
+export function tiltfile(peer: PeerProject, env: TestEnvironment): string {
   return [
     '# The same app, image, manifests and port forward as devloop.config.json.',
     'version_settings(check_updates=False)',
@@ -110,7 +110,7 @@ export function tiltfile(peer: PeerProject, env: BenchEnvironment): string {
 
 /** Tilt at `bin` (`tilt up --stream`, headless), its state kept inside the copy. */
 export function tiltPeer(bin: string): PeerTool {
-  const common = (peer: PeerProject, env: BenchEnvironment) => ['--context', env.context, '--namespace', peer.project.namespace];
+  const common = (peer: PeerProject, env: TestEnvironment) => ['--context', env.context, '--namespace', peer.project.namespace];
   const tiltEnv = (peer: PeerProject) => {
     const home = path.join(peer.project.dir, '.tilt-state');
     return {

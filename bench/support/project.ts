@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type BenchEnvironment, kubectl, repoRoot } from './test-env.ts';
+import { kubectl, repoRoot, type TestEnvironment } from './test-env.ts';
 
 /** A copy of examples/hello targeting the test cluster, in a namespace of its own. */
 export interface BenchProject {
@@ -30,7 +30,7 @@ export interface BenchProjectOptions {
  * targets the test environment, and creates its namespace. No port forward:
  * the figures are about the loop, not about a local port.
  */
-export async function createProject(env: BenchEnvironment, options: BenchProjectOptions): Promise<BenchProject> {
+export async function createProject(env: TestEnvironment, options: BenchProjectOptions): Promise<BenchProject> {
   const dir = mkdtempSync(path.join(tmpdir(), `devloop-bench-${options.name}-`));
   cpSync(path.join(repoRoot, 'examples/hello'), dir, { recursive: true });
   const namespace = `bench-${options.name}-${Date.now().toString(36)}`;
@@ -68,7 +68,7 @@ export async function createProject(env: BenchEnvironment, options: BenchProject
 }
 
 /** The ready, not terminating pods of `app=hello` in the namespace, with their image tags. */
-export async function runningPods(env: BenchEnvironment, namespace: string): Promise<{ name: string; tag: string }[]> {
+export async function runningPods(env: TestEnvironment, namespace: string): Promise<{ name: string; tag: string }[]> {
   const out = await kubectl(env, ['-n', namespace, 'get', 'pods', '-l', 'app=hello', '-o', 'json']);
   const pods = JSON.parse(out) as {
     items: {

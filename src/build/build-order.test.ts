@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildLayers, runInOrder } from './build-order.ts';
+import { buildLayers, nextImages, runInOrder } from './build-order.ts';
 
 describe('buildLayers', () => {
   it('orders bases before dependents, independents together', () => {
@@ -46,5 +46,54 @@ describe('runInOrder', () => {
       run: async (n) => n !== 'base',
     });
     expect(Object.fromEntries(outcome)).toEqual({ base: 'failed', api: 'skipped', tools: 'done' });
+  });
+});
+
+describe('nextImages', () => {
+  const dependencies = { base: [], api: ['base'], web: ['base'], tools: [] };
+  const images = ['base', 'api', 'web', 'tools'];
+
+  it('starts what has no pending dependency, up to the slots, and says why the rest waits', () => {
+    const next = nextImages({ dependencies, images, progress: new Map(), concurrency: 1 });
+    expect(next.start).toEqual(['base']);
+    expect(Object.fromEntries(next.waiting)).toEqual({
+      api: { kind: 'dependency', on: 'base' },
+      web: { kind: 'dependency', on: 'base' },
+      tools: { kind: 'build-slot' },
+    });
+    expect(next.settled).toBe(false);
+  });
+
+  it('lets images that take no slot through while the slots are busy', () => {
+    const next = nextImages({
+      dependencies,
+      images,
+      progress: new Map([['base', 'done']]),
+      concurrency: 1,
+      takesSlot: (n) => n !== 'web',
+    });
+    expect(next.start).toEqual(['api', 'web']);
+    expect(Object.fromEntries(next.waiting)).toEqual({ tools: { kind: 'build-slot' } });
+  });
+
+  it('skips a whole chain below a failure in one answer, and settles', () => {
+    const next = nextImages({
+      dependencies: { ...dependencies, worker: ['api'] },
+      images: [...images, 'worker'],
+      progress: new Map([
+        ['base', 'failed'],
+        ['tools', 'done'],
+      ]),
+      concurrency: 2,
+    });
+    expect([...next.skip].sort()).toEqual(['api', 'web', 'worker']);
+    expect(next.start).toEqual([]);
+    expect(next.settled).toBe(true);
+  });
+
+  it('skips images waiting on a cycle once nothing else can run', () => {
+    const next = nextImages({ dependencies: { a: ['b'], b: ['a'] }, images: ['a', 'b'], progress: new Map(), concurrency: 2 });
+    expect([...next.skip].sort()).toEqual(['a', 'b']);
+    expect(next.settled).toBe(true);
   });
 });

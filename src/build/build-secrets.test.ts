@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedImage } from '../config/resolved-config.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { hashSecrets } from './build-secrets.ts';
 import { computeInputDigest } from './input-digest.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
 
 const image = (secrets: ResolvedImage['secrets']): ResolvedImage => ({
   name: 'api',

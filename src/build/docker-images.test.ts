@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { DockerBuilder } from './docker-builder.ts';
 import { DockerImages } from './docker-images.ts';
 import { HashIndex } from './hash-index.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
-import { resolvedImage } from './testing/resolved-image.ts';
+import { resolvedImage } from './resolved-image.test-support.ts';
 
 const api = resolvedImage('api');
 

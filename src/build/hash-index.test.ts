@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from './hash-index.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
 
 describe('HashIndex', () => {
   it('reads a file once, then answers from size+mtime+inode, across a restart', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildPlan } from './build-plan.test-support.ts';
 import { summarizePlan } from './image-plan.ts';
 import type { CacheDecision } from './plan-images.ts';
-import { buildPlan } from './testing/build-plan.ts';
 
 const plan = (decision: CacheDecision, extra: { foreignFrontend?: string } = {}) =>
   buildPlan('api', decision, {

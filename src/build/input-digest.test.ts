@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createBuildContext } from '../graph/build-context.ts';
 import { parseDockerfile } from '../graph/dockerfile-model.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { HashIndex } from './hash-index.ts';
 import { collectInputFiles, computeInputDigest, tagForDigest, updateInputFiles } from './input-digest.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
 
 const dockerfile = 'FROM busybox\nCOPY requirements.txt /\nCOPY app /app\nCOPY *.toml /\n';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildPlan as plan } from './build-plan.test-support.ts';
 import { describeOutcome, outcomeJson } from './outcome-description.ts';
-import { buildPlan as plan } from './testing/build-plan.ts';
 
 describe('the words for a build', () => {
   const api = plan('api', { kind: 'rebuild', reason: 'never-built', changedInputs: [], firstInvalidatedStep: null });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildPlan as plan } from './build-plan.test-support.ts';
 import { describeLiveUpdate, describePlan, liveUpdateJson, planJson } from './plan-description.ts';
-import { buildPlan as plan } from './testing/build-plan.ts';
 
 const step = (index: number) => ({ index, line: index, instruction: 'COPY', text: 'COPY ./app ./app' });
 

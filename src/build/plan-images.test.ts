@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { buildImages } from './build-images.ts';
 import { BuildRecordStore } from './build-record.ts';
 import { DockerBuilder } from './docker-builder.ts';
 import { HashIndex } from './hash-index.ts';
 import { planImages } from './plan-images.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
-import { resolvedImage } from './testing/resolved-image.ts';
+import { resolvedImage } from './resolved-image.test-support.ts';
 
 const image = resolvedImage;
 

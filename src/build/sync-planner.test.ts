@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedImage } from '../config/resolved-config.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { DockerBuilder } from './docker-builder.ts';
 import { DockerImages } from './docker-images.ts';
 import { HashIndex } from './hash-index.ts';
+import { resolvedImage } from './resolved-image.test-support.ts';
 import { LiveUpdatePlanner, liveUpdateOf, planLiveUpdates } from './sync-planner.ts';
-import { MemoryFileSystem } from './testing/memory-file-system.ts';
-import { resolvedImage } from './testing/resolved-image.ts';
 
 const web: ResolvedImage = resolvedImage('web', {
   sync: [{ from: './site/', to: '/srv' }],

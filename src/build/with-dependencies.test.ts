@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan as plan } from './testing/build-plan.ts';
+import { buildPlan as plan } from './build-plan.test-support.ts';
 import { withDependencies } from './with-dependencies.ts';
 
 describe('withDependencies', () => {

@@ -3,6 +3,8 @@ import type { LoadedConfig } from '../config/load-config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { SeenFileChange } from '../core/file-change.ts';
+import { err, ok } from '../core/result.ts';
+import { batchKind, reloadConfig } from '../engine/config-reload.ts';
 import { DevLoop } from '../engine/dev-loop.ts';
 import type { LogStore } from '../engine/log-store.ts';
 import type { Store } from '../engine/store.ts';
@@ -12,6 +14,7 @@ import { createWatchFilter, watchRoots } from '../watch/watch-filter.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadOptions } from './load-command-config.ts';
 import { openSession, type Session, type SessionError } from './session.ts';
+import { startWatcher } from './watch-feed.ts';
 
 /** What the supervisor reports besides actions: notices, fatal session errors and internal errors. */
 export interface LoopOutput {
@@ -34,6 +37,7 @@ export class LoopSupervisor {
   readonly #logs: LogStore;
   readonly #output: LoopOutput;
   readonly #watch: boolean;
+  readonly #now: () => number;
   #session: Session | undefined;
   #loop: DevLoop | undefined;
   #watcher: ChokidarWatcher | undefined;
@@ -54,7 +58,10 @@ export class LoopSupervisor {
     output: LoopOutput;
     watch: boolean;
     retarget?: (config: ResolvedConfig) => ResolvedConfig;
+    /** The clock of every action it dispatches (tests pass their own). */
+    now?: () => number;
   }) {
+    this.#now = options.now ?? Date.now;
     this.#retarget = options.retarget ?? ((config) => config);
     this.#ctx = options.ctx;
     this.#globals = options.globals;
@@ -116,6 +123,7 @@ export class LoopSupervisor {
       probe: session.value.probe,
       onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,
+      now: this.#now,
     });
     const firstPass = this.#loop.start();
     // Changes seen since the watcher started now queue behind the first pass.
@@ -140,42 +148,33 @@ export class LoopSupervisor {
     // Held until the loop exists (`start` resumes it unless the user paused).
     this.#batcher.pause();
     this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
-    const files = await this.#watcher.start(
-      (file, kind) => this.#batcher?.add(file, kind),
-      (message) => this.#output.notice(`watch: ${message}`),
-    );
-    this.#store.dispatch({ type: 'watch-ready', at: Date.now(), files });
+    await startWatcher(this.#watcher, { store: this.#store, now: this.#now, onChange: (file, kind) => this.#batcher?.add(file, kind) });
   }
 
   async #onBatch(changes: SeenFileChange[]): Promise<void> {
-    const configChanged = changes.some((c) => this.#configFiles.has(c.path) || path.basename(c.path).startsWith('devloop.local.config.'));
-    // Manifests are read when a session opens: an edit opens a new one.
-    const manifestChanged = this.#session !== undefined && changes.some((c) => this.#session?.model.isManifest(c.path));
-    if (configChanged || manifestChanged) {
-      await this.#reload();
+    const kind = batchKind(changes, {
+      isConfigFile: (file) => this.#configFiles.has(file) || path.basename(file).startsWith('devloop.local.config.'),
+      isManifest: (file) => this.#session?.model.isManifest(file) === true,
+    });
+    if (kind === 'changes') {
+      await this.#loop?.changes(changes);
       return;
     }
-    await this.#loop?.changes(changes);
-  }
-
-  async #reload(): Promise<void> {
-    const reloaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
-    if (this.#ctx.signal.aborted) return;
-    if (!reloaded.ok) {
-      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: reloaded.error });
-      return;
-    }
-    const loaded = { ok: true as const, value: { ...reloaded.value, config: this.#retarget(reloaded.value.config) } };
-    // Opened before the running one stops: a broken manifest leaves the last good session running.
-    const session = await openSession(this.#ctx, loaded.value.config, (m) => this.#output.notice(m));
-    if (!session.ok) {
-      this.#store.dispatch({ type: 'config-invalid', at: Date.now(), diagnostics: session.error.diagnostics });
-      return;
-    }
-    this.#output.notice('configuration changed: reloading');
-    await this.#stopCurrent();
-    this.#store.dispatch({ type: 'config-reloaded', at: Date.now() });
-    await this.start(loaded.value, session.value);
+    await reloadConfig<{ loaded: LoadedConfig; session: Session }>({
+      store: this.#store,
+      now: this.#now,
+      open: async () => {
+        const reloaded = await loadConfig(loadOptions(this.#ctx, this.#globals));
+        if (!reloaded.ok) return reloaded;
+        const loaded = { ...reloaded.value, config: this.#retarget(reloaded.value.config) };
+        const session = await openSession(this.#ctx, loaded.config, (m) => this.#output.notice(m));
+        return session.ok ? ok({ loaded, session: session.value }) : err(session.error.diagnostics);
+      },
+      stop: () => this.#stopCurrent(),
+      start: ({ loaded, session }) => this.start(loaded, session),
+      notice: (m) => this.#output.notice(m),
+      stopping: () => this.#ctx.signal.aborted,
+    });
   }
 
   /** A manual trigger for a resource. */
@@ -188,9 +187,9 @@ export class LoopSupervisor {
     this.#paused = !this.#paused;
     if (this.#paused) {
       this.#batcher?.pause();
-      this.#store.dispatch({ type: 'watch-paused', at: Date.now() });
+      this.#store.dispatch({ type: 'watch-paused', at: this.#now() });
     } else {
-      this.#store.dispatch({ type: 'watch-resumed', at: Date.now() });
+      this.#store.dispatch({ type: 'watch-resumed', at: this.#now() });
       // Before the loop exists the batcher stays held: `start` resumes it.
       if (this.#loop) this.#batcher?.resume();
     }
@@ -215,7 +214,7 @@ export class LoopSupervisor {
   /** Stops watching, cancels running work (killing child processes), stops logs and port forwards. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#store.dispatch({ type: 'engine-stopping', at: Date.now() });
+    this.#store.dispatch({ type: 'engine-stopping', at: this.#now() });
     await this.#stopCurrent();
   }
 }

@@ -3,7 +3,9 @@ import { k3dClusterListJson, k3dVersionText } from '../../test/fixtures/deliver/
 import { FakeRunner } from '../system/fake-runner.ts';
 import { ClusterDeliverer, type DeliverySettings } from './cluster-deliverer.ts';
 import { describeDelivery } from './delivered-image.ts';
-import { FakeConfigMapReader, FakeNodeImageLister, FakeRegistryClient } from './delivery-fakes.ts';
+import { FakeConfigMapReader } from './fake-config-map-reader.ts';
+import { FakeNodeImageLister } from './fake-node-image-lister.ts';
+import { FakeRegistryClient } from './fake-registry-client.ts';
 import { K3dCli } from './k3d-cli.ts';
 
 const hosting = {
@@ -60,12 +62,11 @@ describe('ClusterDeliverer', () => {
         deployRef: 'k3d-registry.localhost:5000/team/api:devloop-1',
         imagePullPolicy: 'IfNotPresent',
         stage: 'skipped',
+        route: 'registry',
         why: 'registry already has localhost:5111/team/api:devloop-1',
       },
     ]);
-    expect(delivered.ok && describeDelivery(delivered.value[0] ?? { stage: 'registry-push' })).toBe(
-      'registry already has localhost:5111/team/api:devloop-1',
-    );
+    expect(delivered.ok && describeDelivery(delivered.value[0] ?? { stage: 'registry-push' })).toBe('already in the registry');
   });
 
   it('asks the push registry whether it answers; it is down when it does not', async () => {
@@ -88,7 +89,14 @@ describe('ClusterDeliverer', () => {
     expect(d.pushReference('api', 'devloop-1')).toBeUndefined();
     const delivered = await d.deliver([api], quiet);
     expect(delivered.ok && delivered.value).toEqual([
-      { image: 'api', tag: 'devloop-1', deployRef: 'api:devloop-1', imagePullPolicy: 'IfNotPresent', stage: 'cluster-import' },
+      {
+        image: 'api',
+        tag: 'devloop-1',
+        deployRef: 'api:devloop-1',
+        imagePullPolicy: 'IfNotPresent',
+        stage: 'cluster-import',
+        route: 'import',
+      },
     ]);
     expect([...importedImages]).toEqual(['api:devloop-1']);
   });

@@ -122,7 +122,7 @@ export class ClusterDeliverer {
       if (!item.result.ok) return err(deliveryProblem(item.result.error));
       const record = item.result.value;
       if (plan.value.route.mode === 'import') this.#o.importedImages.add(record.deployRef);
-      out.push(deliveredImage(record));
+      out.push(deliveredImage(record, plan.value.route.mode));
     }
     return ok(out);
   }

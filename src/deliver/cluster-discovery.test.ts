@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { k3dClusterListJson, k3dRegistryListJson, k3dVersionText } from '../../test/fixtures/deliver/k3d-json.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
 import { discoverCluster, pickRegistry } from './cluster-discovery.ts';
-import { FakeConfigMapReader, FakeRegistryClient } from './delivery-fakes.ts';
+import { FakeConfigMapReader } from './fake-config-map-reader.ts';
+import { FakeRegistryClient } from './fake-registry-client.ts';
 import { K3dCli } from './k3d-cli.ts';
 
 const hostingYaml = (host: string, pull: string) =>

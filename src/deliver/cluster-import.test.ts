@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
 import type { ImageDeliveryPlan } from './choose-delivery.ts';
 import { importImage } from './cluster-import.ts';
-import { FakeNodeImageLister } from './delivery-fakes.ts';
+import { FakeNodeImageLister } from './fake-node-image-lister.ts';
 
 const plan: ImageDeliveryPlan = {
   image: { name: 'api', localRef: 'api:3f9a', repository: 'api', tag: '3f9a' },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
 import type { DeliveryPlan, ImageToDeliver } from './choose-delivery.ts';
 import { type DeliveryEvent, deliverImages } from './deliver-images.ts';
-import { FakeNodeImageLister, FakeRegistryClient } from './delivery-fakes.ts';
+import { FakeNodeImageLister } from './fake-node-image-lister.ts';
+import { FakeRegistryClient } from './fake-registry-client.ts';
 
 const api: ImageToDeliver = { name: 'api', localRef: 'api:1', repository: 'api', tag: '1' };
 const web: ImageToDeliver = { name: 'web', localRef: 'web:2', repository: 'web', tag: '2' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeRunner } from '../system/fake-runner.ts';
 import type { ImageDeliveryPlan } from './choose-delivery.ts';
-import { FakeRegistryClient } from './delivery-fakes.ts';
+import { FakeRegistryClient } from './fake-registry-client.ts';
 import { parsePushOutput, pushImage } from './registry-push.ts';
 
 const diff = (c: string) => `sha256:${c.repeat(64)}`;

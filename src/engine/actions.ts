@@ -2,6 +2,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
+import type { Waiting } from './waiting.ts';
 
 /**
  * Everything that happens, as data. Steps come in pairs (`…-started` /
@@ -18,6 +19,8 @@ export type Action =
   | { readonly type: 'watch-ready'; readonly at: number; readonly files: number }
   | { readonly type: 'watch-paused'; readonly at: number }
   | { readonly type: 'watch-resumed'; readonly at: number }
+  /** The file watcher reported an error (inotify limit, an unreadable directory): edits may go unseen. */
+  | { readonly type: 'watch-failed'; readonly at: number; readonly message: string }
   /** `paths` are relative to the project root. */
   | { readonly type: 'changes-detected'; readonly at: number; readonly paths: readonly string[]; readonly firstSeenAt: number }
   | {
@@ -48,7 +51,7 @@ export type Action =
   | { readonly type: 'deploy-started'; readonly at: number; readonly resource: string; readonly mode: 'apply' | 'patch' }
   | { readonly type: 'deploy-completed'; readonly at: number; readonly resource: string; readonly tags: Readonly<Record<string, string>> }
   | { readonly type: 'rollout-progress'; readonly at: number; readonly resource: string; readonly progress: RolloutProgress }
-  | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly why: string }
+  | { readonly type: 'resource-waiting'; readonly at: number; readonly resource: string; readonly waiting: Waiting }
   | {
       readonly type: 'resource-ready';
       readonly at: number;
@@ -92,6 +95,10 @@ export type Action =
       readonly kind?: 'sync' | 'build' | 'mixed';
     }
   | { readonly type: 'iteration-superseded'; readonly at: number; readonly iteration: number }
+  /** The iteration's steps start: the tags it will deploy. */
+  | { readonly type: 'work-started'; readonly at: number; readonly iteration: number; readonly tags: Readonly<Record<string, string>> }
+  /** The running iteration is being cancelled: its builds are killed and nothing more starts. */
+  | { readonly type: 'work-cancelling'; readonly at: number; readonly iteration: number; readonly because: 'newer-changes' | 'stopping' }
   /** A component is down: the iteration's unfinished work waits for it while it is probed. */
   | { readonly type: 'work-held'; readonly at: number; readonly hold: Hold }
   /** The hold ended: the component answered (the held work runs again) or newer changes took over. */

@@ -36,6 +36,7 @@ export function rig(options: {
   const exceptions: { plan?: Error; build: Map<string, Error> } = { build: new Map() };
   const buildSignals = new Map<string, AbortSignal>();
   let buildGate: Promise<void> = Promise.resolve();
+  let planCalls = 0;
   const live = new Map<string, (change: LiveChange) => void>();
   const store = new Store(0);
   const actions: string[] = [];
@@ -52,6 +53,7 @@ export function rig(options: {
     },
     planner: {
       plan: async () => {
+        planCalls++;
         if (exceptions.plan) throw exceptions.plan;
         return ok(
           Object.entries(tags).map(
@@ -160,6 +162,10 @@ export function rig(options: {
     live,
     gate(promise: Promise<void>) {
       buildGate = promise;
+    },
+    /** How many times the loop asked for a plan. */
+    get plans() {
+      return planCalls;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rig } from './dev-loop-rig.test-support.ts';
 import type { LoopResource } from './loop-model.ts';
 
@@ -28,6 +28,24 @@ describe('DevLoop', () => {
       ]);
   });
 
+  it("puts a base image's build lines in the log pane of the resources whose images build FROM it, once where logs merge", async () => {
+    const worker: LoopResource = { name: 'worker', images: ['web'], dependsOn: [], trigger: 'auto' };
+    const r = rig({
+      resources: [api, worker],
+      tags: { base: 'b1', api: 't1', web: 'w1' },
+      deps: { base: [], api: ['base'], web: ['api'] },
+    });
+    await r.loop.start();
+    const baseLines = (resource?: string) =>
+      r.logs
+        .tail({ limit: 10, ...(resource ? { resource } : {}) })
+        .filter((l) => l.container === 'base')
+        .map((l) => l.text);
+    expect(baseLines('api')).toEqual(['#5 [2/2] COPY . /base']);
+    expect(baseLines('worker')).toEqual(['#5 [2/2] COPY . /base']);
+    expect(baseLines()).toEqual(['#5 [2/2] COPY . /base']);
+  });
+
   it('a change that leaves every tag the same builds and deploys nothing', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();
@@ -45,7 +63,7 @@ describe('DevLoop', () => {
     r.live.get('api')?.({ kind: 'replicas', ready: 1, wanted: 1 });
     expect(r.actions.filter((a) => a === 'resource-ready')).toHaveLength(2);
     r.live.get('api')?.({ kind: 'image-changed', container: 'app', expected: 'reg:5000/api:t1', actual: 'busybox' });
-    expect(r.store.getState().resources.api).toMatchObject({ phase: 'ready', problem: { reason: 'image-changed-outside-devloop' } });
+    expect(r.store.getState().resources.api).toMatchObject({ phase: 'failed', problem: { reason: 'image-changed-outside-devloop' } });
     await r.loop.changes(r.change('/p/README.md'));
     expect(r.deployed.at(-1)).toEqual({ resource: 'api', mode: 'patch', refs: ['reg:5000/api:t1'] });
     expect(r.store.getState().resources.api?.problem).toBeUndefined();
@@ -62,11 +80,13 @@ describe('DevLoop', () => {
     expect(r.store.getState().resources.api?.lastEditToReadyMs).toBe(100);
   });
 
-  it('a manifest change re-applies', async () => {
+  it('applies on the first deploy of a session and patches after, as the state records', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();
-    await r.loop.changes(r.change('/p/k8s/api.yaml'));
-    expect(r.deployed.map((d) => d.mode)).toEqual(['apply', 'apply']);
+    expect(r.store.getState().resources.api?.applied).toBe(true);
+    r.tags.api = 't2';
+    await r.loop.changes(r.change('/p/api/main.py'));
+    expect(r.deployed.map((d) => d.mode)).toEqual(['apply', 'patch']);
   });
 
   it('a failed build leaves the running pods alone and the next good edit recovers', async () => {
@@ -92,19 +112,22 @@ describe('DevLoop', () => {
     expect(r.store.getState().resources.api?.problem).toMatchObject({ reason: 'crash-loop', fix: 'read the logs' });
   });
 
-  it('a newer change cancels a stale build; the last save is what runs', async () => {
+  it('a newer change cancels a stale build through the state, planned once; the last save is what runs', async () => {
     const r = rig({ resources: [api], tags: { api: 't1' } });
     await r.loop.start();
     let open!: () => void;
     r.gate(new Promise<void>((resolve) => (open = resolve)));
     r.tags.api = 't2';
     const first = r.loop.changes(r.change('/p/api/a.py'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(r.store.getState().work?.tags).toEqual({ api: 't2' }));
+    const plansBefore = r.plans;
     r.tags.api = 't3';
     const second = r.loop.changes(r.change('/p/api/b.py'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await vi.waitFor(() => expect(r.store.getState().work?.cancelling).toBe('newer-changes'));
     open();
     await Promise.all([first, second]);
+    expect(r.plans - plansBefore).toBe(1);
+    expect(r.store.getState().work).toBeUndefined();
     expect(r.built).toEqual(['api:t1', 'api:t3']);
     expect(r.deployed.at(-1)?.refs).toEqual(['reg:5000/api:t3']);
     expect(r.actions).toContain('iteration-superseded');
@@ -123,7 +146,7 @@ describe('DevLoop', () => {
     r.rolloutFailures.set('api', { stage: 'rollout', reason: 'crash-loop', message: 'boom' });
     await r.loop.start();
     expect(r.deployed.map((d) => d.resource)).toEqual(['api']);
-    expect(r.store.getState().resources.web?.waiting).toBe('held: api is not ready');
+    expect(r.store.getState().resources.web?.waiting).toEqual({ kind: 'dependency-not-ready', on: 'api' });
   });
 
   it('a manual resource waits for its trigger', async () => {
@@ -133,7 +156,7 @@ describe('DevLoop', () => {
     r.tags.api = 't2';
     await r.loop.changes(r.change('/p/api/main.py'));
     expect(r.built).toEqual(['api:t1']);
-    expect(r.store.getState().resources.api?.waiting).toMatch(/press t/);
+    expect(r.store.getState().resources.api?.waiting).toEqual({ kind: 'trigger' });
     await r.loop.trigger('api');
     expect(r.built).toEqual(['api:t1', 'api:t2']);
     expect(r.store.getState().resources.api?.phase).toBe('ready');
@@ -164,9 +187,18 @@ describe('DevLoop', () => {
 
   it('builds a base image before the image built FROM it', async () => {
     const r = rig({ resources: [api], tags: { base: 'b1', api: 't1' }, deps: { base: [], api: ['base'] } });
-    const withBase: LoopResource = { ...api, images: ['api'] };
-    void withBase;
     await r.loop.start();
     expect(r.built).toEqual(['base:b1', 'api:t1']);
+  });
+
+  it('a base image that fails to build fails the resources built FROM it, naming the base', async () => {
+    const r = rig({ resources: [api], tags: { base: 'b1', api: 't1' }, deps: { base: [], api: ['base'] } });
+    r.buildFailures.set('base', { stage: 'build', reason: 'build-failed', message: 'step 2/3 RUN make: exit 2' });
+    await r.loop.start();
+    expect(r.built).toEqual([]);
+    expect(r.store.getState().resources.api).toMatchObject({
+      phase: 'failed',
+      problem: { stage: 'build', reason: 'build-failed', message: 'api was not built: base, which it builds FROM, failed to build' },
+    });
   });
 });

@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import type { SeenFileChange } from '../core/file-change.ts';
 import type { Problem } from '../core/problem.ts';
+import { unreachable } from '../core/unreachable.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
 import { HeldWork } from './held-work.ts';
-import { buildStep, deliverStep, type StepContext, Superseded } from './image-steps.ts';
+import { buildStep, deliverStep, type StepContext } from './image-steps.ts';
 import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
 import type { LogStore } from './log-store.ts';
@@ -22,7 +23,8 @@ import type {
   LogFollower,
   SyncPlanner,
 } from './ports.ts';
-import { Semaphore } from './semaphore.ts';
+import { runSteps, type StepResult, type StepRunners } from './run-steps.ts';
+import { chooseResources, type IterationWork } from './scheduler.ts';
 import type { Store } from './store.ts';
 
 /** Everything the loop drives, as interfaces. */
@@ -69,12 +71,11 @@ export class DevLoop {
   readonly #o: DevLoopOptions;
   readonly #now: () => number;
   #iteration = 0;
-  #current: { abort: AbortController; done: Promise<boolean>; tags: Map<string, string> } | undefined;
+  /** The handle of the running iteration's work (what it produces is in the state: `work`). */
+  #current: { iteration: number; abort: AbortController; done: Promise<unknown> } | undefined;
   #pending: SeenFileChange[] = [];
-  #applied = new Set<string>();
-  #manualTriggers = new Set<string>();
-  /** Resources held for a component that answered again: the next iteration runs them whatever the plan says. */
-  #retry = new Set<string>();
+  /** A plan of the pending batch made while an iteration ran (to see whether it supersedes it): its own iteration uses it. */
+  #prePlanned: { readonly changes: readonly SeenFileChange[]; readonly plan: ReturnType<ImagePlanner['plan']> } | undefined;
   readonly #holds: HeldWork;
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -153,7 +154,6 @@ export class DevLoop {
   /** The trigger key for a resource (manual resources wait for it; others rebuild). */
   trigger(resource: string): Promise<void> {
     this.#dispatch({ type: 'trigger-requested', at: this.#now(), resource });
-    this.#manualTriggers.add(resource);
     return this.#enqueue([], false);
   }
 
@@ -162,7 +162,7 @@ export class DevLoop {
     this.#stopped = true;
     this.#stopping.abort();
     this.#holds.end(undefined);
-    this.#current?.abort.abort(new Superseded('stopping'));
+    this.#cancel('stopping');
     await this.#current?.done.catch(() => undefined);
     this.#live.stopAll();
     this.#o.liveUpdater?.stopAll?.();
@@ -180,7 +180,8 @@ export class DevLoop {
     const next = previous.then(async () => {
       if (this.#stopped) return;
       const changes = this.#pending.splice(0);
-      const nothingAsked = this.#manualTriggers.size === 0 && this.#retry.size === 0 && !this.#liveUpdates.resyncPending;
+      const asked = Object.values(this.#o.store.getState().resources).some((r) => r.rerun !== undefined);
+      const nothingAsked = !asked && !this.#liveUpdates.resyncPending;
       if (!firstPass && changes.length === 0 && nothingAsked) return;
       await this.#runIteration(changes, firstPass);
     });
@@ -197,18 +198,38 @@ export class DevLoop {
   async #maybeSupersede(): Promise<void> {
     const current = this.#current;
     if (!current) return;
-    const plans = await this.#o.planner.plan(this.#pending);
-    if (!plans.ok) return;
-    const differs = plans.value.some((p) => current.tags.has(p.image) && current.tags.get(p.image) !== p.tag);
-    if (differs && this.#current === current) current.abort.abort(new Superseded('newer changes'));
+    const changes = [...this.#pending];
+    const plan = this.#o.planner.plan(changes);
+    this.#prePlanned = { changes, plan };
+    const plans = await plan;
+    const work = this.#o.store.getState().work;
+    if (!plans.ok || this.#current !== current || work?.iteration !== current.iteration) return;
+    const differs = plans.value.some((p) => p.image in work.tags && work.tags[p.image] !== p.tag);
+    if (differs) this.#cancel('newer-changes');
+  }
+
+  /** Cancels the running iteration: nothing more starts, builds are killed, running steps stop. */
+  #cancel(because: 'newer-changes' | 'stopping'): void {
+    const current = this.#current;
+    if (!current || current.abort.signal.aborted) return;
+    this.#dispatch({ type: 'work-cancelling', at: this.#now(), iteration: current.iteration, because });
+    current.abort.abort(because);
+  }
+
+  /** The plan of `changes`: the one made while the previous iteration ran, when no change came since. */
+  #plan(changes: readonly SeenFileChange[]): ReturnType<ImagePlanner['plan']> {
+    const pre = this.#prePlanned;
+    this.#prePlanned = undefined;
+    const same = pre && pre.changes.length === changes.length && pre.changes.every((c, i) => c === changes[i]);
+    return same ? pre.plan : this.#o.planner.plan(changes);
   }
 
   async #runIteration(changes: readonly SeenFileChange[], firstPass: boolean): Promise<void> {
-    const { store, planner, model } = this.#o;
+    const { store, model } = this.#o;
     this.#holds.end('newer-changes');
     const iteration = ++this.#iteration;
     const plannedAt = this.#now();
-    const planned = await planner.plan(changes);
+    const planned = await this.#plan(changes);
     const changeSeenAt = changes.length ? Math.min(...changes.map((c) => c.at)) : plannedAt;
     if (!planned.ok) {
       this.#dispatch({
@@ -223,34 +244,15 @@ export class DevLoop {
       return;
     }
     const plans = new Map(planned.value.map((p) => [p.image, p]));
-    const manifestChanged = changes.some((c) => model.isManifest(c.path));
     const state = store.getState();
-    const affected: LoopResource[] = [];
-    /** Resources that must take the build path whatever live update could do. */
-    const forced = new Set<string>();
     this.#liveUpdates.note(model.resources, changes);
-    for (const resource of model.resources) {
-      const current = state.resources[resource.name];
-      const stale =
-        firstPass ||
-        !this.#applied.has(resource.name) ||
-        manifestChanged ||
-        current?.phase === 'failed' ||
-        this.#live.drifted(resource.name) ||
-        resource.images.some((image) => plans.get(image)?.tag !== (current?.syncedTags?.[image] ?? current?.deployedTags[image]));
-      const retried = this.#retry.delete(resource.name);
-      const triggered = this.#manualTriggers.delete(resource.name) || retried;
-      if (triggered || firstPass || manifestChanged) forced.add(resource.name);
-      if (!stale && !triggered && !this.#liveUpdates.wantsResync(resource.name)) {
-        this.#liveUpdates.current(resource.name, false);
-        continue;
-      }
-      if (resource.trigger === 'manual' && !triggered && !firstPass) {
-        this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: 'changes pending: press t to deploy' });
-        continue;
-      }
-      affected.push(resource);
-    }
+    const { affected, forced, awaitingTrigger, unchanged } = chooseResources(state, model.resources, plans, {
+      firstPass,
+      wantsResync: (name) => this.#liveUpdates.wantsResync(name),
+    });
+    for (const name of unchanged) this.#liveUpdates.current(name, false);
+    for (const resource of awaitingTrigger)
+      this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'trigger' } });
     this.#dispatch({ type: 'iteration-started', at: this.#now(), iteration, resources: affected.map((r) => r.name), changeSeenAt });
     this.#dispatch({ type: 'plan-completed', at: this.#now(), startedAt: plannedAt, plans: planned.value });
     const syncs = new Map<string, SyncWork>();
@@ -258,7 +260,7 @@ export class DevLoop {
       const current = state.resources[r.name];
       // `syncing`: a sync whose iteration newer changes superseded; the containers still run the image plus earlier syncs.
       const running = current?.phase === 'ready' || current?.phase === 'syncing';
-      const eligible = !forced.has(r.name) && this.#applied.has(r.name) && running && !this.#live.drifted(r.name);
+      const eligible = !forced.has(r.name) && current?.applied === true && running;
       const work = await this.#liveUpdates.decide(r, plans, current, eligible);
       if (work) syncs.set(r.name, work);
       // A synced resource keeps its pods, so its watch for changes made outside devloop goes on.
@@ -270,26 +272,21 @@ export class DevLoop {
     }
 
     const abort = new AbortController();
-    const tags = new Map<string, string>();
-    for (const r of affected) for (const image of r.images) tags.set(image, plans.get(image)?.tag ?? '');
-    const done = this.#runResources(affected, plans, manifestChanged, abort.signal, syncs);
-    this.#current = { abort, done, tags };
-    let ok = false;
+    const tags = Object.fromEntries(affected.flatMap((r) => r.images.map((image) => [image, plans.get(image)?.tag ?? ''])));
+    this.#dispatch({ type: 'work-started', at: this.#now(), iteration, tags });
+    const done = this.#runResources(affected, plans, abort, syncs);
+    this.#current = { iteration, abort, done };
+    let outcome: Awaited<typeof done>;
     try {
-      ok = await done;
-    } catch (error) {
-      if (!(error instanceof Superseded) && !abort.signal.aborted) {
-        // An exception is a bug, not a failed step: stop the iteration's other builds and rollouts, then let it surface.
-        abort.abort(error);
-        throw error;
-      }
+      outcome = await done;
     } finally {
       this.#current = undefined;
     }
-    if (abort.signal.aborted) {
+    if (outcome.cancelled) {
       if (!this.#stopped) this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
       return;
     }
+    const ok = affected.every((r) => outcome.ready.has(r.name));
     const kind = iterationKind(
       this.#o.store.getState(),
       affected.map((r) => r.name),
@@ -298,100 +295,82 @@ export class DevLoop {
     if (this.#stopped) return;
     this.#holds.afterIteration(
       affected.map((r) => r.name),
-      (resources) => {
-        for (const name of resources) this.#retry.add(name);
-        return this.#enqueue([], false);
-      },
+      () => this.#enqueue([], false),
     );
   }
 
-  async #runResources(
+  /** Runs the iteration's steps in the scheduler's order (see `nextSteps`). */
+  #runResources(
     affected: readonly LoopResource[],
     plans: Map<string, ImagePlan>,
-    reapply: boolean,
-    signal: AbortSignal,
-    syncs: ReadonlyMap<string, SyncWork> = new Map(),
-  ): Promise<boolean> {
+    abort: AbortController,
+    syncs: ReadonlyMap<string, SyncWork>,
+  ): Promise<{ readonly ready: ReadonlySet<string>; readonly cancelled: boolean }> {
     const { model } = this.#o;
-    const slots = new Semaphore(model.buildConcurrency);
-    const built = new Map<string, Promise<BuiltImage | undefined>>();
-    const delivered = new Map<string, Promise<DeliveredImage | undefined>>();
-    const ready = new Map<string, Promise<boolean>>();
-
-    const build = (image: string): Promise<BuiltImage | undefined> => {
-      let promise = built.get(image);
-      if (!promise) {
-        promise = buildStep(this.#steps, image, plans, slots, build, signal);
-        built.set(image, promise);
-      }
-      return promise;
-    };
-    const deliver = (image: string): Promise<DeliveredImage | undefined> => {
-      let promise = delivered.get(image);
-      if (!promise) {
-        promise = build(image).then((b) => (b ? deliverStep(this.#steps, b, signal) : undefined));
-        delivered.set(image, promise);
-      }
-      return promise;
-    };
+    const { signal } = abort;
+    const built = new Map<string, BuiltImage>();
+    const delivered = new Map<string, DeliveredImage>();
     const byName = new Map(affected.map((r) => [r.name, r]));
-    const settle = (resource: LoopResource): Promise<boolean> => {
-      let promise = ready.get(resource.name);
-      if (!promise) {
-        const deploy = () => this.#deployResource(resource, { deliver, settle, byName, reapply, signal });
-        const work = syncs.get(resource.name);
-        // A failed sync falls back to the build path in the same iteration, from the current files.
-        promise = work
-          ? this.#liveUpdates.run(resource.name, work, this.#stopping.signal).then((synced) => {
-              if (synced || signal.aborted) return synced;
-              this.#live.stop(resource.name);
-              return deploy();
-            })
-          : deploy();
-        ready.set(resource.name, promise);
-      }
-      return promise;
+    const work: IterationWork = {
+      resources: affected,
+      syncs: new Set(syncs.keys()),
+      imageDependencies: model.imageDependencies,
+      rebuilds: new Set([...plans.values()].filter((p) => p.rebuild).map((p) => p.image)),
+      buildConcurrency: model.buildConcurrency,
     };
-    const results = await Promise.all(affected.map(settle));
-    if (signal.aborted) throw new Superseded('superseded');
-    return results.every(Boolean);
+    const runners: StepRunners = {
+      run: async (step) => {
+        switch (step.kind) {
+          case 'build':
+            return buildStep(this.#steps, plans.get(step.image), signal, built);
+          case 'deliver':
+            return deliverStep(this.#steps, built.get(step.image), signal, delivered);
+          case 'sync': {
+            const synced = await this.#liveUpdates.run(step.resource, syncs.get(step.resource) as SyncWork, this.#stopping.signal);
+            if (signal.aborted) return 'cancelled';
+            if (synced) return 'done';
+            // The build path takes over in this iteration, from the current files.
+            this.#live.stop(step.resource);
+            return 'failed';
+          }
+          case 'deploy': {
+            const resource = byName.get(step.resource);
+            if (!resource) return 'failed';
+            return this.#deployResource(resource, delivered, signal);
+          }
+          default:
+            return unreachable(step);
+        }
+      },
+      waiting: (resource, reason) => {
+        if (reason.kind === 'resource')
+          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency', on: reason.on } });
+      },
+      ended: (resource, reason) => {
+        if (reason.kind === 'dependency-not-ready')
+          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency-not-ready', on: reason.on } });
+        else if (this.#o.store.getState().resources[resource]?.phase !== 'failed') this.#baseFailed(resource, reason.image);
+      },
+    };
+    const readyOutside = (name: string) => this.#o.store.getState().resources[name]?.phase === 'ready';
+    return runSteps({ work, runners, readyOutside, abort });
   }
 
-  async #deployResource(
-    resource: LoopResource,
-    ctx: {
-      deliver: (image: string) => Promise<DeliveredImage | undefined>;
-      settle: (r: LoopResource) => Promise<boolean>;
-      byName: Map<string, LoopResource>;
-      reapply: boolean;
-      signal: AbortSignal;
-    },
-  ): Promise<boolean> {
-    const { signal } = ctx;
-    const images = await Promise.all(resource.images.map(ctx.deliver));
-    if (images.some((i) => i === undefined)) return false;
-    for (const dep of resource.dependsOn) {
-      const inIteration = ctx.byName.get(dep);
-      const depState = this.#o.store.getState().resources[dep];
-      if (!inIteration && depState?.phase === 'ready') continue;
-      this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: `waiting for ${dep} to be ready` });
-      const depReady = inIteration ? await ctx.settle(inIteration) : false;
-      if (!depReady) {
-        this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: resource.name, why: `held: ${dep} is not ready` });
-        return false;
-      }
-    }
-    if (signal.aborted) throw new Superseded('superseded');
-    const imageMap = new Map(images.filter((i): i is DeliveredImage => Boolean(i)).map((i) => [i.image, i]));
-    const mode = ctx.reapply || !this.#applied.has(resource.name) ? 'apply' : 'patch';
+  async #deployResource(resource: LoopResource, delivered: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<StepResult> {
+    const imageMap = new Map(
+      resource.images.flatMap((image) => {
+        const d = delivered.get(image);
+        return d ? [[image, d] as const] : [];
+      }),
+    );
+    const mode = this.#o.store.getState().resources[resource.name]?.applied ? 'patch' : 'apply';
     this.#dispatch({ type: 'deploy-started', at: this.#now(), resource: resource.name, mode });
     const deployed =
       mode === 'apply'
         ? await this.#o.deployer.apply([resource.name], imageMap, signal)
         : await this.#o.deployer.patch(resource.name, imageMap, signal);
-    if (signal.aborted) throw new Superseded('superseded');
+    if (signal.aborted) return 'cancelled';
     if (!deployed.ok) return this.#fail(resource.name, deployed.error);
-    this.#applied.add(resource.name);
     this.#liveUpdates.current(resource.name, true);
     const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.tag]));
     this.#dispatch({ type: 'deploy-completed', at: this.#now(), resource: resource.name, tags });
@@ -400,15 +379,42 @@ export class DevLoop {
       signal,
       onProgress: (progress) => this.#dispatch({ type: 'rollout-progress', at: this.#now(), resource: resource.name, progress }),
     });
-    if (signal.aborted) throw new Superseded('superseded');
+    if (signal.aborted) return 'cancelled';
     if (!rollout.ok) return this.#fail(resource.name, rollout.error);
     this.#dispatch({ type: 'resource-ready', at: this.#now(), resource: resource.name, progress: rollout.value, unchanged: false });
     this.#live.watch(resource.name, rollout.value);
-    return true;
+    return 'done';
   }
 
-  #fail(resource: string, problem: Problem): false {
+  /**
+   * A resource whose image was never built because an image it builds FROM
+   * failed: the base's failure is on the resources running the base, so this
+   * one says which base stopped it.
+   */
+  #baseFailed(resource: string, image: string): void {
+    const { images } = this.#o.store.getState();
+    const deps = this.#o.model.imageDependencies;
+    const seen = new Set<string>();
+    const failedBase = (name: string): string | undefined => {
+      if (seen.has(name)) return undefined;
+      seen.add(name);
+      for (const dep of deps[name] ?? []) {
+        const found = images[dep]?.status === 'failed' ? dep : failedBase(dep);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const base = failedBase(image);
+    this.#fail(resource, {
+      stage: 'build',
+      reason: 'build-failed',
+      message: base ? `${image} was not built: ${base}, which it builds FROM, failed to build` : `${image} was not built`,
+      fix: base ? `see the build of ${base} (its log pane and detail view)` : 'see the build output',
+    });
+  }
+
+  #fail(resource: string, problem: Problem): 'failed' {
     this.#dispatch({ type: 'resource-failed', at: this.#now(), resource, problem });
-    return false;
+    return 'failed';
   }
 }

@@ -62,7 +62,7 @@ describe('work held while a component is down', () => {
       const held = r.store.getState();
       expect(held.hold).toMatchObject({ reason, component, cause, resources: ['api'] });
       expect(held.resources.api).toMatchObject({ phase: 'failed', problem: { reason: cause } });
-      expect(held.resources.api?.waiting).toContain(reason);
+      expect(held.resources.api?.waiting).toEqual({ kind: 'component', reason, component });
       expect(r.deployed.at(-1)?.refs).toEqual(['reg:5000/api:t1']);
 
       await settle(r);

@@ -6,9 +6,9 @@ import type { Store } from './store.ts';
 /**
  * Keeps watching ready resources for what happens to them outside devloop: a
  * pod deleted or fewer ready pods shows as rollout progress until the
- * Deployment has healed; an image changed by hand is a problem on the
- * resource, left as it is until the next change or trigger deploys devloop's
- * image again.
+ * Deployment has healed; an image changed by hand fails the resource, left
+ * running as it is until the next change or trigger deploys devloop's image
+ * again (changes to a failed resource are not followed).
  */
 export class LiveWatches {
   readonly #store: Store;
@@ -17,8 +17,6 @@ export class LiveWatches {
   readonly #stopped: () => boolean;
   readonly #onHealed: ((resource: string) => void) | undefined;
   #handles = new Map<string, { stop(): void }>();
-  /** Resources running an image devloop did not deploy. */
-  #drifted = new Set<string>();
 
   constructor(options: {
     store: Store;
@@ -35,11 +33,6 @@ export class LiveWatches {
     this.#stopped = options.stopped;
   }
 
-  /** True when the resource runs an image changed by hand: the next iteration must deploy it again. */
-  drifted(resource: string): boolean {
-    return this.#drifted.has(resource);
-  }
-
   stop(resource: string): void {
     this.#handles.get(resource)?.stop();
     this.#handles.delete(resource);
@@ -52,7 +45,6 @@ export class LiveWatches {
   /** Starts watching a resource that just became ready (devloop's own image runs again). */
   watch(resource: string, progress: RolloutProgress): void {
     this.stop(resource);
-    this.#drifted.delete(resource);
     let last = progress;
     const dispatch = (action: Action) => this.#store.dispatch(action);
     const onChange = (change: LiveChange) => {
@@ -64,7 +56,7 @@ export class LiveWatches {
       };
       switch (change.kind) {
         case 'image-changed':
-          this.#drifted.add(resource);
+          // The resource fails (its phase says so): the next iteration deploys devloop's image again.
           dispatch({
             type: 'resource-failed',
             at: this.#now(),
@@ -82,7 +74,6 @@ export class LiveWatches {
           return;
         case 'replicas':
           if (change.ready < change.wanted) report(`${change.ready} of ${change.wanted} pods ready`, change);
-          else if (this.#drifted.has(resource)) report('ready, running an image devloop did not deploy', change);
           else {
             dispatch({
               type: 'resource-ready',

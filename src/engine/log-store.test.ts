@@ -22,6 +22,19 @@ describe('LogStore', () => {
     ]);
   });
 
+  it('keeps a line for several resources in each one, and shows it once where they merge', () => {
+    const logs = new LogStore();
+    const heard: string[] = [];
+    logs.subscribe((l) => heard.push(`${l.resource}:${l.text}`));
+    logs.appendToEach(['web', 'worker'], { pod: 'build', container: 'web', timestamp: '', text: '#5 COPY . /app', source: 'build' });
+    logs.append(line('up', '2025-01-01T00:00:00.1Z'));
+    expect(logs.tail({ resource: 'web', limit: 10 }).map((l) => l.text)).toEqual(['#5 COPY . /app', 'up']);
+    expect(logs.tail({ resource: 'worker', limit: 10 }).map((l) => `${l.resource}:${l.text}`)).toEqual(['worker:#5 COPY . /app']);
+    expect(logs.tail({ limit: 10 }).map((l) => l.text)).toEqual(['#5 COPY . /app', 'up']);
+    expect(logs.tail({ limit: 1 }).map((l) => l.text)).toEqual(['up']);
+    expect(heard).toEqual(['web:#5 COPY . /app', 'web:up']);
+  });
+
   it('keeps notices (no pod) even when they repeat', () => {
     const logs = new LogStore();
     const notice = { resource: 'devloop', pod: '', container: '', timestamp: '2025-01-01T00:00:00Z', text: 'x' };

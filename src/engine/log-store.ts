@@ -33,19 +33,38 @@ export class LogStore {
   append(line: LogLine): StoredLine | undefined {
     if (line.source !== 'build' && line.pod && line.timestamp && this.#replayed(line)) return undefined;
     const stored: StoredLine = { ...line, seq: ++this.#seq };
-    let buffer = this.#buffers.get(line.resource);
+    this.#keep(stored);
+    for (const listener of this.#listeners) listener(stored);
+    return stored;
+  }
+
+  /**
+   * One line for several resources (a build's output, for every resource
+   * running the image): kept in each one's log under one `seq`, so where all
+   * resources are merged it shows once. Listeners hear it once, as the first
+   * resource's.
+   */
+  appendToEach(resources: readonly string[], line: Omit<LogLine, 'resource'>): void {
+    const [first, ...others] = resources;
+    if (first === undefined) return;
+    const stored: StoredLine = { ...line, resource: first, seq: ++this.#seq };
+    this.#keep(stored);
+    for (const resource of others) this.#keep({ ...stored, resource });
+    for (const listener of this.#listeners) listener(stored);
+  }
+
+  #keep(stored: StoredLine): void {
+    let buffer = this.#buffers.get(stored.resource);
     if (!buffer) {
       buffer = [];
-      this.#buffers.set(line.resource, buffer);
+      this.#buffers.set(stored.resource, buffer);
     }
     buffer.push(stored);
     if (buffer.length > this.#perResource) {
       const excess = buffer.length - this.#perResource;
       buffer.splice(0, excess);
-      this.#dropped.set(line.resource, (this.#dropped.get(line.resource) ?? 0) + excess);
+      this.#dropped.set(stored.resource, (this.#dropped.get(stored.resource) ?? 0) + excess);
     }
-    for (const listener of this.#listeners) listener(stored);
-    return stored;
   }
 
   #replayed(line: LogLine): boolean {
@@ -77,7 +96,9 @@ export class LogStore {
         }
       }
     }
-    return picked.sort((a, b) => a.seq - b.seq).slice(-options.limit);
+    // A line kept for several resources has one seq: merged, it shows once.
+    const merged = picked.sort((a, b) => a.seq - b.seq).filter((line, i, all) => i === 0 || all[i - 1]?.seq !== line.seq);
+    return merged.slice(-options.limit);
   }
 
   /** Lines dropped from a resource's buffer because it was full. */

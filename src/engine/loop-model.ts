@@ -4,7 +4,7 @@ export interface LoopModel {
   /** Image name → devloop images it builds FROM. */
   readonly imageDependencies: Readonly<Record<string, readonly string[]>>;
   readonly buildConcurrency: number;
-  /** Absolute manifest files: a change to one re-applies instead of patching. */
+  /** Absolute manifest files: a change to one reopens the session (the manifests are read when it opens). */
   readonly isManifest: (path: string) => boolean;
 }
 

@@ -6,8 +6,8 @@
  *           │ ▲                                                              ▲
  *           │ └── syncing (live update) ─────────────────────────────────────┘
  *           │        └──► building … (the sync failed: rebuild)
- *           ▲  │        │            │             │             │
- *           │  └────────┴────────────┴─────────────┴─────────────┴──► failed
+ *           ▲  │        │            │             │             │     │
+ *           │  └────────┴────────────┴─────────────┴─────────────┴─────┴──► failed
  *           └──────────── a new change (from any state) ◄────────────────┘
  * ```
  *
@@ -21,7 +21,8 @@ const order: readonly Phase[] = ['queued', 'syncing', 'building', 'delivering', 
 /** Whether `from → to` is allowed. */
 export function canTransition(from: Phase, to: Phase): boolean {
   if (to === 'queued') return true;
-  if (to === 'failed') return from !== 'idle' && from !== 'ready';
+  // A ready resource fails when its workload breaks outside devloop (an image set by hand).
+  if (to === 'failed') return from !== 'idle' && from !== 'failed';
   if (from === 'idle' || from === 'failed' || from === 'ready') return false;
   return order.indexOf(to) > order.indexOf(from);
 }

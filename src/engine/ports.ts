@@ -20,7 +20,7 @@ import type { LiveChange } from '../k8s/workload-drift.ts';
 export type { BuiltImage, ImagePlan } from '../build/image-plan.ts';
 export type { SyncPlan } from '../build/sync-planner.ts';
 export type { SyncFile } from '../core/sync-file.ts';
-export { type DeliveredImage, describeDelivery } from '../deliver/delivered-image.ts';
+export { type DeliveredImage, deliveredSentence, describeDelivery } from '../deliver/delivered-image.ts';
 export type { SyncFailure, SyncReport } from '../k8s/kube-live-updater.ts';
 export type { LogLine } from '../k8s/log-line.ts';
 export type { RolloutProgress } from '../k8s/rollout-problem.ts';

@@ -22,6 +22,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
           rollout: undefined,
           deployedTags: state.resources[r.name]?.deployedTags ?? {},
           pendingManual: false,
+          applied: false,
+          rerun: undefined,
           timeline: undefined,
           lastEditToReadyMs: state.resources[r.name]?.lastEditToReadyMs,
         };
@@ -45,10 +47,15 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return { ...state, watch: 'watching' };
     case 'watch-paused':
       return { ...state, watch: 'paused' };
+    case 'watch-failed':
+      return { ...state, watchError: action.message };
     case 'changes-detected':
       return { ...state, lastChanges: action.paths };
     case 'iteration-started': {
+      // The iteration has taken every request to run again (see `chooseResources`).
       let next: EngineState = { ...state, iteration: action.iteration };
+      for (const name of Object.keys(state.resources))
+        if (state.resources[name]?.rerun) next = updateResource(next, name, (r) => ({ ...r, rerun: undefined }));
       for (const name of action.resources) {
         next = updateResource(next, name, (r) => ({
           ...r,
@@ -134,7 +141,12 @@ export function reduce(state: EngineState, action: Action): EngineState {
         startPhase(
           advance(
             endPhase(
-              endPhase({ ...r, deployedTags: { ...r.deployedTags, ...action.tags }, syncedTags: {} }, 'apply', action.at, 'API server'),
+              endPhase(
+                { ...r, applied: true, deployedTags: { ...r.deployedTags, ...action.tags }, syncedTags: {} },
+                'apply',
+                action.at,
+                'API server',
+              ),
               'patch',
               action.at,
               'API server',
@@ -150,7 +162,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'resource-waiting':
       return updateResource(state, action.resource, (r) => ({
         ...r,
-        waiting: action.why,
+        waiting: action.waiting,
         pendingManual: r.trigger === 'manual' && r.phase !== 'queued',
       }));
     case 'resource-ready':
@@ -172,13 +184,15 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'work-held': {
       const { hold } = action;
       let next: EngineState = { ...state, hold };
-      const why = `${hold.reason}: retrying when ${componentLabel(hold.component)} answers`;
-      for (const name of hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: why }));
+      const waiting = { kind: 'component', reason: hold.reason, component: hold.component } as const;
+      for (const name of hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting }));
       return next;
     }
     case 'work-resumed': {
       let next: EngineState = { ...state, hold: undefined };
-      for (const name of action.hold.resources) next = updateResource(next, name, (r) => ({ ...r, waiting: undefined }));
+      const rerun = action.because === 'component-answered';
+      for (const name of action.hold.resources)
+        next = updateResource(next, name, (r) => ({ ...r, waiting: undefined, ...(rerun ? { rerun: r.rerun ?? 'retry' } : {}) }));
       return next;
     }
     case 'sync-started':
@@ -212,12 +226,17 @@ export function reduce(state: EngineState, action: Action): EngineState {
       }));
     case 'sync-skipped':
       return updateResource(state, action.resource, (r) => ({ ...r, sync: { kind: 'skipped', why: action.why } }));
+    case 'work-started':
+      return { ...state, work: { iteration: action.iteration, tags: action.tags, cancelling: undefined } };
+    case 'work-cancelling':
+      return state.work?.iteration === action.iteration ? { ...state, work: { ...state.work, cancelling: action.because } } : state;
     case 'iteration-completed':
     case 'iteration-superseded':
+      return state.work?.iteration === action.iteration ? { ...state, work: undefined } : state;
     case 'trigger-requested':
-      return state;
+      return updateResource(state, action.resource, (r) => ({ ...r, rerun: 'trigger' }));
     case 'config-reloaded':
-      return { ...state, configProblems: [] };
+      return { ...state, configProblems: [], watchError: undefined };
     case 'config-invalid':
       return { ...state, configProblems: action.diagnostics };
     case 'engine-stopping':
@@ -259,7 +278,7 @@ function advance(r: ResourceState, to: Phase): ResourceState {
 }
 
 function fail(r: ResourceState, problem: ResourceState['problem']): ResourceState {
-  if (r.phase === 'failed' || r.phase === 'idle' || r.phase === 'ready') return { ...r, problem };
+  if (r.phase === 'failed' || r.phase === 'idle') return { ...r, problem };
   return { ...r, phase: transition(r.name, r.phase, 'failed'), problem, waiting: undefined };
 }
 

@@ -3,6 +3,7 @@ import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
 import type { ImagePlan, RolloutProgress } from './ports.ts';
+import type { Waiting } from './waiting.ts';
 
 /** One timed step of an iteration. */
 export interface PhaseTiming {
@@ -29,14 +30,21 @@ export interface ResourceState {
   /** devloop images the resource runs. */
   readonly images: readonly string[];
   readonly dependsOn: readonly string[];
-  /** Why it is not moving, e.g. `waiting for db to be ready`, `press t to deploy`. */
-  readonly waiting: string | undefined;
+  /** Why it is not moving: a dependency, its trigger key, a component that is down. */
+  readonly waiting: Waiting | undefined;
   readonly problem: Problem | undefined;
   readonly rollout: RolloutProgress | undefined;
   /** Image name → tag running in the cluster. */
   readonly deployedTags: Readonly<Record<string, string>>;
   /** Changes arrived for a manual resource that was not triggered yet. */
   readonly pendingManual: boolean;
+  /** Deployed in this session: later deploys patch its images instead of applying its manifests. */
+  readonly applied: boolean;
+  /**
+   * Asked to run again whatever the plan says: the trigger key, or work held
+   * for a component that answered. The next iteration takes it.
+   */
+  readonly rerun: 'trigger' | 'retry' | undefined;
   readonly timeline: Timeline | undefined;
   readonly lastEditToReadyMs: number | undefined;
   /**
@@ -69,7 +77,7 @@ export interface ImageState {
   /** The build's latest step line, for the spinner. */
   readonly step: string | undefined;
   readonly deployRef: string | undefined;
-  /** `registry-push`, `cluster-import` or `skipped: <why>`. */
+  /** `registry-push`, `cluster-import`, `already in the registry` or `already in the cluster` (`describeDelivery`). */
   readonly delivery: string | undefined;
   readonly buildMs: number | undefined;
 }
@@ -79,6 +87,8 @@ export interface EngineState {
   readonly startedAt: number;
   readonly iteration: number;
   readonly watch: 'starting' | 'watching' | 'paused';
+  /** The watcher's latest error, until a reload starts a new watcher. */
+  readonly watchError: string | undefined;
   /** Diagnostics of a config edit that did not load; the last good config keeps running. */
   readonly configProblems: readonly Diagnostic[];
   /** Resource names in dependency order. */
@@ -89,7 +99,16 @@ export interface EngineState {
   readonly lastChanges: readonly string[];
   /** Work waiting for a component that is down, probed until it answers. */
   readonly hold: Hold | undefined;
+  /** The iteration running its steps: the tags it produces, and why it is being cancelled, if it is. */
+  readonly work: RunningWork | undefined;
   readonly stopping: boolean;
+}
+
+export interface RunningWork {
+  readonly iteration: number;
+  /** Image → the tag this iteration builds and deploys. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly cancelling: 'newer-changes' | 'stopping' | undefined;
 }
 
 /** The state before anything happened. */
@@ -98,12 +117,14 @@ export function initialState(now: number): EngineState {
     startedAt: now,
     iteration: 0,
     watch: 'starting',
+    watchError: undefined,
     configProblems: [],
     order: [],
     resources: {},
     images: {},
     lastChanges: [],
     hold: undefined,
+    work: undefined,
     stopping: false,
   };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classicBuilderDisagrees, loadBuildContext } from '../build/build-context-files.ts';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
 import { ignoreFileCandidates } from '../core/docker-ignore-files.ts';
 import { isOutside } from '../core/paths.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { createBuildContext, parseDockerignore, toContextPath } from './build-context.ts';
 
 describe('createBuildContext', () => {

@@ -1,10 +1,10 @@
 import { describeManifestSource, type ManifestSource } from '../core/manifest-source.ts';
-import type { Problem } from '../core/problem.ts';
+import type { FailureReason, Problem } from '../core/problem.ts';
 import { formatKubeError, type KubeError } from './kube-client.ts';
 import type { ObjectRef } from './kube-types.ts';
 
 /** A Kubernetes API failure as a problem the UI can show. */
-export function kubeProblem(stage: Problem['stage'], error: { reason: string; message: string }): Problem {
+export function kubeProblem(stage: Problem['stage'], error: { reason: FailureReason; message: string }): Problem {
   const fix =
     error.reason === 'kube-unreachable'
       ? 'is the cluster running? `k3d cluster list`, `kubectl cluster-info`'

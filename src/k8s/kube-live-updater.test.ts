@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import type { ExecRequest } from './kube-client.ts';
 import { KubeLiveUpdater } from './kube-live-updater.ts';

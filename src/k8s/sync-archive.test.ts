@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { syncArchive } from './sync-archive.ts';
 
 describe('syncArchive', () => {

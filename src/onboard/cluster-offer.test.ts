@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
 import { FakeRunner } from '../system/fake-runner.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
 import { clusterOffer } from './cluster-offer.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ok } from '../core/result.ts';
-import { FakeRegistryClient } from '../deliver/delivery-fakes.ts';
+import { FakeRegistryClient } from '../deliver/fake-registry-client.ts';
 import type { K3dCluster } from '../deliver/k3d-cli.ts';
 import { FakeKubeClient } from '../k8s/fake-kube-client.ts';
 import { clusterStatus } from './cluster-status.ts';

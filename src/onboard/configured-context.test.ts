@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
 import { ok } from '../core/result.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import { configuredContextDiagnostic, openConfiguredContext } from './configured-context.ts';
 
 const config = {

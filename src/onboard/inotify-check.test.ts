@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryFileSystem } from '../build/testing/memory-file-system.ts';
+import { MemoryFileSystem } from '../system/memory-file-system.ts';
 import type { WatchDemand } from './doctor-check.ts';
 import { checkInotify, countInotifyWatches } from './inotify-check.ts';
 

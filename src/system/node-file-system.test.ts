@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,5 +35,31 @@ describe('NodeFileSystem', () => {
     expect(fs.statNow(path.join(dir, 'a.txt'))).toEqual(await fs.stat(path.join(dir, 'a.txt')));
     expect(fs.statNow(path.join(dir, 'missing'))).toBeUndefined();
     expect(new TextDecoder().decode(fs.readBytesNow(path.join(dir, 'a.txt')))).toBe('hi');
+  });
+
+  it('sees a symlink as itself, and follows it only for realPath (never into a loop or to nothing)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devloop-fs-'));
+    dirs.push(dir);
+    writeFileSync(path.join(dir, 'target.txt'), 'x');
+    symlinkSync('target.txt', path.join(dir, 'link'));
+    symlinkSync('nowhere', path.join(dir, 'dangling'));
+    symlinkSync('loop-b', path.join(dir, 'loop-a'));
+    symlinkSync('loop-a', path.join(dir, 'loop-b'));
+    const fs = new NodeFileSystem();
+    expect(await fs.stat(path.join(dir, 'link'))).toMatchObject({ kind: 'symlink' });
+    expect(await fs.realPath(path.join(dir, 'link'))).toBe(await fs.realPath(path.join(dir, 'target.txt')));
+    expect(await fs.realPath(path.join(dir, 'dangling'))).toBeUndefined();
+    expect(await fs.realPath(path.join(dir, 'loop-a'))).toBeUndefined();
+    expect(await fs.stat(path.join(dir, 'target.txt', 'below-a-file'))).toBeUndefined();
+  });
+
+  it('globs relative to a directory, each match once, sorted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devloop-fs-'));
+    dirs.push(dir);
+    mkdirSync(path.join(dir, 'k8s/base'), { recursive: true });
+    for (const file of ['k8s/b.yaml', 'k8s/a.yaml', 'k8s/base/c.yaml', 'k8s/notes.txt']) writeFileSync(path.join(dir, file), '');
+    const fs = new NodeFileSystem();
+    expect(await fs.glob(['k8s/*.yaml', 'k8s/a.yaml', 'k8s/**/c.yaml'], dir)).toEqual(['k8s/a.yaml', 'k8s/b.yaml', 'k8s/base/c.yaml']);
+    expect(await fs.glob(['none/*.yaml'], dir)).toEqual([]);
   });
 });

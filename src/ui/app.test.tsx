@@ -104,7 +104,7 @@ describe('App frames for a scripted iteration', () => {
   it('shows a failure with its diagnosis and fix in the detail view, and the timeline bars', async () => {
     const ui = mount();
     for (const action of [...successScript, ...failureScript]) await ui.dispatch(action);
-    expect(ui.helloRow()).toMatch(/✖ hello\s+failed in rollout · crash-loop\s+2\.4s\s+hello:77aa88b/);
+    expect(ui.helloRow()).toMatch(/✖ hello\s+rollout failed · crash-loop\s+2\.4s\s+hello:77aa88b/);
     expect(ui.frame()).not.toContain('fix:');
     await ui.press(keys.enter);
     await waitFor(() => expect(ui.frame()).toContain(`fix: ${crashLoop.fix}`));
@@ -118,6 +118,13 @@ describe('App frames for a scripted iteration', () => {
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
     await ui.press('d');
     await waitFor(() => expect(ui.frame()).not.toContain('fix:'));
+  });
+
+  it('shows a watcher error under the top line as soon as it happens', async () => {
+    const ui = mount();
+    for (const action of successScript) await ui.dispatch(action);
+    await ui.dispatch({ type: 'watch-failed', at: t0 + 5000, message: 'EACCES: permission denied, watch /p/app/secret' });
+    expect(ui.frame().split('\n')[1]).toBe('watch error: EACCES: permission denied, watch /p/app/secret');
   });
 
   it('shows config problems at the top while the last good config runs', async () => {

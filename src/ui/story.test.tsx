@@ -109,7 +109,7 @@ describe('the Ink frames, the JSON events and the plain lines tell the same stor
     await until(() => plain(app.lastFrame()).includes(`${uiText.shortPod(log.pod)}/web ${log.text}`));
     expect(plainSink.text()).toContain(`[hello ${reportText.shortPod(log.pod)}/web] ${log.text}`);
     expect(plainSink.text()).toContain('[hello] ready in 2.4s (edit-to-ready)');
-    expect(plainSink.text()).toContain('[hello] failed: crash-loop:');
+    expect(plainSink.text()).toContain('[hello] rollout failed: crash-loop:');
   });
 
   it('with the same durations and pod names in the UI and the reports', () => {

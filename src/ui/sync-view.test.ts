@@ -74,7 +74,7 @@ describe('a sync iteration in the UI and the plain report', () => {
     );
     const lines = sink.text().split('\n');
     expect(lines).toContain('[hello] syncing /srv/index.html');
-    expect(lines).toContain('[hello] failed: sync-permission-denied: /srv is owned by root and the container runs as 10001');
+    expect(lines).toContain('[hello] live update failed: sync-permission-denied: /srv is owned by root and the container runs as 10001');
     expect(lines).toContain('  fix: RUN chown');
     expect(lines).toContain('[hello] rebuilding; live update is off for this image until its Dockerfile changes');
   });

@@ -54,6 +54,16 @@ describe('toView: the resource row through one iteration', () => {
     expect(row(toView(run(upTo('delivery-started')), ui(), t0 + 2510, size)).phaseText).toBe('delivering hello 200ms');
     expect(row(toView(run(upTo('delivery-completed')), ui(), t0 + 2705, size)).phaseText).toBe('delivered by registry-push');
     expect(row(toView(run(upTo('deploy-started')), ui(), t0 + 2760, size)).phaseText).toBe('patching image 50ms');
+    const skipped: Action = {
+      type: 'delivery-completed',
+      at: t0 + 2700,
+      delivered: [
+        { image: 'hello', tag: '1', deployRef: 'r/hello:1', imagePullPolicy: 'IfNotPresent', stage: 'skipped', route: 'registry' },
+      ],
+    };
+    const already = run([...upTo('delivery-started'), skipped]);
+    expect(row(toView(already, ui(), t0 + 2705, size)).phaseText).toBe('already in the registry');
+    expect(toView(already, ui({ showDetail: true }), t0 + 2705, size).detail?.images[0]).toMatch(/ · already in the registry$/);
     const rolling = row(toView(run(upTo('rollout-progress')), ui(), t0 + 3100, size));
     expect(rolling).toMatchObject({ phase: 'rolling-out', pods: '0/1', images: 'hello:3f9a1b2' });
     expect(rolling.phaseText).toBe('rolling out 300ms · 1 of 1 updated pods not ready');
@@ -88,7 +98,7 @@ describe('toView: the resource row through one iteration', () => {
       glyph: '✖',
       color: 'red',
       problem: 'crash-loop',
-      phaseText: 'failed in rollout',
+      phaseText: 'rollout failed',
       editToReady: '2.4s',
     });
     expect(view.header.summary).toBe('0/1 ready · 1 failed');
@@ -99,7 +109,7 @@ describe('toView: the resource row through one iteration', () => {
       ...engineStarted,
       resources: [{ name: 'hello', images: ['hello'], dependsOn: ['db'], trigger: 'manual' }],
     } as Action;
-    const waiting = run([manual, { type: 'resource-waiting', at: t0 + 1, resource: 'hello', why: 'waiting for db to be ready' }]);
+    const waiting = run([manual, { type: 'resource-waiting', at: t0 + 1, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } }]);
     expect(row(toView(waiting, ui(), t0 + 2, size))).toMatchObject({
       waiting: 'waiting for db to be ready',
       glyph: '◌',
@@ -109,9 +119,9 @@ describe('toView: the resource row through one iteration', () => {
     const pending = run([
       manual,
       ...successScript.slice(1),
-      { type: 'resource-waiting', at: t0 + 9000, resource: 'hello', why: 'press t to deploy' },
+      { type: 'resource-waiting', at: t0 + 9000, resource: 'hello', waiting: { kind: 'trigger' } },
     ]);
-    expect(row(toView(pending, ui(), t0 + 9001, size)).waiting).toBe('press t to deploy');
+    expect(row(toView(pending, ui(), t0 + 9001, size)).waiting).toBe('changes pending: press t to deploy');
   });
 
   it('shows a resource held for a component that is down as waiting, not as a plain failure', () => {
@@ -153,6 +163,14 @@ describe('toView: the detail of the selected resource', () => {
     expect(view.detail?.images).toEqual([
       'hello: rebuild from step 5/7 COPY site/ /srv/: site/app.js changed · built in 690ms · registry-push',
     ]);
+  });
+
+  it('leaves the reason out of a message that starts with it, so the detail says it once', () => {
+    const problem = { ...crashLoop, message: `crash-loop: ${crashLoop.message}` };
+    const failed: Action = { type: 'resource-failed', at: t0 + 14_000, resource: 'hello', problem };
+    const state = run([...successScript, ...failureScript.slice(0, -2), failed]);
+    const view = toView(state, ui({ showDetail: true }), t0 + 15_000, size);
+    expect(view.detail?.problem).toMatchObject({ reason: 'crash-loop', message: crashLoop.message });
   });
 
   it('keeps the last detail lines that fit and counts the others', () => {

@@ -1,8 +1,11 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync } from '../core/format.ts';
+import { messageAfterReason, stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
+import { deliveredSentence } from '../engine/ports.ts';
 import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
+import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { type TimelineView, toTimelineView } from './timeline-view.ts';
 import type { UiState } from './ui-state.ts';
@@ -47,6 +50,7 @@ export interface DetailView {
     | {
         readonly reason: string;
         readonly stage: string;
+        /** Without the reason in front when it started with it; may be empty. */
         readonly message: string;
         readonly fix: string | undefined;
         /** The last detail lines that fit; earlier ones are counted in `hiddenDetails`. */
@@ -67,6 +71,8 @@ export interface HeaderView {
   readonly iteration: number;
   readonly summary: string;
   readonly lastChanges: string | undefined;
+  /** The watcher's error: edits may go unseen until it is fixed. */
+  readonly watchError: string | undefined;
   readonly stopping: boolean;
   /** Formatted config diagnostics (the last good config keeps running). */
   readonly configProblems: readonly string[];
@@ -200,7 +206,7 @@ function toRow(state: EngineState, r: ResourceState, options: { selected: boolea
     phaseText: phaseText(state, r, options.now),
     spinning,
     spinner: spinning ? (spinnerFrames[Math.floor(options.now / 80) % spinnerFrames.length] ?? '') : '',
-    waiting: r.waiting ?? (r.pendingManual ? 'changes pending, press t to deploy' : undefined),
+    waiting: r.waiting ? waitingText(r.waiting) : r.pendingManual ? 'changes pending, press t to deploy' : undefined,
     editToReadyMs: r.lastEditToReadyMs,
     editToReady: r.lastEditToReadyMs === undefined ? undefined : formatDuration(r.lastEditToReadyMs),
     images: tags.join(' '),
@@ -246,7 +252,8 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     }
     case 'delivering': {
       const pending = images.filter((i) => i.status !== 'delivered');
-      if (pending.length === 0 && images.length > 0) return `delivered by ${[...new Set(images.map((i) => i.delivery ?? '?'))].join(', ')}`;
+      if (pending.length === 0 && images.length > 0)
+        return [...new Set(images.map((i) => (i.delivery ? deliveredSentence(i.delivery) : 'delivered')))].join(', ');
       return `delivering ${pending.map((i) => i.name).join(', ')}${since('deliver')}`.trimEnd();
     }
     case 'deploying':
@@ -258,7 +265,7 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     case 'ready':
       return Object.keys(r.syncedTags ?? {}).length > 0 ? 'ready · synced ahead of image' : 'ready';
     case 'failed':
-      return r.problem ? `failed in ${r.problem.stage}` : 'failed';
+      return r.problem ? stageFailed(r.problem.stage) : 'failed';
     default:
       return unreachable(r.phase);
   }
@@ -291,13 +298,15 @@ function toHeader(state: EngineState): HeaderView {
   const all = state.configProblems.map((d) => sanitizeLine(formatDiagnostic(d).split('\n')[0] ?? ''));
   const configProblems = all.length > maxConfigLines ? all.slice(0, maxConfigLines - 1) : all;
   const hiddenConfigProblems = all.length - configProblems.length;
-  const height = 1 + (all.length ? 1 + configProblems.length + (hiddenConfigProblems ? 1 : 0) : 0);
+  const watchError = state.watchError === undefined ? undefined : sanitizeLine(state.watchError);
+  const height = 1 + (watchError ? 1 : 0) + (all.length ? 1 + configProblems.length + (hiddenConfigProblems ? 1 : 0) : 0);
   return {
     watch: state.watch,
     watchText,
     iteration: state.iteration,
     summary,
     lastChanges,
+    watchError,
     stopping: state.stopping,
     configProblems,
     hiddenConfigProblems,
@@ -306,7 +315,7 @@ function toHeader(state: EngineState): HeaderView {
 }
 
 function toDetail(state: EngineState, r: ResourceState, options: { now: number; columns: number; maxHeight: number }): DetailView {
-  const waiting = r.waiting ?? (r.pendingManual ? 'changes pending, press t to deploy' : undefined);
+  const waiting = r.waiting ? waitingText(r.waiting) : r.pendingManual ? 'changes pending, press t to deploy' : undefined;
   // What must show: the title, why it waits, the diagnosis and its fix. The
   // rest fills what is left: a few detail lines first, then the images, then
   // the timeline if it fits whole, then the remaining detail lines.
@@ -330,7 +339,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   const problem: DetailView['problem'] = r.problem && {
     reason: r.problem.reason,
     stage: r.problem.stage,
-    message: sanitizeLine(r.problem.message),
+    message: sanitizeLine(messageAfterReason(r.problem)),
     fix: r.problem.fix === undefined ? undefined : sanitizeLine(r.problem.fix),
     details,
     hiddenDetails: allDetails.length - details.length,

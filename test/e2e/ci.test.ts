@@ -16,11 +16,15 @@ describeWithCluster('devloop ci', (env) => {
   const ci = (p: E2eProject, args: string[] = []) =>
     execa(process.execPath, [bin, 'ci', '--timeout', '150s', ...args], { cwd: p.dir, env: p.env, reject: false, timeout: 200_000 });
 
-  it('passes on the example app', async () => {
+  it('passes on the example app, and again with nothing to deliver', async () => {
     project = e2eProject(env);
     const run = await ci(project);
     expect(run.stdout).toContain('[hello] ready');
     expect(run.exitCode).toBe(0);
+    // Nothing changed: the registry has the image, and the report says so in words.
+    const again = await ci(project);
+    expect(again.exitCode, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(again.stdout).toMatch(/\[hello-web\] delivered: already in the registry \(\S+\)/);
   });
 
   it.skipIf(process.env.DEVLOOP_TEST_ENV === 'external')(

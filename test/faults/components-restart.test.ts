@@ -109,7 +109,11 @@ describeWithCluster('components restart under a running devloop', (env) => {
     expect(failed.problem.reason).toBe('registry-unreachable');
     expect(loop.store.getState().resources.hello?.problem?.reason).toBe('registry-unreachable');
     expect(await held(since, 'waiting-for-registry')).toMatchObject({ component: 'registry', resources: ['hello'] });
-    expect(loop.store.getState().resources.hello?.waiting).toContain('waiting-for-registry');
+    expect(loop.store.getState().resources.hello?.waiting).toEqual({
+      kind: 'component',
+      reason: 'waiting-for-registry',
+      component: 'registry',
+    });
     expect(await fetchText(url())).toBe(before);
 
     testEnv('start', 'registry');

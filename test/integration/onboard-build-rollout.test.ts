@@ -143,7 +143,7 @@ describeWithCluster('generated projects roll out on the test cluster', (env) => 
       };
       try {
         const ci = await runDevloop(['ci', '--timeout', '150s', '--namespace', namespace], { cwd: dir, env: variables });
-        expect(ci.stdout).toMatch(/delivered( by registry-push|: registry already has)/);
+        expect(ci.stdout).toMatch(/delivered( by registry-push|: already in the registry)/);
         expect(ci.stdout).toMatch(new RegExp(`\\[${name}\\] ready in`));
         expect(ci.code).toBe(0);
       } finally {

@@ -23,50 +23,23 @@ import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBrokenStream } from '../../src/deliver/cluster-import.ts';
+import { fromStateFile, fromVariables, type TestEnvironment } from '../support/read-test-environment.ts';
 
-interface EnvFacts {
-  readonly kubeconfig: string;
-  readonly context: string;
-  readonly cluster: string;
-  readonly registryHost: string;
-  readonly registryFromCluster: string;
-  readonly k3dBinDir?: string;
-  readonly dockerHost?: string;
-  readonly kubectl?: string;
-  readonly ready: boolean;
-}
-
-const stateDir = process.env.DEVLOOP_TEST_ENV_HOME ?? '/var/lib/devloop-test-env';
-const envFile = path.join(stateDir, 'env.json');
 const fixture = fileURLToPath(new URL('../fixtures/smoke', import.meta.url));
 const run = Date.now().toString(36);
 
 const external = process.env.DEVLOOP_TEST_ENV === 'external';
 
 /** The environment's facts, or why it cannot be used. */
-function loadEnv(): { facts: EnvFacts } | { problem: string } {
+function loadEnv(): { facts: TestEnvironment } | { problem: string } {
   if (external) {
-    const v = process.env;
-    if (!v.DEVLOOP_TEST_CONTEXT || !v.DEVLOOP_TEST_REGISTRY_HOST) {
-      return { problem: 'DEVLOOP_TEST_ENV=external needs DEVLOOP_TEST_CONTEXT and DEVLOOP_TEST_REGISTRY_HOST' };
-    }
-    return {
-      facts: {
-        kubeconfig: v.KUBECONFIG ?? path.join(v.HOME ?? '/root', '.kube/config'),
-        context: v.DEVLOOP_TEST_CONTEXT,
-        cluster: v.DEVLOOP_TEST_CLUSTER ?? v.DEVLOOP_TEST_CONTEXT.replace(/^k3d-/, ''),
-        registryHost: v.DEVLOOP_TEST_REGISTRY_HOST,
-        registryFromCluster: v.DEVLOOP_TEST_REGISTRY_CLUSTER ?? v.DEVLOOP_TEST_REGISTRY_HOST,
-        ...(v.DEVLOOP_TEST_K3D_BIN_DIR ? { k3dBinDir: v.DEVLOOP_TEST_K3D_BIN_DIR } : {}),
-        ...(v.DOCKER_HOST ? { dockerHost: v.DOCKER_HOST } : {}),
-        ready: true,
-      },
-    };
+    const described = fromVariables();
+    return described.ok
+      ? { facts: described.env }
+      : { problem: 'DEVLOOP_TEST_ENV=external needs DEVLOOP_TEST_CONTEXT and DEVLOOP_TEST_REGISTRY_HOST' };
   }
-  if (!existsSync(envFile)) return { problem: `${envFile} not found: the test environment is not up` };
-  const facts = JSON.parse(readFileSync(envFile, 'utf8')) as EnvFacts;
-  if (facts.ready !== true) return { problem: `${envFile} does not say ready: true` };
-  return { facts };
+  const written = fromStateFile();
+  return written.ok ? { facts: written.env } : { problem: written.reason };
 }
 
 const loaded = loadEnv();
@@ -88,7 +61,7 @@ if ('problem' in loaded) {
   smokeSuite(loaded.facts);
 }
 
-function smokeSuite(env: EnvFacts): void {
+function smokeSuite(env: TestEnvironment): void {
   const kubectlBin = env.kubectl && existsSync(env.kubectl) ? env.kubectl : 'kubectl';
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,

@@ -1,58 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { describe, it } from 'vitest';
+import { readTestEnvironment, type TestEnvironment } from './read-test-environment.ts';
+
+export type { TestEnvironment };
 
 /**
- * The real Docker engine, registry and Kubernetes the integration tests run
- * against: the one `scripts/test-env up` starts (facts read from its env.json),
- * or your own k3d cluster with `DEVLOOP_TEST_ENV=external` and the variables
- * below. Under `CI` a missing component FAILS the tests that need it.
+ * Whether suites that need the real Docker engine, registry and Kubernetes can
+ * run: the environment `scripts/test-env up` starts, or your own k3d cluster
+ * with `DEVLOOP_TEST_ENV=external` and the DEVLOOP_TEST_* variables
+ * (read-test-environment.ts reads either). Under `CI` a missing component
+ * FAILS the tests that need it.
  */
-export interface TestEnvironment {
-  readonly kubeconfig: string;
-  readonly context: string;
-  /** k3d cluster name (`k3d cluster list` shows it). */
-  readonly cluster: string;
-  /** Registry as the host pushes to it, e.g. `localhost:5000`. */
-  readonly registryHost: string;
-  /** Registry as the nodes pull from it, e.g. `k3d-registry.localhost:5000`. */
-  readonly registryFromCluster: string;
-  /** Directory holding the `k3d` executable the tests put first on PATH. */
-  readonly k3dBinDir: string | undefined;
-}
-
 type Availability = { readonly ok: true; readonly env: TestEnvironment } | { readonly ok: false; readonly reason: string };
-
-const stateDir = process.env.DEVLOOP_TEST_ENV_HOME ?? '/var/lib/devloop-test-env';
-
-function fromVariables(): TestEnvironment | undefined {
-  const v = process.env;
-  if (!v.DEVLOOP_TEST_CONTEXT || !v.DEVLOOP_TEST_REGISTRY_HOST) return undefined;
-  return {
-    kubeconfig: v.KUBECONFIG ?? path.join(v.HOME ?? '/root', '.kube/config'),
-    context: v.DEVLOOP_TEST_CONTEXT,
-    cluster: v.DEVLOOP_TEST_CLUSTER ?? v.DEVLOOP_TEST_CONTEXT.replace(/^k3d-/, ''),
-    registryHost: v.DEVLOOP_TEST_REGISTRY_HOST,
-    registryFromCluster: v.DEVLOOP_TEST_REGISTRY_CLUSTER ?? v.DEVLOOP_TEST_REGISTRY_HOST,
-    k3dBinDir: v.DEVLOOP_TEST_K3D_BIN_DIR,
-  };
-}
-
-function fromStateFile(): TestEnvironment | undefined {
-  const file = path.join(stateDir, 'env.json');
-  if (!existsSync(file)) return undefined;
-  const facts = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (facts.ready !== true) return undefined;
-  return {
-    kubeconfig: String(facts.kubeconfig),
-    context: String(facts.context),
-    cluster: String(facts.cluster),
-    registryHost: String(facts.registryHost),
-    registryFromCluster: String(facts.registryFromCluster),
-    k3dBinDir: facts.k3dBinDir ? String(facts.k3dBinDir) : undefined,
-  };
-}
 
 function probe(command: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
   try {
@@ -80,15 +39,15 @@ export function clusterAvailability(): Availability {
 }
 
 function checkDocker(): Availability {
-  const env = fromVariables() ?? fromStateFile();
-  if (!env) {
+  const facts = readTestEnvironment();
+  if (!facts.ok) {
     return {
       ok: false,
       reason: 'no test environment: run `scripts/test-env up` (or set DEVLOOP_TEST_ENV=external and the DEVLOOP_TEST_* variables)',
     };
   }
   const problem = probe('docker', ['version', '--format', '{{.Server.Version}}']);
-  return problem ? { ok: false, reason: `Docker engine not reachable: ${problem}` } : { ok: true, env };
+  return problem ? { ok: false, reason: `Docker engine not reachable: ${problem}` } : { ok: true, env: facts.env };
 }
 
 function checkCluster(): Availability {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDockerfile } from '../../graph/dockerfile-model.ts';
+import { MemoryFileSystem } from '../../system/memory-file-system.ts';
 import { loadBuildContext } from '../build-context-files.ts';
-import { MemoryFileSystem } from '../testing/memory-file-system.ts';
 import type { LintRuleId } from './lint-finding.ts';
 import { lintImage } from './lint-image.ts';
 

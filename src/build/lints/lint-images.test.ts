@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolvedImage } from '../../config/resolved-config.ts';
-import { MemoryFileSystem } from '../testing/memory-file-system.ts';
-import { resolvedImage } from '../testing/resolved-image.ts';
+import { MemoryFileSystem } from '../../system/memory-file-system.ts';
+import { resolvedImage } from '../resolved-image.test-support.ts';
 import { configBuildArgFindings, lintImages } from './lint-images.ts';
 
 const image = (name: string, extra: Partial<ResolvedImage> = {}) =>

@@ -37,6 +37,8 @@ describe('JsonReporter', () => {
       timestamp: '2026-01-01T00:00:03Z',
       text: 'listening on :8080',
     });
+    // Build lines are the build-output events already.
+    logs.appendToEach(['hello'], { pod: 'build', container: 'hello', timestamp: '', text: '#5 [2/2] COPY . /srv', source: 'build' });
     reporter.notice('configuration changed: reloading');
     reporter.close(1);
     reporter.close(2);
@@ -56,6 +58,16 @@ describe('JsonReporter', () => {
       { event: 'exit', code: 1 },
     ]);
     expect(Object.keys(all[1] ?? {})).toEqual(['event', 'resource', 'pod', 'container', 'timestamp', 'text']);
+  });
+
+  it('leaves the reason out of a problem message that starts with it', () => {
+    const { store, events } = setup();
+    const problem = { stage: 'rollout', reason: 'crash-loop', message: 'crash-loop: container web exited with code 1' } as const;
+    store.dispatch({ type: 'resource-failed', at: t0, resource: 'hello', problem });
+    expect(events()[0]).toMatchObject({
+      event: 'resource-failed',
+      problem: { reason: 'crash-loop', message: 'container web exited with code 1' },
+    });
   });
 
   it('keeps each event on one line even when text has newlines', () => {

@@ -1,3 +1,4 @@
+import { messageAfterReason } from '../../core/problem.ts';
 import type { TextSink } from '../../core/text-sink.ts';
 import type { Action } from '../../engine/actions.ts';
 import type { LogLine } from '../../engine/ports.ts';
@@ -25,7 +26,8 @@ export type JsonEvent =
  * is written as it is, with `event` set to its `type`; log lines become
  * `{"event":"log",…}`, notices `{"event":"notice","message"}`; `close(code)` writes `{"event":"exit","code":N}` last.
  * Field names are the actions' own, so the JSON, the UI and the benchmarks
- * read the same facts.
+ * read the same facts; a problem's message leaves out the reason when it
+ * started with it, as the UI and the plain report do.
  */
 export class JsonReporter implements Reporter {
   #sink: TextSink;
@@ -35,7 +37,7 @@ export class JsonReporter implements Reporter {
   constructor(options: { store: ReportedStore; logs: ReportedLogs; sink: TextSink }) {
     this.#sink = options.sink;
     this.#unsubscribe = [
-      options.store.subscribe((action) => this.#write({ event: action.type, ...action })),
+      options.store.subscribe((action) => this.#write({ event: action.type, ...reasonOnce(action) })),
       // Build lines are already `build-output` events.
       options.logs.subscribe((line) => line.source !== 'build' && this.#write(logEvent(line))),
     ];
@@ -56,6 +58,12 @@ export class JsonReporter implements Reporter {
     if (this.#closed) return;
     this.#sink.write(`${JSON.stringify(event)}\n`);
   }
+}
+
+function reasonOnce(action: Action): Action {
+  if (!('problem' in action)) return action;
+  const message = messageAfterReason(action.problem);
+  return message === action.problem.message ? action : { ...action, problem: { ...action.problem, message } };
 }
 
 function logEvent(line: LogLine): JsonLogEvent {

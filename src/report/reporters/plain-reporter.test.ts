@@ -52,9 +52,9 @@ describe('PlainReporter', () => {
     ]);
   });
 
-  it('says why nothing was delivered when the registry already had the image', () => {
+  it('says where the image already was when nothing was delivered', () => {
     const { store, sink } = setup();
-    store.dispatch({ type: 'delivery-started', at: t0, images: ['hello'] });
+    store.dispatch({ type: 'delivery-started', at: t0, images: ['hello', 'api'] });
     store.dispatch({
       type: 'delivery-completed',
       at: t0 + 5,
@@ -65,13 +65,22 @@ describe('PlainReporter', () => {
           deployRef: 'k3d-registry.localhost:5000/hello:dl-3f9a',
           imagePullPolicy: 'IfNotPresent',
           stage: 'skipped',
+          route: 'registry',
           why: 'registry already has localhost:5000/hello:dl-3f9a',
+        },
+        {
+          image: 'api',
+          tag: 'dl-77aa',
+          deployRef: 'api:dl-77aa',
+          imagePullPolicy: 'IfNotPresent',
+          stage: 'skipped',
+          route: 'import',
+          why: 'every node has api:dl-77aa',
         },
       ],
     });
-    expect(sink.text()).toContain(
-      '[hello] delivered: registry already has localhost:5000/hello:dl-3f9a (k3d-registry.localhost:5000/hello:dl-3f9a)',
-    );
+    expect(sink.text()).toContain('[hello] delivered: already in the registry (k3d-registry.localhost:5000/hello:dl-3f9a)\n');
+    expect(sink.text()).toContain('[api] delivered: already in the cluster (api:dl-77aa)\n');
     expect(sink.text()).not.toContain('skipped');
   });
 
@@ -83,13 +92,22 @@ describe('PlainReporter', () => {
     const lines = sink.text().slice(before).split('\n');
     expect(lines.slice(-7)).toEqual([
       '[hello] deployed hello:dl-77aa88bb99cc',
-      '[hello] failed: crash-loop: container web of hello-7d9c6b5f4-x2k8q keeps exiting (exit code 1, CrashLoopBackOff)',
+      '[hello] rollout failed: crash-loop: container web of hello-7d9c6b5f4-x2k8q keeps exiting (exit code 1, CrashLoopBackOff)',
       '  fix: look at the last log lines below; the start command fails',
       '  │ node:internal/modules/cjs/loader:1228',
       "  │ Error: Cannot find module '/srv/app.js'",
       '[devloop] iteration 2 failed in 4.0s',
       '',
     ]);
+  });
+
+  it('says the reason of a failure once when its message starts with it', () => {
+    const { store, sink } = setup();
+    for (const action of successScript) store.dispatch(action);
+    const problem = { stage: 'rollout', reason: 'crash-loop', message: 'crash-loop: container web exited with code 1' } as const;
+    store.dispatch({ type: 'resource-failed', at: t0 + 5000, resource: 'hello', problem });
+    expect(sink.text()).toContain('[hello] rollout failed: crash-loop: container web exited with code 1\n');
+    expect(sink.text()).not.toContain('crash-loop: crash-loop');
   });
 
   it('prints repeated rollout progress and waiting reasons once', () => {
@@ -103,10 +121,10 @@ describe('PlainReporter', () => {
     };
     store.dispatch(progress);
     store.dispatch({ ...progress, at: t0 + 3100 });
-    store.dispatch({ type: 'resource-waiting', at: t0 + 3200, resource: 'hello', why: 'waiting for db' });
-    store.dispatch({ type: 'resource-waiting', at: t0 + 3300, resource: 'hello', why: 'waiting for db' });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3200, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } });
+    store.dispatch({ type: 'resource-waiting', at: t0 + 3300, resource: 'hello', waiting: { kind: 'dependency', on: 'db' } });
     expect(sink.text().match(/rollout: waiting/g)).toHaveLength(1);
-    expect(sink.text().match(/waiting: waiting for db/g)).toHaveLength(1);
+    expect(sink.text().match(/waiting: waiting for db to be ready/g)).toHaveLength(1);
   });
 
   it('says once when work waits for a component and once when it resumes', () => {
@@ -153,12 +171,22 @@ describe('PlainReporter', () => {
     expect(sink.text()).toContain('[devloop] watching paused\n[devloop] configuration changed: reloading\n[devloop] stopping\n');
   });
 
-  it('prints build output only when asked', () => {
+  it('prints build output only when asked, and once though the log pane also has it', () => {
     const quiet = setup();
     const verbose = setup({ buildOutput: true });
-    for (const { store } of [quiet, verbose]) for (const action of successScript) store.dispatch(action);
+    for (const { store, logs } of [quiet, verbose]) {
+      for (const action of successScript) store.dispatch(action);
+      logs.appendToEach(['hello'], {
+        pod: 'build',
+        container: 'hello',
+        timestamp: '',
+        text: 'Step 5/7 : COPY site/ /srv/',
+        source: 'build',
+      });
+    }
     expect(quiet.sink.text()).not.toContain('Step 5/7 : COPY');
     expect(verbose.sink.text()).toContain('[hello] │ Step 5/7 : COPY site/ /srv/\n');
+    expect(verbose.sink.text().match(/Step 5\/7 : COPY/g)).toHaveLength(1);
   });
 
   it('colours prefixes and outcomes only when colour is on, and strips container colours when off', () => {

@@ -1,10 +1,11 @@
-import type { Problem } from '../../core/problem.ts';
+import { type Problem, problemHeadline, stageFailed } from '../../core/problem.ts';
 import type { TextSink } from '../../core/text-sink.ts';
 import { unreachable } from '../../core/unreachable.ts';
 import type { Action } from '../../engine/actions.ts';
 import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { EngineState } from '../../engine/state.ts';
+import { waitingText } from '../../engine/waiting.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
 import { printDiagnostics } from '../diagnostic-printer.ts';
 import type { ReportedLogs, ReportedStore, Reporter } from './reporter.ts';
@@ -89,6 +90,9 @@ export class PlainReporter implements Reporter {
       case 'watch-resumed':
         this.#line('devloop', 'watching resumed');
         return;
+      case 'watch-failed':
+        this.#line('devloop', c.red(`watch error: ${action.message}`));
+        return;
       case 'changes-detected': {
         const shown = action.paths.slice(0, 3).join(', ');
         const more = action.paths.length > 3 ? ` (+${action.paths.length - 3} more)` : '';
@@ -170,11 +174,13 @@ export class PlainReporter implements Reporter {
         this.#line(action.resource, text);
         return;
       }
-      case 'resource-waiting':
-        if (this.#lastWaiting.get(action.resource) === action.why) return;
-        this.#lastWaiting.set(action.resource, action.why);
-        this.#line(action.resource, c.yellow(`waiting: ${action.why}`));
+      case 'resource-waiting': {
+        const why = waitingText(action.waiting);
+        if (this.#lastWaiting.get(action.resource) === why) return;
+        this.#lastWaiting.set(action.resource, why);
+        this.#line(action.resource, c.yellow(`waiting: ${why}`));
         return;
+      }
       case 'resource-ready': {
         if (action.unchanged) {
           this.#line(action.resource, c.green('ready (unchanged)'));
@@ -259,6 +265,10 @@ export class PlainReporter implements Reporter {
       case 'trigger-requested':
         this.#line(action.resource, 'rebuild requested');
         return;
+      case 'work-started':
+      case 'work-cancelling':
+        // Said by `iteration-superseded` once the work has stopped.
+        return;
       case 'engine-stopping':
         this.#line('devloop', 'stopping');
         return;
@@ -269,7 +279,7 @@ export class PlainReporter implements Reporter {
 
   #problem(name: string, problem: Problem): void {
     const c = this.#c;
-    this.#line(name, c.red(`failed: ${problem.reason}: ${problem.message}`));
+    this.#line(name, c.red(`${stageFailed(problem.stage)}: ${problemHeadline(problem)}`));
     if (problem.fix) this.#sink.write(`  ${c.green('fix:')} ${problem.fix}\n`);
     for (const detail of problem.details ?? []) this.#sink.write(`  ${c.dim(`│ ${detail}`)}\n`);
   }

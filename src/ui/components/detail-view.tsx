@@ -19,7 +19,7 @@ export function DetailView({ detail }: { readonly detail: Detail }) {
       ) : null}
       {problem ? (
         <Text color="red" wrap="truncate-end">
-          {problem.reason}: {problem.message}
+          {problem.message ? `${problem.reason}: ${problem.message}` : problem.reason}
         </Text>
       ) : null}
       {problem?.fix ? (

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { HeaderView } from '../view-model.ts';
 
-/** Top line: watching or paused, iteration, summary; then config problems while the last good config runs. */
+/** Top line: watching or paused, iteration, summary; then a watcher error, and config problems while the last good config runs. */
 export function Header({ header }: { readonly header: HeaderView }) {
   return (
     <Box flexDirection="column">
@@ -15,6 +15,11 @@ export function Header({ header }: { readonly header: HeaderView }) {
         <Text> · {header.summary}</Text>
         {header.lastChanges ? <Text dimColor> · changed {header.lastChanges}</Text> : null}
       </Text>
+      {header.watchError ? (
+        <Text color="red" wrap="truncate-end">
+          watch error: {header.watchError}
+        </Text>
+      ) : null}
       {header.configProblems.length > 0 ? (
         <Text color="red" wrap="truncate-end">
           config has errors; the last good config keeps running:

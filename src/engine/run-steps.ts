@@ -1,0 +1,73 @@
+import { type EndReason, type IterationWork, nextSteps, type Step, type StepKey, stepKey, type WaitReason } from './scheduler.ts';
+
+/** How a step ended; `cancelled` when the iteration was cancelled under it. */
+export type StepResult = 'done' | 'failed' | 'cancelled';
+
+/** What runs each kind of step, and hears why resources wait or end. */
+export interface StepRunners {
+  run(step: Step): Promise<StepResult>;
+  waiting(resource: string, reason: WaitReason): void;
+  ended(resource: string, reason: EndReason): void;
+}
+
+/**
+ * Runs an iteration's steps in the order the scheduler gives, as many at
+ * once as it allows, until nothing is left to start. Cancelling (`abort`)
+ * starts nothing more and waits for the running steps to stop. A step that
+ * throws is a bug: the iteration is cancelled and, once its steps stopped,
+ * the error is thrown. Resolves with the resources that became ready.
+ */
+export async function runSteps(options: {
+  readonly work: IterationWork;
+  readonly runners: StepRunners;
+  readonly readyOutside: (resource: string) => boolean;
+  readonly abort: AbortController;
+}): Promise<{ readonly ready: ReadonlySet<string>; readonly cancelled: boolean }> {
+  const { work, runners, abort } = options;
+  const progress = new Map<StepKey, 'running' | 'done' | 'failed' | 'skipped'>();
+  const running = new Set<Promise<void>>();
+  const told = new Map<string, string>();
+  let fault: { error: unknown } | undefined;
+  for (;;) {
+    if (!abort.signal.aborted) {
+      const schedule = nextSteps(work, progress, options.readyOutside);
+      for (const key of schedule.skip) progress.set(key, 'skipped');
+      for (const [resource, reason] of schedule.waiting) tellOnce(resource, reason, () => runners.waiting(resource, reason));
+      for (const [resource, reason] of schedule.ended) tellOnce(resource, reason, () => runners.ended(resource, reason));
+      for (const step of schedule.start) {
+        const key = stepKey(step);
+        progress.set(key, 'running');
+        const done: Promise<void> = runners
+          .run(step)
+          .then(
+            (result) => {
+              progress.set(key, result === 'done' ? 'done' : 'failed');
+            },
+            (error: unknown) => {
+              progress.set(key, 'failed');
+              fault ??= { error };
+              abort.abort(error);
+            },
+          )
+          .finally(() => running.delete(done));
+        running.add(done);
+      }
+    }
+    if (fault) throw fault.error;
+    if (running.size === 0) break;
+    await Promise.race(running);
+  }
+  const ready = new Set(
+    work.resources
+      .map((r) => r.name)
+      .filter((name) => progress.get(`deploy:${name}`) === 'done' || progress.get(`sync:${name}`) === 'done'),
+  );
+  return { ready, cancelled: abort.signal.aborted };
+
+  function tellOnce(resource: string, reason: WaitReason | EndReason, tell: () => void): void {
+    const said = JSON.stringify(reason);
+    if (told.get(resource) === said) return;
+    told.set(resource, said);
+    tell();
+  }
+}
