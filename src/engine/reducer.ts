@@ -1,6 +1,5 @@
 import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
-import { componentLabel } from './hold.ts';
 import { type Phase, transition } from './phase.ts';
 import { type DeliveredImage, describeDelivery } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
