@@ -4,6 +4,7 @@ import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import { buildOne } from './build-images.ts';
+import type { BuildProgress } from './build-output.ts';
 import type { BuildRecordStore } from './build-record.ts';
 import type { DockerBuilder } from './docker-builder.ts';
 import type { HashIndex } from './hash-index.ts';
@@ -82,7 +83,10 @@ export class DockerImages {
   }
 
   /** Builds a planned image from the newest pass's plan, or the one before (a batch may have planned again meanwhile). */
-  async build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>> {
+  async build(
+    plan: ImagePlan,
+    options: { signal: AbortSignal; onLine: (line: string) => void; onProgress?: (progress: BuildProgress) => void },
+  ): Promise<Result<BuiltImage, Problem>> {
     const full = this.#plans.get(`${plan.image}@${plan.tag}`) ?? this.#previousPlans.get(`${plan.image}@${plan.tag}`);
     if (!full) return err(notPlannedProblem(plan.image));
     const result = await buildOne({
@@ -93,6 +97,7 @@ export class DockerImages {
       alsoTag: this.#o.alsoTag?.(full.name, full.tag) ?? [],
       signal: options.signal,
       onLine: (line) => options.onLine(line),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     if (!result.ok) return err(buildProblem(plan.image, result.error));
     this.#built.add(full.reference);

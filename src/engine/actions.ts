@@ -2,6 +2,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
+import type { BuildStep } from './state.ts';
 import type { Waiting } from './waiting.ts';
 
 /**
@@ -34,6 +35,8 @@ export type Action =
   | { readonly type: 'plan-failed'; readonly at: number; readonly problem: Problem }
   | { readonly type: 'build-started'; readonly at: number; readonly image: string }
   | { readonly type: 'build-output'; readonly at: number; readonly image: string; readonly line: string }
+  /** The build moved to a step (numbered as the plan numbers them), read once by the build module. */
+  | { readonly type: 'build-step'; readonly at: number; readonly image: string; readonly step: BuildStep }
   | {
       readonly type: 'build-completed';
       readonly at: number;

@@ -39,6 +39,15 @@ export async function buildStep(
       ctx.dispatch({ type: 'build-output', at: ctx.now(), image, line });
       logBuildLine(ctx, image, line);
     },
+    onProgress: (progress) => {
+      if (progress.kind === 'step')
+        ctx.dispatch({
+          type: 'build-step',
+          at: ctx.now(),
+          image,
+          step: { index: progress.index, total: progress.total, text: progress.text },
+        });
+    },
   });
   if (signal.aborted) {
     ctx.dispatch({ type: 'build-cancelled', at: ctx.now(), image });

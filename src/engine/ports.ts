@@ -1,3 +1,4 @@
+import type { BuildProgress } from '../build/build-output.ts';
 import type { BuiltImage, ImagePlan } from '../build/image-plan.ts';
 import type { SyncPlan } from '../build/sync-planner.ts';
 import type { FileChange } from '../core/file-change.ts';
@@ -32,7 +33,11 @@ export interface ImagePlanner {
 }
 
 export interface ImageBuilder {
-  build(plan: ImagePlan, options: { signal: AbortSignal; onLine: (line: string) => void }): Promise<Result<BuiltImage, Problem>>;
+  /** `onProgress` hears the build module's own reading of the output (the step running, cached, failed), so nothing parses it again. */
+  build(
+    plan: ImagePlan,
+    options: { signal: AbortSignal; onLine: (line: string) => void; onProgress?: (progress: BuildProgress) => void },
+  ): Promise<Result<BuiltImage, Problem>>;
 }
 
 export interface ImageDeliverer {

@@ -71,6 +71,23 @@ describe('reduce', () => {
     expect(s.resources.web?.phase).toBe('idle');
   });
 
+  it('keeps the build step the build module read, not the output line', () => {
+    const s = run(
+      iteration(1, ['db']),
+      { type: 'plan-completed', at: 11, startedAt: 10, plans: [plan('db', true)] },
+      { type: 'build-started', at: 12, image: 'db' },
+      {
+        type: 'build-output',
+        at: 13,
+        image: 'db',
+        line: '#5 [2/3] COPY . .',
+      },
+    );
+    expect(s.images.db?.step).toBeUndefined();
+    const step = reduce(s, { type: 'build-step', at: 14, image: 'db', step: { index: 4, total: undefined, text: 'COPY . .' } });
+    expect(step.images.db?.step).toEqual({ index: 4, total: undefined, text: 'COPY . .' });
+  });
+
   it('a failed build fails the resources of its image in the iteration, not the others', () => {
     const s = run(
       iteration(1, ['db', 'web']),

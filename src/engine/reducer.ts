@@ -89,7 +89,9 @@ export function reduce(state: EngineState, action: Action): EngineState {
         startPhase(advance(r, 'building'), 'build', action.at),
       );
     case 'build-output':
-      return /^(Step \d+\/\d+|#\d+ \[)/.test(action.line) ? updateImage(state, action.image, { step: action.line }) : state;
+      return state;
+    case 'build-step':
+      return updateImage(state, action.image, { step: action.step });
     case 'build-completed':
       return forImage(
         updateImage(state, action.image, { status: 'built', buildMs: action.durationMs, step: undefined }),

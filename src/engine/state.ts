@@ -70,12 +70,19 @@ export type SyncNote =
   | { readonly kind: 'skipped'; readonly why: string }
   | { readonly kind: 'failed'; readonly message: string; readonly fix: string | undefined; readonly lasting: boolean };
 
+/** A step of a running build: its number in the Dockerfile (of `total`, when known) and its instruction. */
+export interface BuildStep {
+  readonly index: number;
+  readonly total: number | undefined;
+  readonly text: string;
+}
+
 export interface ImageState {
   readonly name: string;
   readonly plan: ImagePlan | undefined;
   readonly status: 'unknown' | 'fresh' | 'queued' | 'building' | 'built' | 'delivering' | 'delivered' | 'failed';
-  /** The build's latest step line, for the spinner. */
-  readonly step: string | undefined;
+  /** The step the build runs now, for the spinner. */
+  readonly step: BuildStep | undefined;
   readonly deployRef: string | undefined;
   /** `registry-push`, `cluster-import`, `already in the registry` or `already in the cluster` (`describeDelivery`). */
   readonly delivery: string | undefined;

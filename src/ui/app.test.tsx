@@ -88,7 +88,7 @@ describe('App frames for a scripted iteration', () => {
     expect(seen['engine-started']).toMatch(/○ hello\s+idle/);
     expect(seen['iteration-started']).toMatch(/◌ hello\s+\S queued/);
     expect(seen['build-started']).toContain('building hello 0ms · from step 5/7 COPY site/ /srv/');
-    expect(seen['build-output']).toContain('building hello 90ms · step 5/7 COPY site/ /srv/');
+    expect(seen['build-step']).toContain('building hello 90ms · step 5/7 COPY site/ /srv/');
     expect(seen['build-completed']).toContain('built hello');
     expect(seen['delivery-started']).toContain('delivering hello');
     expect(seen['delivery-completed']).toContain('delivered by registry-push');

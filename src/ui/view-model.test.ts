@@ -44,7 +44,7 @@ describe('toView: the resource row through one iteration', () => {
     expect(row(toView(run(upTo('build-started')), ui(), t0 + 1310, size)).phaseText).toBe(
       'building hello 0ms · from step 5/7 COPY site/ /srv/',
     );
-    const view = toView(run(upTo('build-output')), ui(), t0 + 1810, size);
+    const view = toView(run(upTo('build-step')), ui(), t0 + 1810, size);
     expect(row(view)).toMatchObject({ phase: 'building', glyph: '◐', color: 'cyan', spinning: true });
     expect(row(view).phaseText).toBe('building hello 500ms · step 5/7 COPY site/ /srv/');
   });
@@ -200,7 +200,7 @@ describe('toView: the detail of the selected resource', () => {
   });
 
   it('draws the current iteration up to now while it runs', () => {
-    const view = toView(run(upTo('build-output')), ui({ showDetail: true }), t0 + 2000, { columns: 44, rows: 40 });
+    const view = toView(run(upTo('build-step')), ui({ showDetail: true }), t0 + 2000, { columns: 44, rows: 40 });
     const timeline = view.detail?.timeline;
     expect(timeline).toMatchObject({ label: 'current', totalMs: 1000, ready: false, width: 20 });
     expect(timeline?.bars.at(-1)).toMatchObject({ name: 'build', running: true, durationMs: 690, offset: 6, width: 14 });

@@ -4,7 +4,7 @@ import { messageAfterReason, stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
 import { deliveredSentence } from '../engine/ports.ts';
-import type { EngineState, ImageState, ResourceState } from '../engine/state.ts';
+import type { BuildStep, EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { type TimelineView, toTimelineView } from './timeline-view.ts';
@@ -247,7 +247,7 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
       const building = images.filter((i) => i.status === 'building');
       const image: ImageState | undefined = building[0] ?? images.find((i) => i.status === 'queued');
       if (!image) return `built ${images.map((i) => i.name).join(', ')}`.trimEnd();
-      const step = image.step ? normalizeStep(image.step) : image.plan?.firstInvalidatedStep && `from ${image.plan.firstInvalidatedStep}`;
+      const step = image.step ? stepText(image.step) : image.plan?.firstInvalidatedStep && `from ${image.plan.firstInvalidatedStep}`;
       return `building ${image.name}${since('build')}${step ? ` · ${step}` : ''}`;
     }
     case 'delivering': {
@@ -271,10 +271,9 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
   }
 }
 
-/** `Step 5/7 : COPY a b` (classic builder) → `step 5/7 COPY a b`; BuildKit lines pass through. */
-function normalizeStep(line: string): string {
-  const classic = /^Step (\d+\/\d+) : (.*)$/.exec(line.trim());
-  return classic ? `step ${classic[1]} ${classic[2]}` : line.trim();
+/** `step 5/7 COPY a b`, as the plan numbers steps. */
+function stepText(step: BuildStep): string {
+  return `step ${step.index}${step.total === undefined ? '' : `/${step.total}`} ${step.text}`;
 }
 
 function toHeader(state: EngineState): HeaderView {

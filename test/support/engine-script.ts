@@ -43,6 +43,7 @@ export const successScript: readonly Action[] = [
   },
   { type: 'build-started', at: t0 + 1310, image: 'hello' },
   { type: 'build-output', at: t0 + 1400, image: 'hello', line: 'Step 5/7 : COPY site/ /srv/' },
+  { type: 'build-step', at: t0 + 1400, image: 'hello', step: { index: 5, total: 7, text: 'COPY site/ /srv/' } },
   { type: 'build-completed', at: t0 + 2300, image: 'hello', ref: `hello:${helloTag}`, cached: false, durationMs: 990, builder: 'BuildKit' },
   { type: 'delivery-started', at: t0 + 2310, images: ['hello'] },
   {

@@ -126,6 +126,9 @@ export class PlainReporter implements Reporter {
       case 'build-output':
         if (this.#options.buildOutput) this.#line(action.image, c.dim(`│ ${action.line.replace(/\r?\n$/, '')}`));
         return;
+      case 'build-step':
+        // The output lines say it already (`--build-output`); the UI's spinner shows it.
+        return;
       case 'build-completed':
         this.#line(
           action.image,
