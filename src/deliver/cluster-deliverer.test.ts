@@ -55,7 +55,7 @@ describe('ClusterDeliverer', () => {
     expect(d.pushReference('api', 'devloop-1')).toBe('localhost:5111/team/api:devloop-1');
     registry.put('localhost:5111', 'team/api', 'devloop-1');
     const delivered = await d.deliver([api], quiet);
-    expect(delivered.ok && delivered.value).toEqual([
+    expect(delivered.ok && delivered.value).toMatchObject([
       {
         image: 'api',
         tag: 'devloop-1',
@@ -88,7 +88,7 @@ describe('ClusterDeliverer', () => {
     expect(await d.registryAnswers()).toBe(true);
     expect(d.pushReference('api', 'devloop-1')).toBeUndefined();
     const delivered = await d.deliver([api], quiet);
-    expect(delivered.ok && delivered.value).toEqual([
+    expect(delivered.ok && delivered.value).toMatchObject([
       {
         image: 'api',
         tag: 'devloop-1',
@@ -96,6 +96,7 @@ describe('ClusterDeliverer', () => {
         imagePullPolicy: 'IfNotPresent',
         stage: 'cluster-import',
         route: 'import',
+        bytes: 10,
       },
     ]);
     expect([...importedImages]).toEqual(['api:devloop-1']);

@@ -14,6 +14,10 @@ export interface DeliveredImage {
   readonly route?: 'registry' | 'import';
   /** Why nothing moved (skipped only), e.g. `registry already has localhost:5000/web:devloop-3f9a`. */
   readonly why?: string;
+  /** How long the delivery took, from its own record. */
+  readonly durationMs?: number;
+  /** Bytes that travelled: compressed layers pushed, or the image imported. */
+  readonly bytes?: number;
 }
 
 /** The loop's part of a finished delivery's record, delivered along `route`. */
@@ -26,6 +30,8 @@ export function deliveredImage(record: DeliveryRecord, route: 'registry' | 'impo
     stage: record.stage,
     route,
     ...(record.why ? { why: record.why } : {}),
+    durationMs: record.endedAt - record.startedAt,
+    ...(record.bytes === undefined ? {} : { bytes: record.bytes }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
 import { type Phase, transition } from './phase.ts';
-import { type DeliveredImage, describeDelivery } from './ports.ts';
+import type { DeliveredImage } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
 
 /** The one place state changes. Pure: no I/O, no clock (times come in actions). */
@@ -35,7 +35,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
           status: 'unknown',
           step: undefined,
           deployRef: undefined,
-          delivery: undefined,
+          delivered: undefined,
           buildMs: undefined,
         };
       }
@@ -116,10 +116,8 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'delivery-completed': {
       let next = state;
       for (const d of action.delivered) {
-        next = forImage(
-          updateImage(next, d.image, { status: 'delivered', deployRef: d.deployRef, delivery: describeDelivery(d) }),
-          d.image,
-          (r) => endPhase(r, 'deliver', action.at, deliveryProcess[d.stage]),
+        next = forImage(updateImage(next, d.image, { status: 'delivered', deployRef: d.deployRef, delivered: d }), d.image, (r) =>
+          endPhase(r, 'deliver', action.at, deliveryProcess[d.stage]),
         );
       }
       return next;

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
 import type { Phase } from './phase.ts';
-import type { ImagePlan, RolloutProgress } from './ports.ts';
+import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
 import type { Waiting } from './waiting.ts';
 
 /** One timed step of an iteration. */
@@ -84,8 +84,8 @@ export interface ImageState {
   /** The step the build runs now, for the spinner. */
   readonly step: BuildStep | undefined;
   readonly deployRef: string | undefined;
-  /** `registry-push`, `cluster-import`, `already in the registry` or `already in the cluster` (`describeDelivery`). */
-  readonly delivery: string | undefined;
+  /** The last delivery's record: how it got there (`describeDelivery` words it), how long it took, the bytes that moved. */
+  readonly delivered: DeliveredImage | undefined;
   readonly buildMs: number | undefined;
 }
 

@@ -1,9 +1,9 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
-import { describeSync } from '../core/format.ts';
+import { describeSync, formatBytes } from '../core/format.ts';
 import { messageAfterReason, stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { isBusy, type Phase } from '../engine/phase.ts';
-import { deliveredSentence } from '../engine/ports.ts';
+import { type DeliveredImage, deliveredSentence, describeDelivery } from '../engine/ports.ts';
 import type { BuildStep, EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
@@ -253,7 +253,7 @@ export function phaseText(state: EngineState, r: ResourceState, now: number): st
     case 'delivering': {
       const pending = images.filter((i) => i.status !== 'delivered');
       if (pending.length === 0 && images.length > 0)
-        return [...new Set(images.map((i) => (i.delivery ? deliveredSentence(i.delivery) : 'delivered')))].join(', ');
+        return [...new Set(images.map((i) => (i.delivered ? deliveredSentence(describeDelivery(i.delivered)) : 'delivered')))].join(', ');
       return `delivering ${pending.map((i) => i.name).join(', ')}${since('deliver')}`.trimEnd();
     }
     case 'deploying':
@@ -385,10 +385,19 @@ function imageLine(image: ImageState | undefined, name: string): string {
   const parts = [
     decision,
     image.buildMs === undefined ? undefined : `built in ${formatDuration(image.buildMs)}`,
-    image.delivery,
+    image.delivered && deliveryWords(image.delivered),
     image.status === 'failed' ? 'failed' : undefined,
   ];
   return sanitizeLine(`${name}: ${parts.filter(Boolean).join(' · ')}`);
+}
+
+/** `registry-push in 390ms (1.2 kB)`, `already in the registry`: the delivery record in words. */
+function deliveryWords(d: DeliveredImage): string {
+  const words = describeDelivery(d);
+  if (d.stage === 'skipped') return words;
+  const took = d.durationMs === undefined ? '' : ` in ${formatDuration(d.durationMs)}`;
+  const bytes = d.bytes === undefined ? '' : ` (${formatBytes(d.bytes)})`;
+  return `${words}${took}${bytes}`;
 }
 
 function toLegend(state: EngineState, ui: UiState): LegendItem[] {
