@@ -97,13 +97,17 @@ const files = await watcher.start(
   (message) => emit({ event: 'notice', message: `watch: ${message}` }),
   { scanAfter: firstPlan },
 );
+const cpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+void watcher.scanned.then(() => emit({ event: 'bench-watch-scanned', at: Date.now(), cpuMs: cpuMs() }));
 store.dispatch({ type: 'watch-ready', at: Date.now(), files });
 const memory = (phase) =>
   emit({
     event: 'bench-memory',
     phase,
+    at: Date.now(),
     rssMB: process.memoryUsage().rss / 1024 ** 2,
     heapUsedMB: process.memoryUsage().heapUsed / 1024 ** 2,
+    cpuMs: cpuMs(),
   });
 memory('watching');
 await loop.start();
