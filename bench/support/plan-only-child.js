@@ -73,6 +73,14 @@ const logFollower = { follow: () => undefined, stopAll: () => undefined };
 
 const store = new Store(Date.now());
 store.subscribe((action) => emit({ event: action.type, ...action }));
+// As `devloop up` does: the watcher's scan of the tree waits for the first plan.
+let firstPlanDone;
+const firstPlan = new Promise((resolve) => {
+  firstPlanDone = resolve;
+});
+store.subscribe((action) => {
+  if (action.type === 'plan-completed' || action.type === 'plan-failed') firstPlanDone();
+});
 const imageNames = Object.keys(config.images);
 const loop = new DevLoop({
   store,
@@ -92,18 +100,23 @@ const loop = new DevLoop({
 
 const { roots, ignored } = await watchSetup(fs, config);
 const batcher = new Batcher({ quietMs: config.watch.debounceMs, onBatch: (changes) => void loop.changes(changes) });
-const watcher = new ChokidarWatcher({ roots, filter: ignored });
+const watcher = new ChokidarWatcher({ roots, filter: ignored, fs });
 const files = await watcher.start(
   (file, kind) => batcher.add(file, kind),
   (message) => emit({ event: 'notice', message: `watch: ${message}` }),
+  { scanAfter: firstPlan },
 );
+const cpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+void watcher.scanned.then(() => emit({ event: 'bench-watch-scanned', at: Date.now(), cpuMs: cpuMs() }));
 store.dispatch({ type: 'watch-ready', at: Date.now(), files });
 const memory = (phase) =>
   emit({
     event: 'bench-memory',
     phase,
+    at: Date.now(),
     rssMB: process.memoryUsage().rss / 1024 ** 2,
     heapUsedMB: process.memoryUsage().heapUsed / 1024 ** 2,
+    cpuMs: cpuMs(),
   });
 memory('watching');
 await loop.start();

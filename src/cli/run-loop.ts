@@ -90,9 +90,26 @@ export class LoopSupervisor {
       Object.values(i.secrets).flatMap((s) => ('file' in s ? [s.file] : [])),
     );
     this.#configFiles = new Set([loaded.config.configFile, ...(loaded.config.localFile ? [loaded.config.localFile] : []), ...secretFiles]);
-    // The watcher's first scan and cluster discovery overlap; changes seen before the loop exists wait in the batcher.
-    const watching = this.#watch ? this.#startWatching(session.value) : Promise.resolve();
-    const preflight = await session.value.deliverer.preflight();
+    // Watching starts beside cluster discovery; changes seen before the loop exists wait in the batcher.
+    // The watcher's scan of the tree waits for the first plan, which walks the same files.
+    let firstPlanDone = () => {};
+    const firstPlan = new Promise<void>((resolve) => {
+      firstPlanDone = resolve;
+    });
+    const unsubscribe = this.#store.subscribe((action) => {
+      if (action.type === 'plan-completed' || action.type === 'plan-failed') firstPlanDone();
+    });
+    try {
+      return await this.#firstPass(loaded, session.value, this.#watch ? this.#startWatching(session.value, firstPlan) : Promise.resolve());
+    } finally {
+      unsubscribe();
+      firstPlanDone();
+    }
+  }
+
+  /** Waits for the cluster check and for watching to start, then runs the first pass (false when the session cannot go on). */
+  async #firstPass(loaded: LoadedConfig, session: Session, watching: Promise<void>): Promise<boolean> {
+    const preflight = await session.deliverer.preflight();
     await watching;
     if (!preflight.ok) {
       this.#output.sessionFailed({
@@ -112,15 +129,15 @@ export class LoopSupervisor {
     this.#loop = new DevLoop({
       store: this.#store,
       logs: this.#logs,
-      model: session.value.model,
-      planner: session.value.images,
-      builder: session.value.images,
-      deliverer: session.value.deliverer,
-      deployer: session.value.deployer,
-      logFollower: session.value.logFollower,
-      syncPlanner: session.value.syncPlanner,
-      liveUpdater: session.value.liveUpdater,
-      probe: session.value.probe,
+      model: session.model,
+      planner: session.images,
+      builder: session.images,
+      deliverer: session.deliverer,
+      deployer: session.deployer,
+      logFollower: session.logFollower,
+      syncPlanner: session.syncPlanner,
+      liveUpdater: session.liveUpdater,
+      probe: session.probe,
       onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,
       now: this.#now,
@@ -132,7 +149,7 @@ export class LoopSupervisor {
     return true;
   }
 
-  async #startWatching(session: Session): Promise<void> {
+  async #startWatching(session: Session, scanAfter: Promise<void>): Promise<void> {
     const { config } = session;
     const input = {
       rootDir: config.rootDir,
@@ -147,8 +164,13 @@ export class LoopSupervisor {
     });
     // Held until the loop exists (`start` resumes it unless the user paused).
     this.#batcher.pause();
-    this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input) });
-    await startWatcher(this.#watcher, { store: this.#store, now: this.#now, onChange: (file, kind) => this.#batcher?.add(file, kind) });
+    this.#watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input), fs: this.#ctx.fs });
+    await startWatcher(this.#watcher, {
+      store: this.#store,
+      now: this.#now,
+      onChange: (file, kind) => this.#batcher?.add(file, kind),
+      scanAfter,
+    });
   }
 
   async #onBatch(changes: SeenFileChange[]): Promise<void> {

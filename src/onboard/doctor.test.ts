@@ -29,7 +29,7 @@ function withProc(proc: Record<string, string>): FileSystem {
       file.startsWith('/proc/sys/fs/inotify/')
         ? proc[key(file)] === undefined
           ? undefined
-          : { kind: 'file', size: 0, mtimeNs: '0', ino: '0', mode: 0 }
+          : { kind: 'file', size: 0, mtimeNs: '0', ctimeMs: 0, ino: '0', mode: 0 }
         : real.stat(file),
     readText: async (file: string) => (file.startsWith('/proc/sys/fs/inotify/') ? (proc[key(file)] ?? '') : real.readText(file)),
   });

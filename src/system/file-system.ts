@@ -46,6 +46,12 @@ export interface FileStat {
   readonly size: number;
   /** Modification time in nanoseconds since the epoch, as a bigint-safe string. */
   readonly mtimeNs: string;
+  /**
+   * When the inode last changed (content, mode, a rename), in ms since the
+   * epoch. Unlike mtime no program can set it back, so "changed since T"
+   * can be asked of it.
+   */
+  readonly ctimeMs: number;
   readonly ino: string;
   readonly mode: number;
 }

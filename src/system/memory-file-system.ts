@@ -47,10 +47,18 @@ export class MemoryFileSystem implements FileSystem {
 
   statNow(file: string): FileStat | undefined {
     const entry = this.files.get(file);
-    if (entry) return { kind: 'file', size: entry.content.length, mtimeNs: entry.mtimeNs, ino: entry.ino, mode: entry.mode };
+    if (entry)
+      return {
+        kind: 'file',
+        size: entry.content.length,
+        mtimeNs: entry.mtimeNs,
+        ctimeMs: Number(BigInt(entry.mtimeNs) / 1_000_000n),
+        ino: entry.ino,
+        mode: entry.mode,
+      };
     const prefix = `${file}/`;
     for (const key of this.files.keys())
-      if (key.startsWith(prefix)) return { kind: 'directory', size: 0, mtimeNs: '0', ino: '0', mode: 0o40755 };
+      if (key.startsWith(prefix)) return { kind: 'directory', size: 0, mtimeNs: '0', ctimeMs: 0, ino: '0', mode: 0o40755 };
     return undefined;
   }
 

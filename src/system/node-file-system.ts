@@ -106,6 +106,7 @@ function toFileStat(s: BigIntStats): FileStat {
     kind: s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other',
     size: Number(s.size),
     mtimeNs: s.mtimeNs.toString(),
+    ctimeMs: Number(s.ctimeNs / 1_000_000n),
     ino: s.ino.toString(),
     mode: Number(s.mode),
   };
