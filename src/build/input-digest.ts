@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
-import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
+import { type DirEntry, type FileStat, type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import { fileListDigest } from './file-list-digest.ts';
 import type { HashIndex } from './hash-index.ts';
 import type { InputFile } from './input-file.ts';
@@ -167,43 +167,63 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
   let sinceYield = 0;
-  const visit = async (relative: string): Promise<void> => {
-    if (++sinceYield >= walkLimits.batch) {
-      sinceYield = 0;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+  const yieldNow = (): Promise<void> | undefined => {
+    if (++sinceYield < walkLimits.batch) return undefined;
+    sinceYield = 0;
+    return new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  const addFile = (relative: string, stat: FileStat, hash: string | undefined): void => {
+    if (hash === undefined) onUnreadable?.(relative);
+    else found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
+  };
+  /**
+   * Visits one path: what can be done before returning is done (the stat, a
+   * small file's hash), so only a directory or a large file costs a promise
+   * (an async call per file was a tenth of a 100k-file walk).
+   */
+  const visitNow = (relative: string, included = relative === '' || context.inContext(relative)): Promise<void> | undefined => {
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
     const stat = fs.statNow(absolute);
-    if (!stat) return;
-    const included = relative === '' || context.inContext(relative);
+    if (!stat) return undefined;
     if (stat.kind === 'directory') {
-      if (!included && !context.hasExceptions) return;
+      if (!included && !context.hasExceptions) return undefined;
       if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
-      const entries = await permitted(() => fs.readDir(absolute));
+      const entries = permittedNow(() => fs.readDirNow(absolute));
       if (!entries) {
         if (included) onUnreadable?.(relative || '.');
-        return;
+        return undefined;
       }
-      for (const entry of entries) await visit(relative === '' ? entry.name : `${relative}/${entry.name}`);
-      return;
+      return visitEntries(relative, entries, included);
     }
-    if (!included || !patterns.some((p) => sourceSelects(p, relative))) return;
+    if (!included || !patterns.some((p) => sourceSelects(p, relative))) return undefined;
     if (stat.kind === 'file') {
-      const hash =
-        stat.size <= walkLimits.maxBlockingRead
-          ? permittedNow(() => index.hashNow(absolute, stat))
-          : await permitted(() => index.hash(absolute, stat));
-      if (hash === undefined) {
-        onUnreadable?.(relative);
-        return;
-      }
-      found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
+      if (stat.size > walkLimits.maxBlockingRead)
+        return permitted(() => index.hash(absolute, stat)).then((hash) => addFile(relative, stat, hash));
+      addFile(
+        relative,
+        stat,
+        permittedNow(() => index.hashNow(absolute, stat)),
+      );
     } else if (stat.kind === 'symlink') {
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
     }
     // FIFOs, sockets and device nodes are never read: reading a FIFO would wait for a writer forever.
+    return undefined;
+  };
+  const visitEntries = async (relative: string, entries: readonly DirEntry[], included: boolean): Promise<void> => {
+    // Where the patterns cannot tell this directory's entries apart, they share its answer (a matcher call per file was a tenth of the walk).
+    const shared = context.sameAsDirectory(relative === '' ? 1 : relative.split('/').length + 1) ? included : undefined;
+    for (const entry of entries) {
+      await yieldNow();
+      const pending = visitNow(relative === '' ? entry.name : `${relative}/${entry.name}`, shared);
+      if (pending) await pending;
+    }
+  };
+  const visit = async (relative: string): Promise<void> => {
+    await yieldNow();
+    await visitNow(relative);
   };
   /** Re-reads one directory's own entry (not its content). */
   const visitDirectoryEntry = async (relative: string): Promise<void> => {

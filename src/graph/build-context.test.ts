@@ -51,6 +51,43 @@ describe('createBuildContext', () => {
   });
 });
 
+describe('entries that share the answer of their directory (sameAsDirectory)', () => {
+  const names = ['a', 'b', 'docs', 'x.md', 'y.log', 'node_modules', 'README.md', '.env', 'keep'];
+  const dirs = ['', ...names, ...names.flatMap((a) => names.map((b) => `${a}/${b}`))];
+  const contextFor = (dockerignore: string) => createBuildContext({ dir: '/p', dockerfile: '/p/Dockerfile', dockerignore });
+
+  it.each([
+    'node_modules\n',
+    'node_modules\n*.md\n!README.md\n',
+    'docs/*\n!docs/keep\n',
+    'a/b/*.log\n/a/keep/\n',
+    'a/?/x.md\n!a/b/x.md\nb\n',
+  ])('agrees with the matcher on every entry where it answers yes (%j)', (dockerignore) => {
+    const context = contextFor(dockerignore);
+    let checked = 0;
+    for (const dir of dirs) {
+      if (!context.sameAsDirectory(dir === '' ? 1 : dir.split('/').length + 1)) continue;
+      for (const name of names) {
+        const entry = dir === '' ? name : `${dir}/${name}`;
+        expect(context.inContext(entry), entry).toBe(context.inContext(dir));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('says no at the depths a pattern matches whole, and everywhere for ** or characters it does not model', () => {
+    expect(contextFor('node_modules\n').sameAsDirectory(1)).toBe(false);
+    expect(contextFor('node_modules\n').sameAsDirectory(2)).toBe(true);
+    expect(contextFor('src/*.md\n').sameAsDirectory(2)).toBe(false);
+    expect(contextFor('src/*.md\n').sameAsDirectory(3)).toBe(true);
+    expect(contextFor('**/*.log\n').sameAsDirectory(3)).toBe(false);
+    expect(contextFor('a/[bc]\n').sameAsDirectory(5)).toBe(false);
+    expect(contextFor('a/./b\n').sameAsDirectory(5)).toBe(false);
+    expect(contextFor('').sameAsDirectory(1)).toBe(true);
+  });
+});
+
 describe('the ignore file of an image (BuildKit rule)', () => {
   it('prefers <Dockerfile>.dockerignore beside the Dockerfile over the context .dockerignore', async () => {
     const fs = new MemoryFileSystem()

@@ -42,6 +42,12 @@ export interface BuildContext {
   watches(relative: string): boolean;
   /** True when an excluded directory may still hold re-included paths, so walking into it is needed. */
   readonly hasExceptions: boolean;
+  /**
+   * True when every entry `depth` path segments deep is in the context
+   * exactly when its directory is: no pattern can tell two entries of one
+   * directory apart there, so a walk may ask once per directory.
+   */
+  sameAsDirectory(depth: number): boolean;
 }
 
 /** Inputs of `createBuildContext`. */
@@ -73,6 +79,7 @@ export function createBuildContext({
   const controlFiles = [dockerfilePath, ...ignoreFileCandidates(dir, dockerfilePath)];
   const controlRelative = new Set(controlFiles.map((f) => toContextPath(dir, f)).filter((f) => f !== undefined));
   const inContext = (relative: string): boolean => relative === '' || relative === '.' || !matcher.ignores(relative);
+  const deciding = decidingDepths(patterns);
   return {
     dir,
     dockerfilePath,
@@ -82,9 +89,32 @@ export function createBuildContext({
     controlFiles,
     hasExceptions: patterns.some((p) => p.startsWith('!')),
     inContext,
+    sameAsDirectory: (depth) => deciding !== undefined && !deciding.has(depth),
     watches: (relative) => controlRelative.has(relative) || (inContext(relative) && !extra.ignores(relative)),
   };
 }
+
+/**
+ * The depths (in path segments) of the paths some pattern can match whole.
+ * Docker's matcher tries a pattern on the path itself and on the parent
+ * directories as deep as the pattern, so at any other depth it decides every
+ * entry of a directory alike. Undefined when a pattern may match at any depth:
+ * `**`, and characters the matcher would pass to its regular expression.
+ */
+function decidingDepths(patterns: readonly string[]): ReadonlySet<number> | undefined {
+  const depths = new Set<number>();
+  for (const line of patterns) {
+    const pattern = (line.startsWith('!') ? line.slice(1) : line).trim().replace(/^\/+/, '').replace(/\/+$/, '');
+    if (pattern.includes('**') || !simplePattern.test(pattern)) return undefined;
+    const segments = pattern.split('/');
+    if (segments.some((segment) => segment === '.' || segment === '..')) return undefined;
+    depths.add(segments.length);
+  }
+  return depths;
+}
+
+/** Segments of names, `*` and `?`, joined by single slashes. */
+const simplePattern = /^[\w.*?@%=,:~ -]+(\/[\w.*?@%=,:~ -]+)*$/;
 
 /** Lines of a .dockerignore that are patterns: trimmed, without comments and blank lines. */
 export function parseDockerignore(text: string): string[] {

@@ -13,7 +13,15 @@ export interface FileSystem {
    * per call costs several times the call. Callers keep the batches small and yield between them.
    */
   statNow(path: string): FileStat | undefined;
-  readBytesNow(path: string): Uint8Array;
+  /**
+   * With `into`, the content is read into that buffer when it fits and a view
+   * of it is returned (valid until the caller fills the buffer again): no
+   * allocation, and with `expectedSize` from a stat just before, no second
+   * system call to learn the size. A file larger than the buffer gets a new one.
+   */
+  readBytesNow(path: string, into?: { readonly buffer: Uint8Array; readonly expectedSize: number }): Uint8Array;
+  /** `readDir` answered before returning. */
+  readDirNow(path: string): DirEntry[];
   /** The path with every symlink followed (realpath); undefined when it leads nowhere. */
   realPath(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;

@@ -78,6 +78,10 @@ export class MemoryFileSystem implements FileSystem {
   async mkdirp(): Promise<void> {}
 
   async readDir(dir: string): Promise<DirEntry[]> {
+    return this.readDirNow(dir);
+  }
+
+  readDirNow(dir: string): DirEntry[] {
     const prefix = dir.endsWith('/') ? dir : `${dir}/`;
     const seen = new Map<string, DirEntry['kind']>();
     for (const key of this.files.keys()) {

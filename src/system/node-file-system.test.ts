@@ -35,6 +35,28 @@ describe('NodeFileSystem', () => {
     expect(fs.statNow(path.join(dir, 'a.txt'))).toEqual(await fs.stat(path.join(dir, 'a.txt')));
     expect(fs.statNow(path.join(dir, 'missing'))).toBeUndefined();
     expect(new TextDecoder().decode(fs.readBytesNow(path.join(dir, 'a.txt')))).toBe('hi');
+    expect(fs.readDirNow(dir)).toEqual(await fs.readDir(dir));
+    expect(fs.readDirNow(path.join(dir, 'missing'))).toEqual([]);
+  });
+
+  it('reads into a given buffer whatever the file holds now, whether it shrank, grew or outgrew the buffer since its stat', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devloop-fs-'));
+    dirs.push(dir);
+    const fs = new NodeFileSystem();
+    const file = path.join(dir, 'a.txt');
+    const buffer = new Uint8Array(8);
+    const read = (expectedSize: number) => new TextDecoder().decode(fs.readBytesNow(file, { buffer, expectedSize }));
+    await fs.writeText(file, 'hello');
+    expect(read(5)).toBe('hello');
+    expect(read(7)).toBe('hello');
+    expect(read(2)).toBe('hello');
+    await fs.writeText(file, '12345678');
+    expect(read(3)).toBe('12345678');
+    await fs.writeText(file, '123456789abc');
+    expect(read(3)).toBe('123456789abc');
+    expect(read(12)).toBe('123456789abc');
+    await fs.writeText(file, '');
+    expect(read(0)).toBe('');
   });
 
   it('sees a symlink as itself, and follows it only for realPath (never into a loop or to nothing)', async () => {

@@ -1,4 +1,15 @@
-import { type BigIntStats, lstat as lstatCallback, lstatSync, readFile as readFileCallback, readFileSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  type Dirent,
+  lstat as lstatCallback,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFile as readFileCallback,
+  readFileSync,
+  readSync,
+} from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DirEntry, FileStat, FileSystem } from './file-system.ts';
@@ -41,8 +52,24 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  readBytesNow(file: string): Uint8Array {
-    return readFileSync(file);
+  readBytesNow(file: string, into?: { readonly buffer: Uint8Array; readonly expectedSize: number }): Uint8Array {
+    if (!into || into.expectedSize >= into.buffer.length) return readFileSync(file);
+    const { buffer } = into;
+    const fd = openSync(file, 'r');
+    try {
+      // One byte more than expected: a read that returns less than asked is the end of a regular file.
+      let length = readSync(fd, buffer, 0, into.expectedSize + 1, null);
+      if (length <= into.expectedSize) return buffer.subarray(0, length);
+      // It grew since it was stat'ed: on to its end.
+      for (;;) {
+        if (length === buffer.length) return Buffer.concat([buffer.subarray(0, length), readFileSync(fd)]);
+        const got = readSync(fd, buffer, length, buffer.length - length, null);
+        if (got === 0) return buffer.subarray(0, length);
+        length += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   async realPath(file: string): Promise<string | undefined> {
@@ -79,11 +106,16 @@ export class NodeFileSystem implements FileSystem {
 
   async readDir(dir: string): Promise<DirEntry[]> {
     try {
-      const entries = await fs.readdir(dir, { withFileTypes: true });
-      return entries.map((e) => ({
-        name: e.name,
-        kind: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other',
-      }));
+      return (await fs.readdir(dir, { withFileTypes: true })).map(toDirEntry);
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+
+  readDirNow(dir: string): DirEntry[] {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).map(toDirEntry);
     } catch (error) {
       if (isMissing(error)) return [];
       throw error;
@@ -99,6 +131,13 @@ export class NodeFileSystem implements FileSystem {
   async remove(target: string): Promise<void> {
     await fs.rm(target, { recursive: true, force: true });
   }
+}
+
+function toDirEntry(e: Dirent): DirEntry {
+  return {
+    name: e.name,
+    kind: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other',
+  };
 }
 
 function toFileStat(s: BigIntStats): FileStat {

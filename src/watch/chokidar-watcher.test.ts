@@ -17,9 +17,9 @@ afterEach(async () => {
 /**
  * A context `app` holding `files` (relative to it, with a Dockerfile) and a
  * watcher over it, started, collecting `kind app/path` lines. Files changed
- * within a second before watching starts may be reported once more when the
- * watcher's scan ends (their inode change time cannot be told from a change
- * made just after), so watching starts a second after they are written.
+ * just before watching starts may be reported once more when the watcher's
+ * scan ends (their inode change time cannot be told from a change made just
+ * after), so watching starts a little after they are written.
  */
 async function watchApp(
   files: Record<string, string>,
@@ -39,7 +39,7 @@ async function watchApp(
     manifests: [],
     ignore: [],
   };
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const started = new ChokidarWatcher({
     roots: watchRoots(input),
     filter: createWatchFilter(input),

@@ -50,10 +50,8 @@ export class ChokidarWatcher implements FileWatcher {
     onError: (message: string) => void,
     options: { scanAfter?: PromiseLike<unknown> } = {},
   ): Promise<number> {
-    // Inode change times come from the kernel's coarse clock (and some file systems keep whole seconds).
-    const since = Date.now() - clockSlackMs;
     const listing = await TreeListing.take(this.#fs, this.#roots, (dir) => this.#filter(dir, 'directory'));
-    const scan = () => this.#scan(listing, since, onEvent, onError);
+    const scan = () => this.#scan(listing, onEvent, onError);
     this.#scanned = Promise.resolve(options.scanAfter).then(scan, scan);
     return listing.entries;
   }
@@ -63,12 +61,7 @@ export class ChokidarWatcher implements FileWatcher {
     return this.#scanned;
   }
 
-  async #scan(
-    listing: TreeListing,
-    since: number,
-    onEvent: (path: string, kind: WatchEvent) => void,
-    onError: (message: string) => void,
-  ): Promise<void> {
+  async #scan(listing: TreeListing, onEvent: (path: string, kind: WatchEvent) => void, onError: (message: string) => void): Promise<void> {
     /** Paths chokidar reported before its scan ended: it watches them, so the comparison leaves them out. */
     let reported: Set<string> | undefined = new Set();
     const forward = (file: string, kind: WatchEvent) => {
@@ -121,7 +114,7 @@ export class ChokidarWatcher implements FileWatcher {
     }
     if (this.#closed) return;
     try {
-      await listing.changesSince(since, (file, kind) => {
+      await listing.changesSince(listing.since, (file, kind) => {
         if (!this.#closed && !reported?.has(file)) forward(file, kind);
       });
     } catch (error) {
@@ -138,9 +131,6 @@ export class ChokidarWatcher implements FileWatcher {
     await Promise.all(this.#watchers.map((watcher) => watcher.close()));
   }
 }
-
-/** How far before the listing an inode change still counts as made after it. */
-const clockSlackMs = 1000;
 
 /**
  * Entries scanned by one chokidar watcher at a time. Chokidar scans every

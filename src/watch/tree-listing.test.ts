@@ -48,6 +48,15 @@ describe('TreeListing', () => {
     expect(await changes()).toEqual([]);
   });
 
+  it('counts changes from a little before it was taken (the kernel stamps inode changes from a clock a tick behind)', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'devloop-listing-'));
+    write('app/a.txt');
+    const before = Date.now();
+    const listing = await TreeListing.take(fs, [path.join(dir, 'app')], () => false);
+    expect(listing.since).toBeGreaterThanOrEqual(before - 50);
+    expect(listing.since).toBeLessThan(before);
+  });
+
   it('reports files written, added and deleted since, and each file of a directory gone', async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'devloop-listing-'));
     write('app/a.txt');
@@ -90,6 +99,20 @@ describe('TreeListing', () => {
     rmSync(path.join(dir, 'app/y'), { recursive: true });
     write('app/y');
     expect(await changes()).toEqual(['add app/x/now.txt', 'add app/y', 'unlink app/x', 'unlink app/y/inner.txt']);
+  });
+
+  it('compares a root that is a file exactly, even when it changed just before the listing', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'devloop-listing-'));
+    write('devloop.config.json', '{}');
+    write('other.json', '{}');
+    const roots = ['devloop.config.json', 'other.json'].map((r) => path.join(dir, r));
+    const listing = await TreeListing.take(fs, roots, () => false);
+    await tick();
+    write('other.json', '{"changed":true}');
+    const seen: string[] = [];
+    // As if the listing had been taken long before these files were written.
+    await listing.changesSince(0, (file, kind) => seen.push(`${kind} ${path.relative(dir, file)}`));
+    expect(seen).toEqual(['change other.json']);
   });
 
   it('splits the tree into groups of at most about `limit` entries, largest subtrees first', async () => {

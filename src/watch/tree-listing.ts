@@ -20,9 +20,14 @@ export class TreeListing {
   readonly #prune: (absoluteDir: string) => boolean;
   /** Root → 'd' (a directory), 'f' (anything else) or '' (nothing there). */
   readonly #roots = new Map<string, string>();
+  /** The roots that are files, stat'ed when listed (`stampOf`). */
+  readonly #rootStamps = new Map<string, string>();
   readonly #dirs = new Map<string, string>();
   #entries = 0;
   #sinceYield = 0;
+  readonly #takenAt = Date.now();
+  /** Whether the roots' times have fractions of a second (or the file system keeps whole seconds). */
+  #fineTimes = false;
 
   private constructor(fs: FileSystem, prune: (absoluteDir: string) => boolean) {
     this.#fs = fs;
@@ -34,12 +39,28 @@ export class TreeListing {
     const listing = new TreeListing(fs, prune);
     for (const root of roots) {
       const stat = await fs.stat(root);
+      if (stat && !stat.mtimeNs.endsWith('000000000')) listing.#fineTimes = true;
       const kind = stat === undefined ? '' : stat.kind === 'directory' ? 'd' : 'f';
       listing.#roots.set(root, kind);
-      if (kind === 'd' && !prune(root)) await listing.#list(root);
-      else if (kind === 'f') listing.#entries++;
+      if (kind === 'd' && !prune(root)) listing.#list(root);
+      else if (stat && kind === 'f') {
+        listing.#entries++;
+        listing.#rootStamps.set(root, stampOf(stat));
+      }
     }
     return listing;
+  }
+
+  /**
+   * The inode change time from which a file counts as changed since the
+   * listing: its start, less a margin. The kernel stamps inode changes from
+   * a clock that may lag by a tick (1-10 ms), and some file systems keep
+   * whole seconds (FAT two). A file changed within the margin before the
+   * listing is reported once more; the margin is small enough that a reload
+   * after an edit (which waits for a quiet period first) does not see the edit again.
+   */
+  get since(): number {
+    return this.#takenAt - (this.#fineTimes ? 50 : 2000);
   }
 
   /** Entries listed (files, directories and other entries under the roots, and the roots that are files). */
@@ -47,8 +68,9 @@ export class TreeListing {
     return this.#entries;
   }
 
-  async #list(dir: string): Promise<void> {
-    const entries = await this.#readDir(dir);
+  /** Lists `dir` and below before returning: a few ms per thousand entries, steadier than a thread-pool round trip per directory on a busy machine. */
+  #list(dir: string): void {
+    const entries = this.#readDir(dir);
     if (!entries) return;
     const kept: string[] = [];
     for (const entry of entries) {
@@ -56,7 +78,7 @@ export class TreeListing {
         const child = path.join(dir, entry.name);
         if (this.#prune(child)) continue;
         kept.push(`d${entry.name}`);
-        await this.#list(child);
+        this.#list(child);
       } else kept.push(`f${entry.name}`);
     }
     this.#entries += kept.length;
@@ -119,7 +141,14 @@ export class TreeListing {
    * synchronously in small batches.
    */
   async changesSince(sinceMs: number, report: ListingReport): Promise<void> {
-    for (const [root, kind] of this.#roots) await this.#compare(root, kind, await this.#fs.stat(root), sinceMs, report);
+    for (const [root, kind] of this.#roots) {
+      const now = await this.#fs.stat(root);
+      const stamp = this.#rootStamps.get(root);
+      // A root that is a file (a config file) is compared exactly: an edit just before the listing, the one a reload follows, is not news.
+      if (stamp !== undefined && now !== undefined && now.kind !== 'directory') {
+        if (stampOf(now) !== stamp) report(root, 'change');
+      } else await this.#compare(root, kind, now, sinceMs, report);
+    }
   }
 
   async #compare(
@@ -142,7 +171,7 @@ export class TreeListing {
   }
 
   async #compareDirectory(dir: string, listed: string | undefined, sinceMs: number, report: ListingReport): Promise<void> {
-    const entries = await this.#readDir(dir);
+    const entries = this.#readDir(dir);
     if (!entries) return;
     const before = new Map<string, string>();
     if (listed) for (const entry of listed.split('\0')) before.set(entry.slice(1), entry[0] as string);
@@ -174,13 +203,17 @@ export class TreeListing {
   }
 
   /** A directory's entries (none when it went away); undefined when it may not be read: it is then neither listed nor compared, and the watcher reports the error itself. */
-  async #readDir(dir: string): Promise<readonly DirEntry[] | undefined> {
+  #readDir(dir: string): readonly DirEntry[] | undefined {
     try {
-      return await this.#fs.readDir(dir);
+      return this.#fs.readDirNow(dir);
     } catch {
       return undefined;
     }
   }
+}
+
+function stampOf(stat: FileStat): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.ino}:${stat.ctimeMs}`;
 }
 
 /** Files stat'ed between two yields to the event loop while comparing. */

@@ -205,8 +205,8 @@ describe('bad input files', () => {
       manifests: ['k8s/*.yaml'],
       ignore: JSON.parse('["*.log"]') as string[],
     };
-    // Files changed within a second before watching starts may be reported once more when the watcher's scan ends.
-    await new Promise((r) => setTimeout(r, 1100));
+    // Files changed just before watching starts may be reported once more when the watcher's scan ends.
+    await new Promise((r) => setTimeout(r, 100));
     const watcher = new ChokidarWatcher({ roots: watchRoots(input), filter: createWatchFilter(input), fs });
     const events: string[] = [];
     try {
