@@ -34,7 +34,10 @@ export interface Backoff {
 }
 
 /** Cheap probes, so the wait after the component answers stays short. */
-export const probeBackoff: Backoff = { firstMs: 250, maxMs: 1000 };
+export const probeBackoff: Backoff = { firstMs: 250, maxMs: 500 };
+
+/** The longest first wait of a hold whose component answered last time while the step itself still failed. */
+const retryCeilingMs = 4000;
 
 /**
  * Probes `component` with doubling waits until it answers (true) or `signal`
@@ -117,12 +120,12 @@ export class HeldWork {
     const abort = new AbortController();
     this.#holding = { hold, abort };
     store.dispatch({ type: 'work-held', at: this.#o.now(), hold });
-    const backoff = { firstMs, maxMs: probeBackoff.maxMs };
+    const backoff = { firstMs, maxMs: Math.max(firstMs, probeBackoff.maxMs) };
     void untilAnswers({ component: hold.component, probe, timers: this.#o.timers ?? realTimers, signal: abort.signal, backoff })
       .then((answered) => {
         if (!answered || this.#holding?.abort !== abort) return;
         this.#holding = undefined;
-        this.#afterResume = { component: hold.component, firstMs: Math.min(firstMs * 2, backoff.maxMs) };
+        this.#afterResume = { component: hold.component, firstMs: Math.min(firstMs * 2, retryCeilingMs) };
         store.dispatch({ type: 'work-resumed', at: this.#o.now(), hold, because: 'component-answered' });
         return resume(hold.resources);
       })
