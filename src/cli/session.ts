@@ -8,6 +8,7 @@ import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts
 import { contextSecretWarnings } from '../build/lints/context-secrets.ts';
 import { LiveUpdatePlanner } from '../build/sync-planner.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
+import type { WorkloadKind } from '../config/types.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { unreachable } from '../core/unreachable.ts';
@@ -23,6 +24,7 @@ import { KubeDeployer } from '../k8s/kube-deployer.ts';
 import { KubeLiveUpdater } from '../k8s/kube-live-updater.ts';
 import { KubeLogFollower } from '../k8s/kube-log-follower.ts';
 import type { KubeObject } from '../k8s/kube-types.ts';
+import { resourcesFromManifests, unknownDependencies } from '../k8s/manifest-resources.ts';
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import { ResourceForwards } from '../k8s/resource-forwards.ts';
 import { imagesOfResource } from '../k8s/resource-workload.ts';
@@ -66,25 +68,28 @@ export interface SessionError {
  */
 export async function openSession(
   ctx: CliContext,
-  config: ResolvedConfig,
+  configured: ResolvedConfig,
   notice: (message: string) => void,
 ): Promise<Result<Session, SessionError>> {
   const usage = (diagnostics: Diagnostic[]) => err<SessionError>({ kind: 'usage', diagnostics });
-  const opened = await openConfiguredContext({ fs: ctx.fs, env: ctx.env, lookup: dnsLookup() }, config);
+  const opened = await openConfiguredContext({ fs: ctx.fs, env: ctx.env, lookup: dnsLookup() }, configured);
   if (!opened.ok) return usage([opened.error]);
   const { client, context, verdict } = opened.value;
 
   const manifests = await loadManifestSources(ctx.fs, ctx.runner, {
-    rootDir: config.rootDir,
-    sources: config.manifests,
+    rootDir: configured.rootDir,
+    sources: configured.manifests,
     signal: ctx.signal,
   });
   const manifestErrors = manifests.diagnostics.filter((d) => d.severity === 'error');
   if (manifestErrors.length) {
-    return usage(manifestErrors.map((d) => ({ ...d, file: d.file ? path.resolve(config.rootDir, d.file) : config.configFile })));
+    return usage(manifestErrors.map((d) => ({ ...d, file: d.file ? path.resolve(configured.rootDir, d.file) : configured.configFile })));
   }
 
   const objects = manifests.objects.map((m) => m.object);
+  const config = withManifestResources(configured, objects);
+  const unknown = unknownDependencies(config.resources);
+  if (unknown.length) return usage(unknown.map((u) => unknownDependency(configured, u)));
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
   const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
@@ -164,6 +169,31 @@ export async function openSession(
     index,
     manifestPatterns,
   });
+}
+
+/** The configured resources plus one per workload of the manifests that none claims. */
+function withManifestResources(config: ResolvedConfig, objects: readonly KubeObject[]): ResolvedConfig {
+  const resources = resourcesFromManifests(config.resources, objects, (name, workload) => ({
+    name,
+    workload: { kind: workload.kind as WorkloadKind, name: workload.name },
+    containers: {},
+    dependsOn: [],
+    portForwards: [],
+    trigger: 'auto' as const,
+  }));
+  return { ...config, resources };
+}
+
+function unknownDependency(config: ResolvedConfig, u: { resource: string; index: number; name: string }): Diagnostic {
+  const known = Object.keys(config.resources);
+  return {
+    severity: 'error',
+    code: 'config-unknown-resource',
+    file: config.configFile,
+    keyPath: `resources.${u.resource}.dependsOn[${u.index}]`,
+    message: `unknown resource "${u.name}": no resource is configured by that name and no workload of the manifests has it`,
+    ...(known.length ? { hint: `resources: ${known.join(', ')}` } : {}),
+  };
 }
 
 /** The images each resource runs: its container map, or the devloop images its workload's containers name. */

@@ -135,7 +135,7 @@ export const configSchema: Schema = {
           workload: {
             type: 'object',
             fields: {
-              kind: { type: 'string', oneOf: ['Deployment'] },
+              kind: { type: 'string', oneOf: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'] },
               name: { type: 'string' },
             },
           },

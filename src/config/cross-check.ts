@@ -18,7 +18,6 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
   const error = (keyPath: string, code: string, message: string, hint?: string) =>
     out.push({ severity: 'error', code, message, keyPath, file: fileOf(keyPath), ...(hint ? { hint } : {}) });
   const imageNames = Object.keys(config.images);
-  const resourceNames = Object.keys(config.resources);
   const unknown = (kind: string, name: string, known: string[]) => {
     const guess = didYouMean(name, known);
     return {
@@ -40,12 +39,7 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
 
   const usedPorts = new Map<number, string>();
   for (const resource of Object.values(config.resources)) {
-    resource.dependsOn.forEach((dep, i) => {
-      if (!config.resources[dep]) {
-        const u = unknown('resource', dep, resourceNames);
-        error(`resources.${resource.name}.dependsOn[${i}]`, 'config-unknown-resource', u.message, u.hint);
-      }
-    });
+    // A dependency may be a workload of the manifests, which become resources once they are rendered: checked then.
     for (const [container, image] of Object.entries(resource.containers)) {
       if (!config.images[image]) {
         const u = unknown('image', image, imageNames);

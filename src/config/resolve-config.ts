@@ -104,7 +104,11 @@ function defaultReleaseName(chart: string): string {
 function resolveResource(name: string, resource: ResourceConfig): ResolvedResource {
   return {
     name,
-    workload: { kind: resource.workload?.kind ?? defaults.workloadKind, name: resource.workload?.name ?? name },
+    workload: {
+      kind: resource.workload?.kind ?? defaults.workloadKind,
+      name: resource.workload?.name ?? name,
+      ...(resource.workload?.kind ? { kindGiven: true } : {}),
+    },
     containers: resource.containers ?? {},
     dependsOn: resource.dependsOn ?? [],
     portForwards: (resource.portForwards ?? []).map(resolvePortForward),

@@ -46,7 +46,8 @@ export type ResolvedSecret = { readonly env: string } | { readonly file: string 
 
 export interface ResolvedResource {
   readonly name: string;
-  readonly workload: { readonly kind: WorkloadKind; readonly name: string };
+  /** `kindGiven`: the config named the kind (otherwise the manifests' workload of that name decides). */
+  readonly workload: { readonly kind: WorkloadKind; readonly name: string; readonly kindGiven?: boolean };
   /** Container name → image name; empty means "match by image name". */
   readonly containers: Readonly<Record<string, string>>;
   readonly dependsOn: readonly string[];

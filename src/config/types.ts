@@ -90,11 +90,16 @@ export interface RunStepConfig {
 /** Where a BuildKit secret's content comes from: `{ env: 'NPM_TOKEN' }` or `{ file: '.secrets/npmrc' }`. */
 export type BuildSecretConfig = { env: string } | { file: string };
 
-/** Workloads devloop follows; rollout rules are implemented for Deployments. */
-export type WorkloadKind = 'Deployment';
+/**
+ * Workloads devloop deploys and follows, each by its own readiness rules:
+ * Deployment, StatefulSet and DaemonSet roll out (kubectl's rules); a Job is
+ * ready when it completed and is re-created when it changes; a CronJob gets
+ * the new image and is not run; a bare Pod is re-created when it changes.
+ */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod';
 
 export interface ResourceConfig {
-  /** The workload; default a Deployment named like the resource. */
+  /** The workload; default the workload named like the resource (a Deployment when several kinds share the name). */
   workload?: { kind?: WorkloadKind; name?: string };
   /** Container name → devloop image name. Default: containers whose image names a devloop image. */
   containers?: Record<string, string>;

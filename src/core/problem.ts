@@ -55,6 +55,8 @@ type RolloutFailure =
   | 'rollout-cancelled'
   | 'rollout-deadline'
   | 'crash-loop'
+  | 'container-exited'
+  | 'workload-failed'
   | 'readiness-probe-failing'
   | 'unschedulable'
   | 'container-start-error'

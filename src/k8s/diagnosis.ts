@@ -37,6 +37,13 @@ export type RolloutFailure =
       readonly missing: { readonly kind: 'ConfigMap' | 'Secret'; readonly name: string; readonly key?: string } | undefined;
     })
   | (At & { readonly reason: 'container-start-error' })
+  | (At & {
+      readonly reason: 'container-exited';
+      readonly exitCode: number;
+      /** Last lines of the run, filled in by the rollout watcher. */
+      readonly lastLines: readonly string[];
+    })
+  | { readonly reason: 'workload-failed'; readonly workload: string; readonly message: string; readonly fix: string }
   | (At & { readonly reason: 'readiness-probe-failing'; readonly probe: 'readiness' | 'liveness' | 'startup'; readonly failures: number })
   | (At & { readonly reason: 'unschedulable' })
   | { readonly reason: 'rollout-deadline'; readonly workload: string; readonly message: string; readonly fix: string };
@@ -62,6 +69,8 @@ export function diagnosePod(pod: Pod, events: readonly KubeEvent[], options: Dia
   const podEvents = events.filter((e) => isAbout(e, pod));
   const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const exited = exitedForGood(pod);
+  if (exited) return exited;
   for (const status of statuses) {
     const spec = specs.find((s) => s.name === status.name);
     const failure = diagnoseContainer({ pod: podName, status, spec, events: podEvents, options });
@@ -77,6 +86,30 @@ export function diagnosePod(pod: Pod, events: readonly KubeEvent[], options: Dia
     };
   }
   return probeFailure(pod, podEvents, specs, options);
+}
+
+/**
+ * A container that ended with an error and will not be restarted: a Job's or
+ * a bare pod's with `restartPolicy: Never` (with `OnFailure` the kubelet
+ * restarts it and a repeated failure shows as a crash loop instead).
+ */
+function exitedForGood(pod: Pod): RolloutFailure | undefined {
+  if (pod.spec?.restartPolicy !== 'Never') return undefined;
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  for (const status of statuses) {
+    const terminated = status.state?.terminated;
+    if (!terminated || terminated.exitCode === 0) continue;
+    return {
+      reason: 'container-exited',
+      pod: pod.metadata.name,
+      container: status.name,
+      exitCode: terminated.exitCode,
+      lastLines: [],
+      message: terminated.message ?? terminated.reason ?? `exit code ${terminated.exitCode}`,
+      fix: 'The command failed: its last lines are below. Fix it and save; devloop runs it again on the next change or trigger.',
+    };
+  }
+  return undefined;
 }
 
 function diagnoseContainer(input: {
@@ -320,7 +353,10 @@ export function summarizeFailure(f: RolloutFailure): string {
       return `${f.message} (pod ${f.pod}, ${f.failures} failures)`;
     case 'unschedulable':
       return `pod ${f.pod}: ${f.message}`;
+    case 'container-exited':
+      return `container ${f.container ?? '?'} of pod ${f.pod} exited with code ${f.exitCode}`;
     case 'rollout-deadline':
+    case 'workload-failed':
       return `${f.workload}: ${f.message}`;
     default:
       return unreachable(f);

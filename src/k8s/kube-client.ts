@@ -72,7 +72,7 @@ export interface WatchQuery {
   readonly fieldSelector?: string;
 }
 
-export type WatchKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Pod' | 'Event';
+export type WatchKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob' | 'Pod' | 'Event';
 
 export type WatchEvent =
   | { readonly type: 'sync'; readonly objects: readonly KubeObject[] }

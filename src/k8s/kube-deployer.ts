@@ -2,11 +2,13 @@ import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { kubeProblem, missingWorkloadProblem, refusedObjectsProblem } from './deploy-problems.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
+import { isFollowedKind } from './evaluate-workload.ts';
 import { applyObjects } from './inventory.ts';
 import type { ContainerImagePatch, KubeClient } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
 import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
 import { objectsToApply } from './objects-to-apply.ts';
+import { clearForRecreate, isRecreatedKind, replaceStalePods, withSpecHash } from './replace-workload.ts';
 import { findWorkload, labelSelector, type WorkloadSettings } from './resource-workload.ts';
 import { type RolloutProgress, rolloutProblem } from './rollout-problem.ts';
 import { followRollout } from './rollout-watcher.ts';
@@ -94,16 +96,35 @@ export class KubeDeployer {
       requested: resources,
       shared: !this.#sharedApplied,
     });
-    const { objects, injected } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+    const injection = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+    const { injected } = injection;
     const namespace = await this.#ensureNamespace();
     if (!namespace.ok) return namespace;
-    const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects });
+    const objects = await this.#makeRoomForRecreated(injection.objects);
+    if (!objects.ok) return objects;
+    const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects: objects.value });
     if (!applied.ok) return err(kubeProblem('deploy', applied.error));
     const refused = refusedObjectsProblem(applied.value.failed);
     if (refused) return err(refused);
     this.#sharedApplied = true;
     this.#record(injected);
     return ok(undefined);
+  }
+
+  /** Jobs and bare Pods whose spec changed are deleted first, so the apply creates them anew (their pod specs are immutable). */
+  async #makeRoomForRecreated(objects: readonly KubeObject[]): Promise<Result<KubeObject[], Problem>> {
+    const out: KubeObject[] = [];
+    for (const object of objects) {
+      if (!isRecreatedKind(object.kind)) {
+        out.push(object);
+        continue;
+      }
+      const hashed = withSpecHash(object);
+      const cleared = await clearForRecreate(this.#o.client, hashed);
+      if (!cleared.ok) return err(kubeProblem('deploy', cleared.error));
+      out.push(hashed);
+    }
+    return ok(out);
   }
 
   /** The configured namespace exists once per deployer, unless a manifest declares it (then it is applied with them). */
@@ -123,7 +144,7 @@ export class KubeDeployer {
   /** Patches only the images of one resource's workload; applies it when it is not in the cluster (any more). */
   async patch(resource: string, images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
     const workload = this.#workloadOf(resource);
-    if (!workload) return this.apply([resource], images);
+    if (!workload || isRecreatedKind(workload.kind)) return this.apply([resource], images);
     const { injected } = injectImages([workload], { images: this.#injections(images), mappings: this.#mappings() });
     const pullPolicy = new Map([...images.values()].map((d) => [d.deployRef, d.imagePullPolicy]));
     const containers: ContainerImagePatch[] = injected.map((i) => ({
@@ -145,6 +166,8 @@ export class KubeDeployer {
       return err(kubeProblem('deploy', patched.error));
     }
     this.#record(injected);
+    const replaced = await replaceStalePods(this.#o.client, workload, ref.namespace);
+    if (!replaced.ok) return err(kubeProblem('deploy', replaced.error));
     return ok(undefined);
   }
 
@@ -182,7 +205,11 @@ export class KubeDeployer {
     const workload = this.#workloadOf(resource);
     if (!workload) return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `no workload for ${resource}` });
     let last: RolloutProgress = { message: 'waiting for the rollout to start', podsReady: 0, podsWanted: 1 };
+    if (!isFollowedKind(workload.kind)) {
+      return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `devloop cannot follow a ${workload.kind}` });
+    }
     const outcome = await followRollout({
+      kind: workload.kind,
       client: this.#o.client,
       namespace: workload.metadata.namespace ?? this.#namespace(),
       name: workload.metadata.name,

@@ -54,6 +54,7 @@ export interface ContainerSpec {
 export interface PodSpec {
   containers: ContainerSpec[];
   initContainers?: ContainerSpec[];
+  restartPolicy?: string;
   [key: string]: unknown;
 }
 
@@ -74,6 +75,41 @@ export interface Deployment extends KubeObject {
     unavailableReplicas?: number;
     conditions?: Condition[];
   };
+}
+
+/** `spec.updateStrategy` of a StatefulSet or DaemonSet. */
+export interface UpdateStrategy {
+  type?: string;
+  rollingUpdate?: { partition?: number; [key: string]: unknown };
+}
+
+export interface StatefulSet extends KubeObject {
+  spec?: { replicas?: number; updateStrategy?: UpdateStrategy; template?: { spec?: PodSpec }; [key: string]: unknown };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+  };
+}
+
+export interface DaemonSet extends KubeObject {
+  spec?: { updateStrategy?: UpdateStrategy; template?: { spec?: PodSpec }; [key: string]: unknown };
+  status?: {
+    observedGeneration?: number;
+    desiredNumberScheduled?: number;
+    updatedNumberScheduled?: number;
+    numberAvailable?: number;
+    numberReady?: number;
+  };
+}
+
+export interface Job extends KubeObject {
+  spec?: { completions?: number; parallelism?: number; backoffLimit?: number; template?: { spec?: PodSpec }; [key: string]: unknown };
+  status?: { active?: number; succeeded?: number; failed?: number; conditions?: Condition[] };
 }
 
 export interface ReplicaSet extends KubeObject {

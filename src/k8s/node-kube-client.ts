@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { ApiException, CoreV1Api, Exec, type KubeConfig, KubernetesObjectApi, PatchStrategy, PortForward } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../core/result.ts';
+import { imagePatchBody } from './image-patch-body.ts';
 import type {
   ContainerImagePatch,
   ExecRequest,
@@ -55,19 +56,7 @@ export class NodeKubeClient implements KubeClient {
   }
 
   patchImages(workload: ObjectRef, containers: readonly ContainerImagePatch[]): Promise<Result<KubeObject, KubeError>> {
-    const entry = (c: ContainerImagePatch) => ({
-      name: c.container,
-      image: c.image,
-      ...(c.imagePullPolicy ? { imagePullPolicy: c.imagePullPolicy } : {}),
-    });
-    const init = containers.filter((c) => c.init).map(entry);
-    const main = containers.filter((c) => !c.init).map(entry);
-    const body = {
-      apiVersion: workload.apiVersion,
-      kind: workload.kind,
-      metadata: { name: workload.name, namespace: workload.namespace },
-      spec: { template: { spec: { ...(main.length ? { containers: main } : {}), ...(init.length ? { initContainers: init } : {}) } } },
-    };
+    const body = imagePatchBody(workload, containers);
     return call(() => this.#objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.StrategicMergePatch));
   }
 

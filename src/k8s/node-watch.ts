@@ -8,6 +8,8 @@ const kinds: Record<WatchKind, { apiVersion: string; prefix: string; plural: str
   ReplicaSet: { apiVersion: 'apps/v1', prefix: '/apis/apps/v1', plural: 'replicasets' },
   StatefulSet: { apiVersion: 'apps/v1', prefix: '/apis/apps/v1', plural: 'statefulsets' },
   DaemonSet: { apiVersion: 'apps/v1', prefix: '/apis/apps/v1', plural: 'daemonsets' },
+  Job: { apiVersion: 'batch/v1', prefix: '/apis/batch/v1', plural: 'jobs' },
+  CronJob: { apiVersion: 'batch/v1', prefix: '/apis/batch/v1', plural: 'cronjobs' },
   Pod: { apiVersion: 'v1', prefix: '/api/v1', plural: 'pods' },
   Event: { apiVersion: 'v1', prefix: '/api/v1', plural: 'events' },
 };

@@ -26,9 +26,18 @@ export function findWorkload(resource: ResourceWorkload, objects: readonly KubeO
   return objects.find((o) => o.kind === resource.workload.kind && o.metadata.name === resource.workload.name);
 }
 
-/** `a=b,c=d` from a workload's `spec.selector.matchLabels`. */
+/**
+ * `a=b,c=d` selecting a workload's pods: its `spec.selector.matchLabels`, a
+ * Job's `job-name` label (unless it selects by hand), a bare Pod's own labels.
+ */
 export function labelSelector(workload: KubeObject): string | undefined {
-  const labels = (workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels;
+  const spec = workload.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined;
+  const labels =
+    workload.kind === 'Pod'
+      ? workload.metadata.labels
+      : workload.kind === 'Job' && !spec?.selector?.matchLabels
+        ? { 'batch.kubernetes.io/job-name': workload.metadata.name }
+        : spec?.selector?.matchLabels;
   if (!labels || Object.keys(labels).length === 0) return undefined;
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)

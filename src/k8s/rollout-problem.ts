@@ -15,6 +15,7 @@ export function rolloutProblem(f: RolloutFailure): Problem {
     reason: f.reason,
     message: summarizeFailure(f),
     fix: f.fix,
-    details: f.reason === 'crash-loop' ? f.lastLines : 'message' in f && f.message ? [f.message] : undefined,
+    details:
+      f.reason === 'crash-loop' || f.reason === 'container-exited' ? f.lastLines : 'message' in f && f.message ? [f.message] : undefined,
   };
 }

@@ -1,12 +1,15 @@
 import type { DiagnoseOptions, RolloutFailure } from './diagnosis.ts';
+import { evaluateWorkload, type FollowedKind } from './evaluate-workload.ts';
 import type { KubeClient, KubeError, WatchEvent, WatchHandle, WatchKind } from './kube-client.ts';
-import type { Deployment, KubeEvent, KubeObject, Pod, ReplicaSet } from './kube-types.ts';
-import { evaluateRollout, type RolloutStatus } from './rollout.ts';
+import type { KubeEvent, KubeObject, Pod, ReplicaSet } from './kube-types.ts';
+import type { RolloutStatus } from './rollout.ts';
 
 export interface FollowRolloutOptions extends DiagnoseOptions {
   readonly client: KubeClient;
   readonly namespace: string;
-  /** The Deployment's name. */
+  /** The workload's kind; default Deployment. */
+  readonly kind?: FollowedKind;
+  /** The workload's name. */
   readonly name: string;
   /** Called whenever the status (state or waiting reason) changes. */
   readonly onStatus?: (status: RolloutStatus) => void;
@@ -30,19 +33,21 @@ export interface FollowRolloutOptions extends DiagnoseOptions {
 export type RolloutOutcome = Extract<RolloutStatus, { state: 'ready' | 'failed' }> | { readonly state: 'cancelled' };
 
 /**
- * Follows a Deployment's rollout from watches (no polling) on the
- * Deployment, its ReplicaSets, the namespace's pods and events, evaluating
- * `evaluateRollout` on every change. Resolves on the first `ready` or
+ * Follows a workload's rollout from watches (no polling) on the workload
+ * (a Deployment's also on its ReplicaSets), the namespace's pods and events,
+ * evaluating its kind's rules on every change. Resolves on the first `ready` or
  * `failed` — within seconds of a pod showing the problem, not at the
  * progress deadline. A crash-loop failure gets the last log lines of the
  * crashed run.
  */
 export function followRollout(options: FollowRolloutOptions): Promise<RolloutOutcome> {
   const { client, namespace, name } = options;
-  const deployments = new Map<string, Deployment>();
+  const kind = options.kind ?? 'Deployment';
+  const workloads = new Map<string, KubeObject>();
   const replicaSets = new Map<string, ReplicaSet>();
   const pods = new Map<string, Pod>();
   const events = new Map<string, KubeEvent>();
+  let handleCount = Number.POSITIVE_INFINITY;
   const synced = new Set<WatchKind>();
   const handles: WatchHandle[] = [];
   let last = '';
@@ -69,10 +74,11 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     const evaluate = () => {
-      if (settled || synced.size < 4) return;
-      const status = evaluateRollout(
+      if (settled || synced.size < handleCount) return;
+      const status = evaluateWorkload(
+        kind,
         {
-          deployment: deployments.get(name),
+          workload: kind === 'Pod' ? pods.get(name) : workloads.get(name),
           replicaSets: [...replicaSets.values()],
           pods: [...pods.values()],
           events: [...events.values()],
@@ -87,7 +93,7 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
       if (status.state !== 'ready') {
         clearTimeout(settling);
         settling = undefined;
-      } else if (settleMs <= 0 || status.pods.every((p) => hasReadinessProbes(pods.get(p)))) {
+      } else if (settleMs <= 0 || status.settled || status.pods.every((p) => hasReadinessProbes(pods.get(p)))) {
         ready(status);
       } else if (settling === undefined) {
         settling = setTimeout(() => ready(status), settleMs);
@@ -127,23 +133,39 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
         evaluate();
       };
 
-    handles.push(
-      client.watch({ kind: 'Deployment', namespace, fieldSelector: `metadata.name=${name}` }, into('Deployment', deployments)),
-      client.watch({ kind: 'ReplicaSet', namespace }, into('ReplicaSet', replicaSets)),
-      client.watch({ kind: 'Pod', namespace }, into('Pod', pods)),
-      client.watch({ kind: 'Event', namespace, fieldSelector: 'involvedObject.kind=Pod' }, into('Event', events)),
+    // A watch may deliver its first list at once: `evaluate` waits until every one of them has.
+    const queries: [WatchKind, Map<string, KubeObject>, string | undefined][] = [
+      ...(kind === 'Pod' ? [] : [[kind, workloads, `metadata.name=${name}`] as [WatchKind, Map<string, KubeObject>, string]]),
+      ...(kind === 'Deployment' ? [['ReplicaSet', replicaSets, undefined] as [WatchKind, Map<string, KubeObject>, undefined]] : []),
+      ['Pod', pods, undefined],
+      ['Event', events, 'involvedObject.kind=Pod'],
+    ];
+    const pending = queries.map(
+      ([k, map, fieldSelector]) =>
+        () =>
+          client.watch({ kind: k, namespace, ...(fieldSelector ? { fieldSelector } : {}) }, into(k, map)),
     );
+    handleCount = pending.length;
+    for (const start of pending) handles.push(start());
   });
 }
 
 async function withCrashLines(client: KubeClient, namespace: string, failure: RolloutFailure, lines: number): Promise<RolloutFailure> {
-  if (failure.reason !== 'crash-loop' || !failure.container) return failure;
+  if ((failure.reason !== 'crash-loop' && failure.reason !== 'container-exited') || !failure.container) return failure;
   const collected: string[] = [];
+  // A container that exited for good has its lines in its current run; a crash-looping one in its previous.
   const read = await client.streamLog(
-    { namespace, pod: failure.pod, container: failure.container, follow: false, previous: true, tailLines: lines },
+    {
+      namespace,
+      pod: failure.pod,
+      container: failure.container,
+      follow: false,
+      previous: failure.reason === 'crash-loop',
+      tailLines: lines,
+    },
     (line) => collected.push(line.text),
   );
-  if (!read.ok || collected.length === 0) {
+  if (failure.reason === 'crash-loop' && (!read.ok || collected.length === 0)) {
     await client.streamLog({ namespace, pod: failure.pod, container: failure.container, follow: false, tailLines: lines }, (line) =>
       collected.push(line.text),
     );

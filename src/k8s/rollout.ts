@@ -21,7 +21,8 @@ export interface RolloutObservation {
  */
 export type RolloutStatus =
   | { readonly state: 'waiting'; readonly reason: string }
-  | { readonly state: 'ready'; readonly pods: readonly string[] }
+  /** `settled`: nothing left that could still fail (a Job that completed), so no settling time is needed. */
+  | { readonly state: 'ready'; readonly pods: readonly string[]; readonly settled?: boolean }
   | { readonly state: 'failed'; readonly failure: RolloutFailure };
 
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
