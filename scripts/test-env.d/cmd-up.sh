@@ -32,6 +32,7 @@ cmd_up() {
   [[ -n ${RECREATE_NODE:-} ]] && stop_node_container
   start_registry
   make_images
+  serve_public_images
   make_certs
   wait_build
   wait_tools_build
@@ -47,6 +48,7 @@ cmd_up() {
   retire_host_node
   start_node_container
   finish_cluster
+  check_public_images
   write_env_json
   phase=up; log "ready: KUBECONFIG=$KUBECONFIG_PATH context $CONTEXT; registry $REGISTRY_HOST (pull as $REGISTRY_FROM_CLUSTER); k3d cluster $CLUSTER_NAME"
 }

@@ -7,6 +7,8 @@ docker_cli() { docker --host "unix://$DOCKER_SOCK" "$@"; }
 docker_ok() { docker_cli version --format '{{.Server.Version}}'; }
 
 # live-restore: containers (the node) keep running while dockerd restarts;
+# registry-mirrors: docker.io names are looked up in the registry first
+# (public-images.sh puts the base images there);
 # the runtime devloop-runc: runc without CAP_SYS_RESOURCE, for --privileged
 # containers and execs on VMs that withhold it (see the script)
 write_docker_config() {
@@ -23,7 +25,7 @@ start_docker() {
   local changed=; write_docker_config && changed=1
   if docker_ok >/dev/null 2>&1; then
     if running dockerd; then
-      # insecure-registries, live-restore and runtimes are reloadable: SIGHUP, no restart
+      # insecure-registries, registry-mirrors, live-restore and runtimes are reloadable: SIGHUP, no restart
       [[ -n $changed ]] && { kill -HUP "$(pid_of dockerd)"; log "reloaded $STATE/docker/daemon.json"; }
       log "running (pid $(pid_of dockerd))"
     else log "an engine not started by test-env answers on $DOCKER_SOCK; using it"; fi

@@ -38,6 +38,8 @@ write_node_config() {
     mkdir -p "$dir.new/certs.d/$hp"
     render "$D/node/hosts.toml" "$dir.new/certs.d/$hp/hosts.toml" HOST_PORT="$hp"
   done
+  mkdir -p "$dir.new/certs.d/docker.io"
+  render "$D/node/docker.io-hosts.toml" "$dir.new/certs.d/docker.io/hosts.toml" MIRROR="$REGISTRY_FROM_CLUSTER"
   cp "$PKI/ca.crt" "$PKI/kubelet.crt" "$PKI/kubelet.key" "$PKI/kubelet-client.crt" "$PKI/kubelet-client.key" "$dir.new/pki/"
   PKI=/etc/devloop-node/pki component_kubeconfig "$dir.new/kubelet.kubeconfig" "system:node:$NODE_NAME" kubelet-client
   chmod 700 "$dir.new/pki"
