@@ -71,6 +71,8 @@ export class DevLoop {
   readonly #o: DevLoopOptions;
   readonly #now: () => number;
   #iteration = 0;
+  /** Resources of the running iteration the user asked to run again with the trigger key. */
+  #triggered: ReadonlySet<string> = new Set();
   /** The handle of the running iteration's work (what it produces is in the state: `work`). */
   #current: { iteration: number; abort: AbortController; done: Promise<unknown> } | undefined;
   #pending: SeenFileChange[] = [];
@@ -250,6 +252,7 @@ export class DevLoop {
       firstPass,
       wantsResync: (name) => this.#liveUpdates.wantsResync(name),
     });
+    this.#triggered = new Set(affected.filter((r) => state.resources[r.name]?.rerun === 'trigger').map((r) => r.name));
     for (const name of unchanged) this.#liveUpdates.current(name, false);
     for (const resource of awaitingTrigger)
       this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'trigger' } });
@@ -365,10 +368,11 @@ export class DevLoop {
     );
     const mode = this.#o.store.getState().resources[resource.name]?.applied ? 'patch' : 'apply';
     this.#dispatch({ type: 'deploy-started', at: this.#now(), resource: resource.name, mode });
+    const options = { rerun: this.#triggered.has(resource.name) };
     const deployed =
       mode === 'apply'
-        ? await this.#o.deployer.apply([resource.name], imageMap, signal)
-        : await this.#o.deployer.patch(resource.name, imageMap, signal);
+        ? await this.#o.deployer.apply([resource.name], imageMap, signal, options)
+        : await this.#o.deployer.patch(resource.name, imageMap, signal, options);
     if (signal.aborted) return 'cancelled';
     if (!deployed.ok) return this.#fail(resource.name, deployed.error);
     this.#liveUpdates.current(resource.name, true);

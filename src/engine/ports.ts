@@ -49,11 +49,26 @@ export interface ImageDeliverer {
   ): Promise<Result<DeliveredImage[], Problem>>;
 }
 
+export interface DeployOptions {
+  /** The user asked to run it again (the trigger key): a Job runs again even when unchanged, a CronJob starts a Job. */
+  readonly rerun?: boolean;
+}
+
 export interface Deployer {
   /** Server-side applies the manifests of `resources` with the given images injected. */
-  apply(resources: readonly string[], images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
+  apply(
+    resources: readonly string[],
+    images: ReadonlyMap<string, DeliveredImage>,
+    signal: AbortSignal,
+    options?: DeployOptions,
+  ): Promise<Result<void, Problem>>;
   /** Patches only the images of one resource's workload. */
-  patch(resource: string, images: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<Result<void, Problem>>;
+  patch(
+    resource: string,
+    images: ReadonlyMap<string, DeliveredImage>,
+    signal: AbortSignal,
+    options?: DeployOptions,
+  ): Promise<Result<void, Problem>>;
   /** Follows the rollout with watches until Ready, or a diagnosed failure. */
   waitReady(
     resource: string,

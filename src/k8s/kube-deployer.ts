@@ -1,9 +1,10 @@
 import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { jobFromCronJob, runName } from './cronjob-run.ts';
 import { kubeProblem, missingWorkloadProblem, refusedObjectsProblem } from './deploy-problems.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
 import { isFollowedKind } from './evaluate-workload.ts';
-import { applyObjects } from './inventory.ts';
+import { applyObjects, markManaged } from './inventory.ts';
 import type { ContainerImagePatch, KubeClient } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
 import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
@@ -47,6 +48,8 @@ export class KubeDeployer {
   #deployed = new Map<string, Map<string, string>>();
   /** Per resource: the pods its last rollout found ready, so the live watch can tell one deleted before it began. */
   #readyPods = new Map<string, readonly string[]>();
+  /** Per CronJob resource: the Job the trigger key started, which `waitReady` follows. */
+  #runs = new Map<string, string>();
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
@@ -76,7 +79,12 @@ export class KubeDeployer {
   }
 
   /** Server-side applies the manifests of `resources` with the given images injected. */
-  async apply(resources: readonly string[], images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
+  async apply(
+    resources: readonly string[],
+    images: ReadonlyMap<string, ImageToDeploy>,
+    _signal?: AbortSignal,
+    options: { rerun?: boolean } = {},
+  ): Promise<Result<void, Problem>> {
     const { config } = this.#o;
     for (const name of resources) {
       if (!this.#workloadOf(name)) {
@@ -100,7 +108,7 @@ export class KubeDeployer {
     const { injected } = injection;
     const namespace = await this.#ensureNamespace();
     if (!namespace.ok) return namespace;
-    const objects = await this.#makeRoomForRecreated(injection.objects);
+    const objects = await this.#makeRoomForRecreated(injection.objects, options.rerun === true);
     if (!objects.ok) return objects;
     const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects: objects.value });
     if (!applied.ok) return err(kubeProblem('deploy', applied.error));
@@ -108,11 +116,28 @@ export class KubeDeployer {
     if (refused) return err(refused);
     this.#sharedApplied = true;
     this.#record(injected);
+    return options.rerun ? this.#runCronJobs(resources) : ok(undefined);
+  }
+
+  /** For the trigger key: a Job from each CronJob among `resources`, followed by `waitReady` instead of the CronJob. */
+  async #runCronJobs(resources: readonly string[]): Promise<Result<void, Problem>> {
+    for (const resource of resources) {
+      const workload = this.#workloadOf(resource);
+      if (workload?.kind !== 'CronJob') continue;
+      const namespace = workload.metadata.namespace ?? this.#namespace();
+      const live = await this.#o.client.get({ apiVersion: workload.apiVersion, kind: 'CronJob', name: workload.metadata.name, namespace });
+      if (!live.ok) return err(kubeProblem('deploy', live.error));
+      if (!live.value) continue;
+      const job = jobFromCronJob(live.value, runName(workload.metadata.name, Date.now()));
+      const created = await this.#o.client.apply(markManaged(job, this.#o.config.rootDir));
+      if (!created.ok) return err(kubeProblem('deploy', created.error));
+      this.#runs.set(resource, job.metadata.name);
+    }
     return ok(undefined);
   }
 
   /** Jobs and bare Pods whose spec changed are deleted first, so the apply creates them anew (their pod specs are immutable). */
-  async #makeRoomForRecreated(objects: readonly KubeObject[]): Promise<Result<KubeObject[], Problem>> {
+  async #makeRoomForRecreated(objects: readonly KubeObject[], rerun: boolean): Promise<Result<KubeObject[], Problem>> {
     const out: KubeObject[] = [];
     for (const object of objects) {
       if (!isRecreatedKind(object.kind)) {
@@ -120,7 +145,7 @@ export class KubeDeployer {
         continue;
       }
       const hashed = withSpecHash(object);
-      const cleared = await clearForRecreate(this.#o.client, hashed);
+      const cleared = await clearForRecreate(this.#o.client, hashed, { always: rerun });
       if (!cleared.ok) return err(kubeProblem('deploy', cleared.error));
       out.push(hashed);
     }
@@ -142,9 +167,14 @@ export class KubeDeployer {
   }
 
   /** Patches only the images of one resource's workload; applies it when it is not in the cluster (any more). */
-  async patch(resource: string, images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
+  async patch(
+    resource: string,
+    images: ReadonlyMap<string, ImageToDeploy>,
+    _signal?: AbortSignal,
+    options: { rerun?: boolean } = {},
+  ): Promise<Result<void, Problem>> {
     const workload = this.#workloadOf(resource);
-    if (!workload || isRecreatedKind(workload.kind)) return this.apply([resource], images);
+    if (!workload || isRecreatedKind(workload.kind)) return this.apply([resource], images, undefined, options);
     const { injected } = injectImages([workload], { images: this.#injections(images), mappings: this.#mappings() });
     const pullPolicy = new Map([...images.values()].map((d) => [d.deployRef, d.imagePullPolicy]));
     const containers: ContainerImagePatch[] = injected.map((i) => ({
@@ -153,7 +183,7 @@ export class KubeDeployer {
       imagePullPolicy: pullPolicy.get(i.image),
       init: i.init,
     }));
-    if (containers.length === 0) return ok(undefined);
+    if (containers.length === 0) return options.rerun ? this.#runCronJobs([resource]) : ok(undefined);
     const ref = {
       apiVersion: workload.apiVersion,
       kind: workload.kind,
@@ -168,7 +198,7 @@ export class KubeDeployer {
     this.#record(injected);
     const replaced = await replaceStalePods(this.#o.client, workload, ref.namespace);
     if (!replaced.ok) return err(kubeProblem('deploy', replaced.error));
-    return ok(undefined);
+    return options.rerun ? this.#runCronJobs([resource]) : ok(undefined);
   }
 
   #record(injected: readonly Injected[]): void {
@@ -205,14 +235,17 @@ export class KubeDeployer {
     const workload = this.#workloadOf(resource);
     if (!workload) return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `no workload for ${resource}` });
     let last: RolloutProgress = { message: 'waiting for the rollout to start', podsReady: 0, podsWanted: 1 };
-    if (!isFollowedKind(workload.kind)) {
+    const run = this.#runs.get(resource);
+    this.#runs.delete(resource);
+    const followed = run ? { kind: 'Job' as const, name: run } : { kind: workload.kind, name: workload.metadata.name };
+    if (!isFollowedKind(followed.kind)) {
       return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `devloop cannot follow a ${workload.kind}` });
     }
     const outcome = await followRollout({
-      kind: workload.kind,
+      kind: followed.kind,
       client: this.#o.client,
       namespace: workload.metadata.namespace ?? this.#namespace(),
-      name: workload.metadata.name,
+      name: followed.name,
       importedImages: this.#o.importedImages,
       signal: options.signal,
       onStatus: (status) => {

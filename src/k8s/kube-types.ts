@@ -21,7 +21,7 @@ export interface ObjectMeta {
   resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
+  ownerReferences?: { apiVersion?: string; kind: string; name: string; uid: string; controller?: boolean }[];
   creationTimestamp?: string;
   deletionTimestamp?: string;
 }

@@ -30,21 +30,27 @@ function refOf(object: KubeObject): ObjectRef {
 
 /**
  * Makes room for `object` (annotated by `withSpecHash`): nothing when it is
- * not in the cluster or is there with the same spec; otherwise deletes it and
+ * not in the cluster or is there with the same spec (unless `always`, for a
+ * run asked for by hand); otherwise deletes it and
  * waits until it is gone (a pod's grace period included), so an apply creates
  * it anew.
  */
 export async function clearForRecreate(
   client: KubeClient,
   object: KubeObject,
-  options: { signal?: AbortSignal; timeoutMs?: number; pollMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; pollMs?: number; always?: boolean } = {},
 ): Promise<Result<'absent' | 'unchanged' | 'deleted', KubeError>> {
   const ref = refOf(object);
   const live = await client.get(ref);
   if (!live.ok) return live;
   if (!live.value) return ok('absent');
   const want = object.metadata.annotations?.[SPEC_HASH_ANNOTATION];
-  if (!live.value.metadata.deletionTimestamp && want && live.value.metadata.annotations?.[SPEC_HASH_ANNOTATION] === want) {
+  if (
+    !options.always &&
+    !live.value.metadata.deletionTimestamp &&
+    want &&
+    live.value.metadata.annotations?.[SPEC_HASH_ANNOTATION] === want
+  ) {
     return ok('unchanged');
   }
   const deleted = await client.delete(ref);

@@ -108,5 +108,30 @@ describeWithCluster('every workload kind on the cluster', (env: TestEnvironment)
     expect(imageOf(p, 'job/migrate', podImage)).toBe(second);
     expect(imageOf(p, 'pod', '-l app=db')).toBeDefined();
     expect(p.kubectl(['-n', p.namespace, 'get', 'pod', 'db-0', '-o', 'jsonpath={.spec.containers[0].image}'])).toBe(second);
+
+    // The trigger key on the CronJob starts a Job from it and follows that Job; on the Job it runs it again.
+    const migrateUid = imageOf(p, 'job/migrate', '{.metadata.uid}');
+    const iteration = loop.store.getState().iteration;
+    loop.trigger('nightly');
+    loop.trigger('migrate');
+    const run = await eventually('a Job started from the CronJob', () => {
+      const jobs = p.kubectl([
+        '-n',
+        p.namespace,
+        'get',
+        'jobs',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name} {.metadata.ownerReferences[0].kind} {.status.succeeded}{"\\n"}{end}',
+      ]);
+      return jobs.split('\n').find((l) => l.startsWith('nightly-') && l.endsWith('CronJob 1'));
+    });
+    expect(run).toBeDefined();
+    await eventually('both ready again', () => {
+      const state = loop?.store.getState();
+      return state && state.iteration > iteration && ['nightly', 'migrate'].every((n) => state.resources[n]?.phase === 'ready')
+        ? true
+        : undefined;
+    });
+    expect(imageOf(p, 'job/migrate', '{.metadata.uid}')).not.toBe(migrateUid);
   });
 });

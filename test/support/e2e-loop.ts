@@ -20,6 +20,8 @@ export interface E2eLoop {
   idle(): Promise<void>;
   /** The JSON reporter's events so far, parsed. */
   events(): Record<string, unknown>[];
+  /** The trigger key on a resource. */
+  trigger(resource: string): void;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startE2eLoop(project: E2eProject): Promise<E2eLoop> {
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l) as Record<string, unknown>),
+    trigger: (resource) => supervisor.trigger(resource),
     stop: () => supervisor.stop(),
   };
 }
