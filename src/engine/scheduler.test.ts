@@ -171,6 +171,8 @@ describe('chooseResources', () => {
     expect(choose(state({ db: { deployedTags: { db: 'd1' } } })).affected.map((r) => r.name)).toEqual(['db']);
     expect(choose(state({ db: { applied: false } })).affected.map((r) => r.name)).toEqual(['db']);
     expect(choose(state({ db: { phase: 'failed' } })).affected.map((r) => r.name)).toEqual(['db']);
+    // a rollout that a superseded iteration left half-way
+    expect(choose(state({ db: { phase: 'rolling-out' } })).affected.map((r) => r.name)).toEqual(['db']);
     expect(choose(state({ tool: { deployedTags: { tool: 't1' } } })).awaitingTrigger).toEqual(['tool']);
   });
 

@@ -1,5 +1,6 @@
 import { type ImageDependencies, nextImages, type StepOutcome } from '../build/build-order.ts';
 import type { LoopResource } from './loop-model.ts';
+import { isBusy } from './phase.ts';
 import type { ImagePlan } from './ports.ts';
 import { dependencyOrder } from './reducer.ts';
 import type { EngineState } from './state.ts';
@@ -198,6 +199,8 @@ export function chooseResources(
       firstPass ||
       !current?.applied ||
       current.phase === 'failed' ||
+      // Left half-way by an iteration that newer changes superseded (a rollout cancelled): its dependents wait for it.
+      isBusy(current.phase) ||
       resource.images.some((image) => plans.get(image)?.tag !== (current.syncedTags?.[image] ?? current.deployedTags[image]));
     const asked = current?.rerun !== undefined;
     if (asked || firstPass) forced.add(resource.name);
