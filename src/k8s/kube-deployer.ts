@@ -1,10 +1,11 @@
 import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
-import { kubeProblem, missingWorkloadProblem, refusedObjectsProblem } from './deploy-problems.ts';
+import type { CrdWaitOptions } from './crd-wait.ts';
+import { kubeProblem, missingWorkloadProblem } from './deploy-problems.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
-import { applyObjects } from './inventory.ts';
 import type { ContainerImagePatch, KubeClient } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
+import { applyManifests } from './manifest-apply.ts';
 import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
 import { objectsToApply } from './objects-to-apply.ts';
 import { findWorkload, labelSelector, type WorkloadSettings } from './resource-workload.ts';
@@ -27,6 +28,10 @@ export interface KubeDeployerOptions {
   readonly objects: readonly KubeObject[];
   /** Image references delivered by import: diagnosis flags a pull policy that would pull them. */
   readonly importedImages: ReadonlySet<string>;
+  /** The manifest file of each of `objects`, for problems that name one. */
+  readonly files?: ReadonlyMap<KubeObject, string>;
+  /** How long to wait for the manifests' CRDs to be served. */
+  readonly crdWait?: Omit<CrdWaitOptions, 'signal'>;
 }
 
 /**
@@ -40,6 +45,8 @@ export class KubeDeployer {
   /** The manifests' objects, namespaced objects without a namespace put in the configured one. */
   readonly #objects: KubeObject[];
   #sharedApplied = false;
+  /** Settles when the apply running now is over. */
+  #applying: Promise<void> = Promise.resolve();
   #namespaceReady = false;
   /** Workload name → container → the image reference devloop last put there. */
   #deployed = new Map<string, Map<string, string>>();
@@ -73,37 +80,61 @@ export class KubeDeployer {
     return Object.values(this.#o.config.resources).map((r) => ({ workload: r.workload, containers: r.containers }));
   }
 
-  /** Server-side applies the manifests of `resources` with the given images injected. */
-  async apply(resources: readonly string[], images: ReadonlyMap<string, ImageToDeploy>): Promise<Result<void, Problem>> {
-    const { config } = this.#o;
-    for (const name of resources) {
-      if (!this.#workloadOf(name)) {
-        return err(
-          missingWorkloadProblem({
-            resource: name,
-            workload: config.resources[name]?.workload,
-            manifests: config.manifests,
-            rootDir: config.rootDir,
-          }),
-        );
-      }
-    }
-    const selected = objectsToApply({
-      objects: this.#objects,
-      resources: config.resources,
-      requested: resources,
-      shared: !this.#sharedApplied,
+  /**
+   * Server-side applies the manifests of `resources` with the given images
+   * injected. The first apply of a deployer is a full one: every object that
+   * is no resource's workload goes with it. Applies run one at a time, so the
+   * full one is made once and the inventory is never written by two at once.
+   */
+  async apply(
+    resources: readonly string[],
+    images: ReadonlyMap<string, ImageToDeploy>,
+    signal?: AbortSignal,
+  ): Promise<Result<void, Problem>> {
+    const previous = this.#applying;
+    let done = () => {};
+    this.#applying = new Promise<void>((resolve) => {
+      done = resolve;
     });
-    const { objects, injected } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
-    const namespace = await this.#ensureNamespace();
-    if (!namespace.ok) return namespace;
-    const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects });
-    if (!applied.ok) return err(kubeProblem('deploy', applied.error));
-    const refused = refusedObjectsProblem(applied.value.failed);
-    if (refused) return err(refused);
-    this.#sharedApplied = true;
-    this.#record(injected);
-    return ok(undefined);
+    await previous;
+    try {
+      const { config } = this.#o;
+      for (const name of resources) {
+        if (!this.#workloadOf(name)) {
+          return err(
+            missingWorkloadProblem({
+              resource: name,
+              workload: config.resources[name]?.workload,
+              manifests: config.manifests,
+              rootDir: config.rootDir,
+            }),
+          );
+        }
+      }
+      const full = !this.#sharedApplied;
+      const selected = objectsToApply({ objects: this.#objects, resources: config.resources, requested: resources, shared: full });
+      const { objects, injected } = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+      const namespace = await this.#ensureNamespace();
+      if (!namespace.ok) return namespace;
+      const applied = await applyManifests(this.#o.client, {
+        rootDir: config.rootDir,
+        namespace: this.#namespace(),
+        objects,
+        manifests: this.#objects,
+        fileOf: (o) => {
+          const i = this.#objects.findIndex((m) => m.kind === o.kind && m.metadata.name === o.metadata.name);
+          const original = this.#o.objects[i];
+          return original && this.#o.files?.get(original);
+        },
+        crdWait: { ...this.#o.crdWait, signal },
+      });
+      if (!applied.ok) return applied;
+      this.#sharedApplied = true;
+      this.#record(injected);
+      return ok(undefined);
+    } finally {
+      done();
+    }
   }
 
   /** The configured namespace exists once per deployer, unless a manifest declares it (then it is applied with them). */
