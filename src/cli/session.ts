@@ -116,7 +116,7 @@ export async function openSession(
     importedImages,
   });
   const files = new Map(manifests.objects.map((m) => [m.object, m.file]));
-  const deployer = new KubeDeployer({ client, config, objects, importedImages, files });
+  const deployer = new KubeDeployer({ client, config, objects, importedImages, files, notice });
   const logs = new KubeLogFollower({ client, config, objects });
   const forwards = new ResourceForwards({ client, config, objects, notice });
   const logFollower: LogFollower = {

@@ -30,6 +30,8 @@ export interface KubeDeployerOptions {
   readonly importedImages: ReadonlySet<string>;
   /** The manifest file of each of `objects`, for problems that name one. */
   readonly files?: ReadonlyMap<KubeObject, string>;
+  /** Says what an apply did besides applying: objects removed because the manifests no longer have them. */
+  readonly notice?: (message: string) => void;
   /** How long to wait for the manifests' CRDs to be served. */
   readonly crdWait?: Omit<CrdWaitOptions, 'signal'>;
 }
@@ -83,8 +85,10 @@ export class KubeDeployer {
   /**
    * Server-side applies the manifests of `resources` with the given images
    * injected. The first apply of a deployer is a full one: every object that
-   * is no resource's workload goes with it. Applies run one at a time, so the
-   * full one is made once and the inventory is never written by two at once.
+   * is no resource's workload goes with it, and what devloop applied earlier
+   * and the manifests no longer have is removed (said through `notice`).
+   * Applies run one at a time, so the full one is made once and the
+   * inventory is never written by two at once.
    */
   async apply(
     resources: readonly string[],
@@ -121,6 +125,7 @@ export class KubeDeployer {
         namespace: this.#namespace(),
         objects,
         manifests: this.#objects,
+        prune: full,
         fileOf: (o) => {
           const i = this.#objects.findIndex((m) => m.kind === o.kind && m.metadata.name === o.metadata.name);
           const original = this.#o.objects[i];
@@ -129,6 +134,7 @@ export class KubeDeployer {
         crdWait: { ...this.#o.crdWait, signal },
       });
       if (!applied.ok) return applied;
+      for (const message of applied.value) this.#o.notice?.(message);
       this.#sharedApplied = true;
       this.#record(injected);
       return ok(undefined);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ok, type Result } from '../core/result.ts';
 import { deliveredImages, twoResources, workloadManifest } from './deployer-fixtures.test-support.ts';
 import { FakeKubeClient } from './fake-kube-client.ts';
-import { inventoryName, readInventory, teardown } from './inventory.ts';
+import { inventoryName, markManaged, readInventory, recordApplied, refOf, teardown } from './inventory.ts';
 import type { Scope } from './kinds.ts';
 import type { KubeError } from './kube-client.ts';
 import { KubeDeployer } from './kube-deployer.ts';
@@ -37,6 +37,7 @@ function deployer(client: FakeKubeClient, objects: KubeObject[], options: { file
     config: settings,
     objects,
     importedImages: new Set(),
+    notice: (m) => notices.push(m),
     crdWait: { timeoutMs: options.crdWaitMs ?? 60, intervalMs: 5 },
     ...(options.files ? { files: options.files } : {}),
   });
@@ -206,5 +207,102 @@ describe('applying manifests: order, namespaces and CRDs', () => {
     expect(both.every((r) => r.ok)).toBe(true);
     expect(applied(client).filter((a) => a === 'ConfigMap/settings')).toHaveLength(1);
     expect(await inventory(client)).toEqual(['ConfigMap/dev/settings', 'Deployment/dev/web', 'Deployment/dev/worker']);
+  });
+});
+
+describe('applying manifests: what is no longer in them', () => {
+  /** A first session applies `before`; the next one (manifests changed) applies `after`. */
+  async function twoSessions(before: KubeObject[], after: KubeObject[], between?: (client: FakeKubeClient) => void) {
+    const client = new FakeKubeClient();
+    expect((await deployer(client, before).deployer.apply(['web'], images('web'))).ok).toBe(true);
+    between?.(client);
+    const next = deployer(client, after);
+    const deletesBefore = client.calls.filter((c) => c.method === 'delete').length;
+    expect(await next.deployer.apply(['web'], images('web'))).toEqual({ ok: true, value: undefined });
+    const deletes = () =>
+      client.calls
+        .filter((c) => c.method === 'delete')
+        .slice(deletesBefore)
+        .map((c) => (c.args as { name: string }).name);
+    return { client, ...next, deletes };
+  }
+
+  it('removes what devloop applied that the manifests no longer have, says so, and forgets it', async () => {
+    const {
+      client,
+      deployer: d,
+      notices,
+      deletes,
+    } = await twoSessions(
+      [workload('web'), configMap('kept'), configMap('old'), configMap('elsewhere', 'other'), object('v1', 'Namespace', 'other')],
+      [workload('web'), configMap('kept')],
+      (c) => c.put(configMap('not-ours', 'dev')),
+    );
+    expect(deletes()).toEqual(['elsewhere', 'old', 'other']);
+    expect(notices).toEqual([
+      'removed ConfigMap/elsewhere (namespace other): no longer in the manifests',
+      'removed ConfigMap/old (namespace dev): no longer in the manifests',
+      'removed Namespace/other: no longer in the manifests',
+    ]);
+    expect(stored(client)).toEqual(['ConfigMap/dev/kept', 'ConfigMap/dev/not-ours', 'Deployment/dev/web', 'Namespace//dev']);
+    expect(await inventory(client)).toEqual(['ConfigMap/dev/kept', 'Deployment/dev/web']);
+    // Only the first apply of a session looks.
+    const stray = markManaged(configMap('stray', 'dev'), '/p');
+    client.put(stray);
+    await recordApplied(client, { rootDir: '/p', namespace: 'dev', refs: [refOf(stray)] });
+    expect((await d.apply(['web'], images('web'))).ok).toBe(true);
+    expect(client.calls.filter((c) => c.method === 'delete')).toHaveLength(3);
+  });
+
+  it('leaves an object someone took over, and one the manifests moved to a newer apiVersion', async () => {
+    const hpa = (version: string) => object(`autoscaling/${version}`, 'HorizontalPodAutoscaler', 'web');
+    const { client, notices, deletes } = await twoSessions(
+      [workload('web'), configMap('taken'), hpa('v1')],
+      [workload('web'), hpa('v2')],
+      (c) => c.put(configMap('taken', 'dev')),
+    );
+    expect(deletes()).toEqual([]);
+    expect(notices).toEqual([
+      "left ConfigMap/taken (namespace dev) alone: no longer in the manifests, and no longer labelled as this project's",
+    ]);
+    expect(stored(client)).toContain('ConfigMap/dev/taken');
+    expect(await inventory(client)).toEqual(['Deployment/dev/web', 'HorizontalPodAutoscaler/dev/web', 'HorizontalPodAutoscaler/dev/web']);
+  });
+
+  it('keeps a namespace or CRD the remaining objects still need, and lets go of the configured namespace', async () => {
+    const { client, notices, deletes } = await twoSessions(
+      [
+        object('v1', 'Namespace', 'dev'),
+        object('v1', 'Namespace', 'other'),
+        crd('Widget', 'Namespaced'),
+        workload('web'),
+        object('example.dev/v1', 'Widget', 'w', 'other'),
+      ],
+      [workload('web'), object('example.dev/v1', 'Widget', 'w', 'other')],
+    );
+    expect(deletes()).toEqual([]);
+    expect(notices).toEqual([
+      'kept Namespace/other: no longer in the manifests, but Widget/w (namespace other) of the manifests lives in it',
+      'kept CustomResourceDefinition/widgets.example.dev: no longer in the manifests, but Widget/w (namespace other) of the manifests is of its kind',
+      'kept Namespace/dev: no longer in the manifests, but it is the configured namespace (devloop down leaves it now)',
+    ]);
+    expect(await inventory(client)).not.toContain('Namespace//dev');
+    expect(stored(client)).toContain('Widget/other/w');
+  });
+
+  it('removes a custom object before its CRD, and down removes the rest across namespaces', async () => {
+    const all = [
+      object('v1', 'Namespace', 'other'),
+      crd('Widget', 'Namespaced'),
+      workload('web'),
+      object('example.dev/v1', 'Widget', 'a'),
+      object('example.dev/v1', 'Widget', 'b', 'other'),
+      configMap('c', 'other'),
+    ];
+    const { client, deletes } = await twoSessions(all, [workload('web'), configMap('c', 'other'), object('v1', 'Namespace', 'other')]);
+    expect(deletes()).toEqual(['b', 'a', 'widgets.example.dev']);
+    const down = await teardown(client, { rootDir: '/p', namespace: 'dev' });
+    expect(down.ok && down.value.deleted.map((r) => `${r.kind}/${r.name}`)).toEqual(['Deployment/web', 'ConfigMap/c', 'Namespace/other']);
+    expect(stored(client)).toEqual(['Namespace//dev']);
   });
 });
