@@ -120,7 +120,8 @@ export async function openSession(
     k3d: new K3dCli({ runner: ctx.runner }),
     importedImages,
   });
-  const deployer = new KubeDeployer({ client, config, objects, importedImages });
+  const files = new Map(manifests.objects.map((m) => [m.object, m.file]));
+  const deployer = new KubeDeployer({ client, config, objects, importedImages, files, notice });
   const logs = new KubeLogFollower({ client, config, objects });
   const forwards = new ResourceForwards({ client, config, objects, notice });
   const logFollower: LogFollower = {

@@ -48,7 +48,10 @@ type KubeFailure =
   | 'kube-context-not-found'
   | 'kubeconfig-not-found'
   | 'kubeconfig-invalid'
-  | 'kind-not-present';
+  | 'kind-not-present'
+  | 'kind-not-served'
+  | 'crd-missing'
+  | 'crd-not-established';
 
 type RolloutFailure =
   | 'workload-not-in-manifests'

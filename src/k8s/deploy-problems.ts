@@ -1,7 +1,8 @@
 import { describeManifestSource, type ManifestSource } from '../core/manifest-source.ts';
 import type { FailureReason, Problem } from '../core/problem.ts';
+import { apiGroup, isBuiltInGroup } from './kinds.ts';
 import { formatKubeError, type KubeError } from './kube-client.ts';
-import type { ObjectRef } from './kube-types.ts';
+import type { KubeObject, ObjectRef } from './kube-types.ts';
 
 /** A Kubernetes API failure as a problem the UI can show. */
 export function kubeProblem(stage: Problem['stage'], error: { reason: FailureReason; message: string }): Problem {
@@ -40,5 +41,30 @@ export function refusedObjectsProblem(failed: readonly { ref: ObjectRef; error: 
     message: `${first.ref.kind} ${first.ref.name} was not applied: ${first.error.message}`,
     fix: 'fix the manifest; the cluster refused it as written',
     details: failed.map((f) => `${f.ref.kind}/${f.ref.name}: ${formatKubeError(f.error)}`),
+  };
+}
+
+/**
+ * Objects of kinds the cluster does not serve and no CRD in the manifests
+ * serves: nothing was applied. A custom kind needs its CRD; a built-in group
+ * without the kind is a typo.
+ */
+export function unservedKindsProblem(unserved: readonly { object: KubeObject; file?: string }[]): Problem | undefined {
+  const describe = (u: { object: KubeObject; file?: string }) =>
+    `${u.object.kind} ${u.object.metadata.name}${u.file ? ` (${u.file})` : ''}`;
+  const first = unserved[0];
+  if (!first) return undefined;
+  const { apiVersion, kind } = first.object;
+  const custom = !isBuiltInGroup(apiGroup(apiVersion));
+  return {
+    stage: 'deploy',
+    reason: custom ? 'crd-missing' : 'kind-not-served',
+    message: custom
+      ? `${describe(first)}: no CustomResourceDefinition serves kind ${kind} in ${apiVersion}`
+      : `${describe(first)}: the API server serves no kind ${kind} in ${apiVersion}`,
+    fix: custom
+      ? 'add the CRD to the manifests or install it first'
+      : 'check the apiVersion and kind; `kubectl api-resources` lists what the cluster serves',
+    ...(unserved.length > 1 ? { details: unserved.map((u) => `${describe(u)}: ${u.object.apiVersion} ${u.object.kind}`) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../core/result.ts';
+import { apiGroup, builtInScope, crdKinds, isBuiltInGroup, isCrd, type Scope, servingCrd } from './kinds.ts';
 import type {
   ContainerImagePatch,
   ExecRequest,
@@ -14,7 +15,7 @@ import type {
   WatchHandle,
   WatchQuery,
 } from './kube-client.ts';
-import type { KubeObject, ObjectRef } from './kube-types.ts';
+import type { Condition, KubeObject, ObjectRef } from './kube-types.ts';
 import { compareTimestamps } from './log-buffer.ts';
 import { podSpecOf } from './manifests.ts';
 
@@ -36,6 +37,8 @@ export class FakeKubeClient implements KubeClient {
   #logs = new Map<string, TimestampedLine[]>();
   #failures = new Map<string, KubeError>();
   #version = 1;
+  /** False keeps applied CRDs without an `Established` condition, as a CRD whose names conflict stays. */
+  establishCrds = true;
   /** Answers `exec`; default exit code 0 with no output. */
   execAnswer: (request: ExecRequest) => ExecResult = () => ({ exitCode: 0, stdout: '', stderr: '' });
   /** Answers `forwardConnection`; default: echo the bytes back. A returned error is the call's failure (e.g. a refused port). */
@@ -89,9 +92,26 @@ export class FakeKubeClient implements KubeClient {
   async apply(object: KubeObject): Promise<Result<KubeObject, KubeError>> {
     const failure = this.#fail('apply', object);
     if (failure) return err(failure);
+    if (!this.#scope(object.apiVersion, object.kind)) return err(notServed(object.apiVersion, object.kind));
     const existing = this.#objects.get(keyOf(object));
     const generation = (existing?.metadata.generation ?? 0) + 1;
-    return ok(this.put({ ...object, metadata: { ...object.metadata, generation } }));
+    const established = isCrd(object) && this.establishCrds ? { status: { conditions: [{ type: 'Established', status: 'True' }] } } : {};
+    return ok(this.put({ ...object, ...established, metadata: { ...object.metadata, generation } }));
+  }
+
+  async resourceScope(apiVersion: string, kind: string): Promise<Result<Scope | undefined, KubeError>> {
+    const failure = this.#fail('resourceScope', { apiVersion, kind });
+    if (failure) return err(failure);
+    return ok(this.#scope(apiVersion, kind));
+  }
+
+  /** Built-in kinds are always served; custom kinds once an established CRD in the store serves them. */
+  #scope(apiVersion: string, kind: string): Scope | undefined {
+    if (isBuiltInGroup(apiGroup(apiVersion))) return builtInScope(kind);
+    const established = this.objects().filter((o) =>
+      (o.status as { conditions?: Condition[] } | undefined)?.conditions?.some((c) => c.type === 'Established' && c.status === 'True'),
+    );
+    return servingCrd(crdKinds(established), apiVersion, kind)?.scope;
   }
 
   async patchImages(workload: ObjectRef, containers: readonly ContainerImagePatch[]): Promise<Result<KubeObject, KubeError>> {
@@ -119,6 +139,7 @@ export class FakeKubeClient implements KubeClient {
   async get(ref: ObjectRef): Promise<Result<KubeObject | undefined, KubeError>> {
     const failure = this.#fail('get', ref);
     if (failure) return err(failure);
+    if (!this.#scope(ref.apiVersion, ref.kind)) return ok(undefined);
     return ok(
       this.#objects.get(keyOf({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })),
     );
@@ -192,6 +213,10 @@ export class FakeKubeClient implements KubeClient {
   #emit(object: KubeObject, type: 'added' | 'modified' | 'deleted'): void {
     for (const s of this.#subscribers) if (matches(object, s.query)) s.onEvent({ type, object: structuredClone(object) });
   }
+}
+
+function notServed(apiVersion: string, kind: string): KubeError {
+  return { reason: 'kube-not-found', message: `the server could not find the requested resource (${kind} in ${apiVersion})` };
 }
 
 function keyOf(o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string | undefined } }): string {

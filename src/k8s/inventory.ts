@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { type CrdWaitOptions, waitEstablished } from './crd-wait.ts';
+import { isCrd } from './kinds.ts';
 import type { KubeClient, KubeError } from './kube-client.ts';
 import type { KubeObject, ObjectRef } from './kube-types.ts';
 import { orderForApply } from './manifests.ts';
@@ -79,56 +82,83 @@ export async function recordApplied(
   const existing = await readInventory(client, options);
   if (!existing.ok) return existing;
   const all = [...existing.value];
-  const key = (r: ObjectRef) => `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-  const seen = new Set(all.map(key));
+  const seen = new Set(all.map(refKey));
   for (const r of options.refs) {
-    if (seen.has(key(r))) continue;
+    if (seen.has(refKey(r))) continue;
     all.push(r);
-    seen.add(key(r));
+    seen.add(refKey(r));
   }
+  const saved = await writeInventory(client, { ...options, refs: all });
+  return saved.ok ? ok(all) : saved;
+}
+
+/** Replaces the inventory's list with `refs`. */
+export async function writeInventory(
+  client: KubeClient,
+  options: { rootDir: string; namespace: string; refs: readonly ObjectRef[] },
+): Promise<Result<void, KubeError>> {
   const saved = await client.apply(
     markManaged(
       {
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: inventoryName(options.rootDir), namespace: options.namespace },
-        data: { objects: JSON.stringify(all) },
+        data: { objects: JSON.stringify(options.refs) },
       },
       options.rootDir,
     ),
   );
-  return saved.ok ? ok(all) : saved;
+  return saved.ok ? ok(undefined) : saved;
+}
+
+/** One string per object reference, for sets. */
+export function refKey(r: ObjectRef): string {
+  return `${r.apiVersion}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
 }
 
 /** What `applyObjects` did with each object. */
 export interface ApplyReport {
   readonly applied: readonly ObjectRef[];
   readonly failed: readonly { readonly ref: ObjectRef; readonly error: KubeError }[];
+  /** A CRD never got served: nothing after the CRDs was applied. */
+  readonly stopped?: Problem;
 }
 
 /**
- * Server-side applies `objects` (namespaces and CRDs first), each marked as
- * this project's, and records them in the inventory before applying anything
- * but namespaces, so a half-finished apply is still cleaned up by `down`.
+ * Server-side applies `objects` in apply order (see `orderForApply`), each
+ * marked as this project's, and records them in the inventory before
+ * applying anything but namespaces, so a half-finished apply is still cleaned
+ * up by `down`. After the CRDs it waits until they are served, so the custom
+ * objects that follow are accepted.
  */
 export async function applyObjects(
   client: KubeClient,
-  options: { rootDir: string; namespace: string; objects: readonly KubeObject[] },
+  options: { rootDir: string; namespace: string; objects: readonly KubeObject[]; crdWait?: CrdWaitOptions },
 ): Promise<Result<ApplyReport, KubeError>> {
   const ordered = orderForApply(options.objects);
   const applied: ObjectRef[] = [];
   const failed: { ref: ObjectRef; error: KubeError }[] = [];
-  const applyOne = async (object: KubeObject) => {
-    const result = await client.apply(markManaged(object, options.rootDir));
-    if (result.ok) applied.push(refOf(object));
-    else failed.push({ ref: refOf(object), error: result.error });
+  const applyAll = async (objects: readonly KubeObject[]) => {
+    const done: KubeObject[] = [];
+    for (const object of objects) {
+      const result = await client.apply(markManaged(object, options.rootDir));
+      if (result.ok) {
+        applied.push(refOf(object));
+        done.push(object);
+      } else failed.push({ ref: refOf(object), error: result.error });
+    }
+    return done;
   };
   // Namespaces first: the inventory may live in one of them.
-  const namespaces = ordered.filter((o) => o.kind === 'Namespace');
-  for (const object of namespaces) await applyOne(object);
+  await applyAll(ordered.filter((o) => o.kind === 'Namespace'));
   const recorded = await recordApplied(client, { rootDir: options.rootDir, namespace: options.namespace, refs: ordered.map(refOf) });
   if (!recorded.ok) return recorded;
-  for (const object of ordered.filter((o) => o.kind !== 'Namespace')) await applyOne(object);
+  const crds = await applyAll(ordered.filter(isCrd));
+  if (crds.length > 0) {
+    const served = await waitEstablished(client, crds, options.crdWait);
+    if (!served.ok) return ok({ applied, failed, stopped: served.error });
+  }
+  await applyAll(ordered.filter((o) => o.kind !== 'Namespace' && !isCrd(o)));
   return ok({ applied, failed });
 }
 
@@ -151,26 +181,8 @@ export async function teardown(
 ): Promise<Result<TeardownReport, KubeError>> {
   const inventory = await readInventory(client, options);
   if (!inventory.ok) return inventory;
-  const report = {
-    deleted: [] as ObjectRef[],
-    alreadyGone: [] as ObjectRef[],
-    skipped: [] as ObjectRef[],
-    failed: [] as { ref: ObjectRef; error: KubeError }[],
-  };
-  const id = projectId(options.rootDir);
-  const late = (r: ObjectRef) => r.kind === 'Namespace' || r.kind === 'CustomResourceDefinition';
   const order = [...inventory.value].reverse();
-  const remove = async (ref: ObjectRef) => {
-    const current = await client.get(ref);
-    if (!current.ok) return void report.failed.push({ ref, error: current.error });
-    if (!current.value) return void report.alreadyGone.push(ref);
-    if (current.value.metadata.labels?.[PROJECT_LABEL] !== id) return void report.skipped.push(ref);
-    const deleted = await client.delete(ref);
-    if (!deleted.ok) report.failed.push({ ref, error: deleted.error });
-    else if (deleted.value === 'deleted') report.deleted.push(ref);
-    else report.alreadyGone.push(ref);
-  };
-  for (const ref of order.filter((r) => !late(r))) await remove(ref);
+  const report = await removeOwned(client, { rootDir: options.rootDir, refs: order.filter((r) => !removedLast(r)) });
   if (report.failed.length === 0) {
     const inv = await client.delete({
       apiVersion: 'v1',
@@ -180,6 +192,51 @@ export async function teardown(
     });
     if (!inv.ok) return err(inv.error);
   }
-  for (const ref of order.filter(late)) await remove(ref);
-  return ok(report);
+  const late = await removeOwned(client, { rootDir: options.rootDir, refs: order.filter(removedLast) });
+  return ok(mergeReports(report, late));
+}
+
+/** Namespaces and CRDs go after everything else: deleting them deletes what is in them, or of their kind. */
+export function removedLast(r: ObjectRef): boolean {
+  return r.kind === 'Namespace' || isCrd(r);
+}
+
+/**
+ * Deletes each of `refs` in order when it still carries this project's
+ * label; one that is gone, or that someone else took over, is only reported.
+ */
+export async function removeOwned(client: KubeClient, options: { rootDir: string; refs: readonly ObjectRef[] }): Promise<TeardownReport> {
+  const report = {
+    deleted: [] as ObjectRef[],
+    alreadyGone: [] as ObjectRef[],
+    skipped: [] as ObjectRef[],
+    failed: [] as { ref: ObjectRef; error: KubeError }[],
+  };
+  const id = projectId(options.rootDir);
+  for (const ref of options.refs) {
+    const current = await client.get(ref);
+    if (!current.ok) {
+      report.failed.push({ ref, error: current.error });
+      continue;
+    }
+    if (!current.value) report.alreadyGone.push(ref);
+    else if (current.value.metadata.labels?.[PROJECT_LABEL] !== id) report.skipped.push(ref);
+    else {
+      const deleted = await client.delete(ref);
+      if (!deleted.ok) report.failed.push({ ref, error: deleted.error });
+      else if (deleted.value === 'deleted') report.deleted.push(ref);
+      else report.alreadyGone.push(ref);
+    }
+  }
+  return report;
+}
+
+/** Two reports as one, in order. */
+export function mergeReports(a: TeardownReport, b: TeardownReport): TeardownReport {
+  return {
+    deleted: [...a.deleted, ...b.deleted],
+    alreadyGone: [...a.alreadyGone, ...b.alreadyGone],
+    skipped: [...a.skipped, ...b.skipped],
+    failed: [...a.failed, ...b.failed],
+  };
 }

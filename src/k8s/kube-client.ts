@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Result } from '../core/result.ts';
+import type { Scope } from './kinds.ts';
 import type { KubeObject, ObjectRef } from './kube-types.ts';
 
 /**
@@ -17,6 +18,12 @@ export interface KubeClient {
   /** Deletes with background propagation; `not-found` is not a failure. */
   delete(ref: ObjectRef): Promise<Result<'deleted' | 'not-found', KubeError>>;
   list(query: ListQuery): Promise<Result<KubeObject[], KubeError>>;
+  /**
+   * Whether the API server serves `kind` in `apiVersion` (API discovery), and
+   * if so whether its objects live in namespaces; `undefined` when it does not
+   * serve it (a CRD not installed, or not established yet).
+   */
+  resourceScope(apiVersion: string, kind: string): Promise<Result<Scope | undefined, KubeError>>;
   /** The data of a ConfigMap, `undefined` when it does not exist. */
   readConfigMap(namespace: string, name: string): Promise<Result<Readonly<Record<string, string>> | undefined, KubeError>>;
   /**

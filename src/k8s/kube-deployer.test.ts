@@ -1,37 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { err, type Result } from '../core/result.ts';
+import { deliveredImages, twoResources, workloadManifest } from './deployer-fixtures.test-support.ts';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import type { KubeError } from './kube-client.ts';
 import { KubeDeployer } from './kube-deployer.ts';
 import type { KubeObject } from './kube-types.ts';
 import { pod, replicaSet } from './pod-fixtures.test-support.ts';
-import type { WorkloadSettings } from './resource-workload.ts';
 
-const workload = (name: string): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: name }] } },
-  },
-});
+const workload = (name: string) => workloadManifest(name);
 const service: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } };
-
-const settings: WorkloadSettings = {
-  rootDir: '/p',
-  manifests: ['k8s/*.yaml'],
-  cluster: { namespace: 'dev' },
-  images: { web: { repository: 'web' }, worker: { repository: 'worker' } },
-  resources: {
-    web: { workload: { kind: 'Deployment', name: 'web' }, containers: {}, portForwards: [] },
-    worker: { workload: { kind: 'Deployment', name: 'worker' }, containers: {}, portForwards: [] },
-  },
-};
-
-const images = (...names: string[]) =>
-  new Map(names.map((name) => [name, { image: name, deployRef: `reg:5000/${name}:devloop-1`, imagePullPolicy: 'IfNotPresent' }] as const));
+const settings = twoResources;
+const images = deliveredImages;
 
 function setup(options: { objects?: KubeObject[]; client?: FakeKubeClient } = {}) {
   const client = options.client ?? new FakeKubeClient();

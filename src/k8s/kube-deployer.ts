@@ -1,12 +1,14 @@
 import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import type { CrdWaitOptions } from './crd-wait.ts';
 import { jobFromCronJob, runName } from './cronjob-run.ts';
-import { kubeProblem, missingWorkloadProblem, refusedObjectsProblem } from './deploy-problems.ts';
+import { kubeProblem, missingWorkloadProblem } from './deploy-problems.ts';
 import { ensureNamespace } from './ensure-namespace.ts';
 import { isFollowedKind } from './evaluate-workload.ts';
-import { applyObjects, markManaged } from './inventory.ts';
+import { markManaged } from './inventory.ts';
 import type { ContainerImagePatch, KubeClient } from './kube-client.ts';
 import type { KubeObject } from './kube-types.ts';
+import { applyManifests } from './manifest-apply.ts';
 import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
 import { objectsToApply } from './objects-to-apply.ts';
 import { clearForRecreate, isRecreatedKind, replaceStalePods, withSpecHash } from './replace-workload.ts';
@@ -30,6 +32,12 @@ export interface KubeDeployerOptions {
   readonly objects: readonly KubeObject[];
   /** Image references delivered by import: diagnosis flags a pull policy that would pull them. */
   readonly importedImages: ReadonlySet<string>;
+  /** The manifest file of each of `objects`, for problems that name one. */
+  readonly files?: ReadonlyMap<KubeObject, string>;
+  /** Says what an apply did besides applying: objects removed because the manifests no longer have them. */
+  readonly notice?: (message: string) => void;
+  /** How long to wait for the manifests' CRDs to be served. */
+  readonly crdWait?: Omit<CrdWaitOptions, 'signal'>;
 }
 
 /**
@@ -43,6 +51,8 @@ export class KubeDeployer {
   /** The manifests' objects, namespaced objects without a namespace put in the configured one. */
   readonly #objects: KubeObject[];
   #sharedApplied = false;
+  /** Settles when the apply running now is over. */
+  #applying: Promise<void> = Promise.resolve();
   #namespaceReady = false;
   /** Workload name → container → the image reference devloop last put there. */
   #deployed = new Map<string, Map<string, string>>();
@@ -78,45 +88,69 @@ export class KubeDeployer {
     return Object.values(this.#o.config.resources).map((r) => ({ workload: r.workload, containers: r.containers }));
   }
 
-  /** Server-side applies the manifests of `resources` with the given images injected. */
+  /**
+   * Server-side applies the manifests of `resources` with the given images
+   * injected. The first apply of a deployer is a full one: every object that
+   * is no resource's workload goes with it, and what devloop applied earlier
+   * and the manifests no longer have is removed (said through `notice`).
+   * Applies run one at a time, so the full one is made once and the
+   * inventory is never written by two at once.
+   */
   async apply(
     resources: readonly string[],
     images: ReadonlyMap<string, ImageToDeploy>,
-    _signal?: AbortSignal,
+    signal?: AbortSignal,
     options: { rerun?: boolean } = {},
   ): Promise<Result<void, Problem>> {
-    const { config } = this.#o;
-    for (const name of resources) {
-      if (!this.#workloadOf(name)) {
-        return err(
-          missingWorkloadProblem({
-            resource: name,
-            workload: config.resources[name]?.workload,
-            manifests: config.manifests,
-            rootDir: config.rootDir,
-          }),
-        );
-      }
-    }
-    const selected = objectsToApply({
-      objects: this.#objects,
-      resources: config.resources,
-      requested: resources,
-      shared: !this.#sharedApplied,
+    const previous = this.#applying;
+    let done = () => {};
+    this.#applying = new Promise<void>((resolve) => {
+      done = resolve;
     });
-    const injection = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
-    const { injected } = injection;
-    const namespace = await this.#ensureNamespace();
-    if (!namespace.ok) return namespace;
-    const objects = await this.#makeRoomForRecreated(injection.objects, options.rerun === true);
-    if (!objects.ok) return objects;
-    const applied = await applyObjects(this.#o.client, { rootDir: config.rootDir, namespace: this.#namespace(), objects: objects.value });
-    if (!applied.ok) return err(kubeProblem('deploy', applied.error));
-    const refused = refusedObjectsProblem(applied.value.failed);
-    if (refused) return err(refused);
-    this.#sharedApplied = true;
-    this.#record(injected);
-    return options.rerun ? this.#runCronJobs(resources) : ok(undefined);
+    await previous;
+    try {
+      const { config } = this.#o;
+      for (const name of resources) {
+        if (!this.#workloadOf(name)) {
+          return err(
+            missingWorkloadProblem({
+              resource: name,
+              workload: config.resources[name]?.workload,
+              manifests: config.manifests,
+              rootDir: config.rootDir,
+            }),
+          );
+        }
+      }
+      const full = !this.#sharedApplied;
+      const selected = objectsToApply({ objects: this.#objects, resources: config.resources, requested: resources, shared: full });
+      const injection = injectImages(selected, { images: this.#injections(images), mappings: this.#mappings() });
+      const { injected } = injection;
+      const namespace = await this.#ensureNamespace();
+      if (!namespace.ok) return namespace;
+      const objects = await this.#makeRoomForRecreated(injection.objects, options.rerun === true);
+      if (!objects.ok) return objects;
+      const applied = await applyManifests(this.#o.client, {
+        rootDir: config.rootDir,
+        namespace: this.#namespace(),
+        objects: objects.value,
+        manifests: this.#objects,
+        prune: full,
+        fileOf: (o) => {
+          const i = this.#objects.findIndex((m) => m.kind === o.kind && m.metadata.name === o.metadata.name);
+          const original = this.#o.objects[i];
+          return original && this.#o.files?.get(original);
+        },
+        crdWait: { ...this.#o.crdWait, signal },
+      });
+      if (!applied.ok) return applied;
+      for (const message of applied.value) this.#o.notice?.(message);
+      this.#sharedApplied = true;
+      this.#record(injected);
+      return options.rerun ? await this.#runCronJobs(resources) : ok(undefined);
+    } finally {
+      done();
+    }
   }
 
   /** For the trigger key: a Job from each CronJob among `resources`, followed by `waitReady` instead of the CronJob. */

@@ -84,14 +84,66 @@ describe('namespaces and order', () => {
     expect(out.map((o) => o.metadata.namespace)).toEqual(['dev', 'dev', undefined]);
   });
 
-  it('puts namespaces and CRDs first', () => {
-    const kinds = orderForApply([
-      { kind: 'Deployment' },
-      { kind: 'CustomResourceDefinition' },
-      { kind: 'ConfigMap' },
-      { kind: 'Namespace' },
+  it('applies namespaces, CRDs, identities, configuration, Services, workloads, then the rest, in manifest order within each', () => {
+    const objects = [
+      ['networking.k8s.io/v1', 'Ingress', 'web'],
+      ['example.dev/v1', 'Widget', 'w'],
+      ['apps/v1', 'Deployment', 'web'],
+      ['v1', 'Service', 'web'],
+      ['v1', 'Secret', 's'],
+      ['batch/v1', 'Job', 'migrate'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rb'],
+      ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.example.dev'],
+      ['v1', 'ConfigMap', 'c'],
+      ['v1', 'ServiceAccount', 'sa'],
+      ['v1', 'Namespace', 'other'],
+      ['v1', 'PersistentVolumeClaim', 'data'],
+      ['v1', 'Namespace', 'dev'],
+      ['serving.knative.dev/v1', 'Service', 'fn'],
+    ].map(([apiVersion, kind, name]) => ({ apiVersion: apiVersion ?? '', kind: kind ?? '', name }));
+    expect(orderForApply(objects).map((o) => `${o.kind}/${o.name}`)).toEqual([
+      'Namespace/other',
+      'Namespace/dev',
+      'CustomResourceDefinition/widgets.example.dev',
+      'RoleBinding/rb',
+      'ServiceAccount/sa',
+      'Secret/s',
+      'ConfigMap/c',
+      'PersistentVolumeClaim/data',
+      'Service/web',
+      'Deployment/web',
+      'Job/migrate',
+      'Ingress/web',
+      'Widget/w',
+      'Service/fn',
     ]);
-    expect(kinds.map((k) => k.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'ConfigMap']);
+  });
+
+  it('places custom objects by the scope their CRD in the manifests gives, and clears the namespace of cluster-scoped ones', () => {
+    const crd = (kind: string, scope: string): KubeObject => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${kind.toLowerCase()}s.example.dev` },
+      spec: { group: 'example.dev', scope, names: { kind }, versions: [{ name: 'v1', served: true, storage: true }] },
+    });
+    const object = (kind: string, namespace?: string): KubeObject => ({
+      apiVersion: 'example.dev/v1',
+      kind,
+      metadata: { name: kind.toLowerCase(), ...(namespace ? { namespace } : {}) },
+    });
+    const out = defaultNamespace(
+      [
+        crd('Widget', 'Namespaced'),
+        crd('Pool', 'Cluster'),
+        object('Widget'),
+        object('Pool'),
+        object('Pool', 'ignored'),
+        object('Gadget'),
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', namespace: 'ignored' } },
+      ],
+      'dev',
+    );
+    expect(out.map((o) => o.metadata.namespace)).toEqual([undefined, undefined, 'dev', undefined, undefined, 'dev', undefined]);
   });
 });
 

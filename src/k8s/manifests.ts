@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import { sameRepository } from './image-ref.ts';
+import { applyRank, builtInScope, crdKinds, type Scope, servingCrd } from './kinds.ts';
 import type { ContainerSpec, KubeObject, PodSpec } from './kube-types.ts';
 
 /** One object of a manifest file, with where it came from for diagnostics. */
@@ -247,37 +248,37 @@ export function podSpecOf(object: KubeObject): PodSpec | undefined {
   }
 }
 
-const clusterScoped = new Set([
-  'Namespace',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'IngressClass',
-  'RuntimeClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'APIService',
-  'Node',
-]);
-
-/** True for kinds that live outside namespaces. */
-export function isClusterScoped(kind: string): boolean {
-  return clusterScoped.has(kind);
+/**
+ * Copies of `objects` placed by scope: namespaced objects that name no
+ * namespace get `namespace`, cluster-scoped ones lose any they name (the API
+ * server ignores it, and the inventory must name them as the server does).
+ * `scopeOf` says the scope of each object; by default the scope a CRD among
+ * `objects` gives its kind, else the built-in kind's (unknown kinds count as
+ * namespaced).
+ */
+export function defaultNamespace(
+  objects: readonly KubeObject[],
+  namespace: string,
+  scopeOf: (object: KubeObject) => Scope = manifestScopes(objects),
+): KubeObject[] {
+  return objects.map((o) => {
+    const cluster = scopeOf(o) === 'Cluster';
+    if (cluster ? !o.metadata.namespace : o.metadata.namespace) return o;
+    const { namespace: _dropped, ...metadata } = o.metadata;
+    return { ...o, metadata: cluster ? metadata : { ...metadata, namespace } };
+  });
 }
 
-/** Copies of `objects` with `namespace` set on namespaced objects that name none. */
-export function defaultNamespace(objects: readonly KubeObject[], namespace: string): KubeObject[] {
-  return objects.map((o) => (isClusterScoped(o.kind) || o.metadata.namespace ? o : { ...o, metadata: { ...o.metadata, namespace } }));
+/** The scope of objects as the CRDs among `objects` and the built-in kinds say. */
+export function manifestScopes(objects: readonly KubeObject[]): (object: KubeObject) => Scope {
+  const kinds = crdKinds(objects);
+  return (o) => servingCrd(kinds, o.apiVersion, o.kind)?.scope ?? builtInScope(o.kind);
 }
 
-/** Namespaces first, then CRDs, then everything else in its original order. */
-export function orderForApply<T extends { kind: string }>(objects: readonly T[]): T[] {
-  const rank = (kind: string) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
+/** In apply order (see `applyRank`), keeping the manifests' order within a rank. */
+export function orderForApply<T extends { apiVersion: string; kind: string }>(objects: readonly T[]): T[] {
   return objects
-    .map((o, i) => ({ o, i }))
-    .sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i)
+    .map((o, i) => ({ o, i, rank: applyRank(o) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
     .map(({ o }) => o);
 }

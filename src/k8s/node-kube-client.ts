@@ -2,6 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { ApiException, CoreV1Api, Exec, type KubeConfig, KubernetesObjectApi, PatchStrategy, PortForward } from '@kubernetes/client-node';
 import { err, ok, type Result } from '../core/result.ts';
 import { imagePatchBody } from './image-patch-body.ts';
+import type { Scope } from './kinds.ts';
 import type {
   ContainerImagePatch,
   ExecRequest,
@@ -31,12 +32,12 @@ export const FIELD_MANAGER = 'devloop';
  */
 export class NodeKubeClient implements KubeClient {
   #config: KubeConfig;
-  #objects: KubernetesObjectApi;
+  #objects: ObjectApi;
   #core: CoreV1Api;
 
   constructor(options: { config: KubeConfig }) {
     this.#config = options.config;
-    this.#objects = KubernetesObjectApi.makeApiClient(options.config);
+    this.#objects = ObjectApi.makeApiClient(options.config);
     this.#core = options.config.makeApiClient(CoreV1Api);
   }
 
@@ -83,6 +84,14 @@ export class NodeKubeClient implements KubeClient {
       kind: query.kind,
     }));
     return ok(items);
+  }
+
+  async resourceScope(apiVersion: string, kind: string): Promise<Result<Scope | undefined, KubeError>> {
+    // client-node caches discovery per apiVersion and asks again for a kind it did not list, so a new CRD is found.
+    const result = await call(async () => (await this.#objects.discover(apiVersion, kind)) ?? null);
+    if (!result.ok) return result.error.reason === 'kube-not-found' ? ok(undefined) : result;
+    const resource = result.value as { namespaced?: boolean } | null;
+    return ok(resource ? (resource.namespaced ? 'Namespaced' : 'Cluster') : undefined);
   }
 
   async readConfigMap(namespace: string, name: string): Promise<Result<Readonly<Record<string, string>> | undefined, KubeError>> {
@@ -209,6 +218,19 @@ export class NodeKubeClient implements KubeClient {
       socket.destroy();
       return err(toKubeError(error));
     }
+  }
+}
+
+/** The generic object API with its discovery lookup usable, sharing the cache every other call fills. */
+class ObjectApi extends KubernetesObjectApi {
+  static override makeApiClient(config: KubeConfig): ObjectApi {
+    const api = config.makeApiClient(ObjectApi);
+    api.setDefaultNamespace(config);
+    return api;
+  }
+
+  discover(apiVersion: string, kind: string) {
+    return this.resource(apiVersion, kind);
   }
 }
 

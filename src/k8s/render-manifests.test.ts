@@ -35,6 +35,7 @@ describe('helmTemplateArgs', () => {
       '/p/chart',
       '--namespace',
       'dev',
+      '--include-crds',
       '--skip-tests',
       '--values',
       '/p/a.yaml',

@@ -112,7 +112,7 @@ export async function renderSource(
 
 /** `helm template` for one chart: release and chart, namespace, values files, then `--set-string`/`--set` in order; never a shell. */
 export function helmTemplateArgs(helm: HelmChartSource): string[] {
-  const args = ['template', helm.releaseName, helm.chart, '--namespace', helm.namespace, '--skip-tests'];
+  const args = ['template', helm.releaseName, helm.chart, '--namespace', helm.namespace, '--include-crds', '--skip-tests'];
   for (const file of helm.values) args.push('--values', file);
   for (const [key, value] of Object.entries(helm.set)) {
     args.push(typeof value === 'string' ? '--set-string' : '--set', `${key}=${escapeSetValue(String(value))}`);

@@ -1,13 +1,8 @@
 import { afterEach, expect, it } from 'vitest';
-import type { CliContext } from '../../src/cli/cli-context.ts';
-import { runDown } from '../../src/cli/commands/down.ts';
-import type { ResolvedConfig } from '../../src/config/resolved-config.ts';
 import { ExitCode } from '../../src/core/exit-code.ts';
 import { applyObjects } from '../../src/k8s/inventory.ts';
 import type { NodeKubeClient } from '../../src/k8s/node-kube-client.ts';
-import { FakeRunner } from '../../src/system/fake-runner.ts';
-import { NodeFileSystem } from '../../src/system/node-file-system.ts';
-import { clusterClient, createNamespace, deleteNamespace } from '../fixtures/k8s/cluster-rig.ts';
+import { clusterClient, createNamespace, deleteNamespace, runDownOn } from '../fixtures/k8s/cluster-rig.ts';
 import { describeWithCluster } from '../support/environment.ts';
 
 describeWithCluster('k8s: devloop down on the test cluster', (env) => {
@@ -27,20 +22,9 @@ describeWithCluster('k8s: devloop down on the test cluster', (env) => {
     expect(applied.ok && applied.value.applied.length).toBe(2);
     // Someone else's object in the same namespace, and one of ours taken over by a plain apply without our label.
     await client.apply(cm('theirs'));
-    const out: string[] = [];
-    const sink = { isTTY: false, write: (t: string) => void out.push(t) };
-    const ctx: CliContext = {
-      cwd: rootDir,
-      env: { KUBECONFIG: env.kubeconfig },
-      stdout: sink,
-      stderr: sink,
-      color: false,
-      runner: new FakeRunner(),
-      fs: new NodeFileSystem(),
-      signal: new AbortController().signal,
-    };
-    const config = { rootDir, cluster: { context: env.context, namespace } } as unknown as ResolvedConfig;
-    expect(await runDown(ctx, { config })).toBe(ExitCode.ok);
+    const down = () => runDownOn(env, { rootDir, namespace });
+    const first = await down();
+    expect(first.code).toBe(ExitCode.ok);
     const left = await client.list({ apiVersion: 'v1', kind: 'ConfigMap', namespace });
     expect(
       left.ok &&
@@ -49,8 +33,9 @@ describeWithCluster('k8s: devloop down on the test cluster', (env) => {
           .filter((n) => n !== 'kube-root-ca.crt')
           .sort(),
     ).toEqual(['theirs']);
-    expect(out.join('')).toContain('2 deleted');
-    expect(await runDown(ctx, { config })).toBe(ExitCode.ok);
-    expect(out.join('')).toContain('nothing to delete');
+    expect(first.output).toContain('2 deleted');
+    const again = await down();
+    expect(again.code).toBe(ExitCode.ok);
+    expect(again.output).toContain('nothing to delete');
   });
 });
