@@ -156,6 +156,14 @@ describe('configuration mistakes', () => {
     );
   });
 
+  it('a local command waiting for an unknown name is named, with the closest one', async () => {
+    const stderr = await expectDiagnostic(
+      "export default { resources: { api: {} }, local: { gen: { command: ['npm', 'run', 'gen'], dependsOn: ['apo'] } } };\n",
+      /error: devloop\.config\.ts: local\.gen\.dependsOn\[0\]: unknown resource or local command "apo"/,
+    );
+    expect(stderr).toContain('did you mean "api"?');
+  });
+
   it('a missing context directory is named', async () => {
     await expectDiagnostic(
       "export default { images: { web: { context: 'web' } } };\n",
