@@ -26,10 +26,12 @@ import type { KubeObject } from '../k8s/kube-types.ts';
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import { ResourceForwards } from '../k8s/resource-forwards.ts';
 import { imagesOfResource } from '../k8s/resource-workload.ts';
+import { HostLocalRunner } from '../local/host-local-runner.ts';
 import { openConfiguredContext } from '../onboard/configured-context.ts';
 import { dnsLookup } from '../system/host-lookup.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import type { CliContext } from './cli-context.ts';
+import { loopLocals } from './local-model.ts';
 
 /** Everything one configuration needs to run the loop: the real modules, wired. */
 export interface Session {
@@ -51,6 +53,8 @@ export interface Session {
   readonly index: HashIndex;
   /** What to watch for manifest edits: the globs, and the files of each chart and overlay. */
   readonly manifestPatterns: readonly string[];
+  /** Runs the `local` commands on this machine. */
+  readonly localRunner: HostLocalRunner;
 }
 
 /** Why a session could not be opened; `usage` ones are the user's input (exit 2). */
@@ -144,6 +148,7 @@ export async function openSession(
     imageDependencies: Object.fromEntries(Object.values(config.images).map((i) => [i.name, i.dependsOn])),
     buildConcurrency: config.build.concurrency,
     isManifest: (file) => manifestMatchers.some((m) => m.test(file)),
+    locals: loopLocals(config),
   };
   const probe = componentProbe({ docker, deliverer, deployer });
   const syncPlanner = new LiveUpdatePlanner({ config, latestPlan: (image) => images.latestPlan(image) });
@@ -163,6 +168,7 @@ export async function openSession(
     contexts,
     index,
     manifestPatterns,
+    localRunner: new HostLocalRunner({ commands: config.local, runner: ctx.runner, fs: ctx.fs }),
   });
 }
 

@@ -9,6 +9,7 @@ import { buildStep, deliverStep, type StepContext } from './image-steps.ts';
 import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
 import { beforePlan, LocalCommands } from './local-commands.ts';
+import { localReady } from './local-reducer.ts';
 import type { LogStore } from './log-store.ts';
 import type { LoopLocal, LoopModel, LoopResource } from './loop-model.ts';
 import type {
@@ -373,14 +374,17 @@ export class DevLoop {
   /** Whether each of these local commands succeeded (or, a `serve` one, started) in this iteration. */
   #succeeded(locals: readonly LoopLocal[]): boolean {
     const { locals: states } = this.#o.store.getState();
-    return locals.every((l) => states[l.name]?.status === 'succeeded' || states[l.name]?.status === 'serving');
+    return locals.every((l) => {
+      const state = states[l.name];
+      return state !== undefined && localReady(state);
+    });
   }
 
   /** A dependency the iteration does not touch: a ready resource, a local command that succeeded or serves. */
   #readyOutside(name: string): boolean {
     const { resources, locals } = this.#o.store.getState();
     const local = locals[name];
-    if (local) return local.status === 'succeeded' || local.status === 'serving';
+    if (local) return localReady(local);
     return resources[name]?.phase === 'ready';
   }
 

@@ -70,6 +70,11 @@ export function reduceLocal(state: EngineState, action: LocalAction): EngineStat
   }
 }
 
+/** Ready like a resource: it succeeded, or (a `serve` one) it started and runs. */
+export function localReady(local: LocalState): boolean {
+  return local.status === 'succeeded' || local.status === 'serving';
+}
+
 /** Asks for a local command to run again (the trigger key); a name that is no local command changes nothing. */
 export function rerunLocal(state: EngineState, name: string): EngineState {
   return updateLocal(state, name, (l) => ({ ...l, rerun: 'trigger' }));
