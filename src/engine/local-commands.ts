@@ -185,7 +185,7 @@ export function beforePlan(due: readonly LoopLocal[], all: readonly LoopLocal[])
 
 /** The failure in words: what exited how, what to do, and its last lines. */
 function localProblem(local: LoopLocal, exit: LocalExit, tail: readonly string[]): Problem {
-  const commandLine = local.command.join(' ');
+  const commandLine = shortCommand(local.command);
   const details = { details: [...tail] };
   if (exit.notFound) {
     return {
@@ -213,4 +213,10 @@ function localProblem(local: LoopLocal, exit: LocalExit, tail: readonly string[]
     fix: 'see its log; it runs again when its deps change, or on t',
     ...details,
   };
+}
+
+/** The command line in a message: a long script is cut, its start says which one it is. */
+function shortCommand(command: readonly string[]): string {
+  const line = command.join(' ');
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
