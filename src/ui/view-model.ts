@@ -2,14 +2,14 @@ import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync, formatBytes } from '../core/format.ts';
 import { stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
-import { isBusy, type Phase } from '../engine/phase.ts';
+import { isBusy } from '../engine/phase.ts';
 import { type DeliveredImage, deliveredSentence, describeDelivery } from '../engine/ports.ts';
-import type { BuildStep, EngineState, ImageState, LocalStatus, ResourceState } from '../engine/state.ts';
+import type { BuildStep, EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
 import { toLocalDetail, toLocalRow } from './local-view.ts';
 import { problemDetail, spinnerFrame } from './row-parts.ts';
-import { type TimelineView, toTimelineView } from './timeline-view.ts';
+import { toTimelineView } from './timeline-view.ts';
 import type { UiState } from './ui-state.ts';
 import type { ColorName, DetailView, ResourceRow } from './view-types.ts';
 
