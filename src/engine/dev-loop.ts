@@ -273,7 +273,11 @@ export class DevLoop {
       if (first.cancelled || this.#stopped) return;
     }
     const plannedAt = this.#now();
-    const planned = await this.#plan(changes, before.length > 0);
+    // What a command that ran to its end wrote is not among the changes yet (a `serve` one only started).
+    const planned = await this.#plan(
+      changes,
+      before.some((l) => !l.serve),
+    );
     const changeSeenAt = changes.length ? Math.min(...changes.map((c) => c.at)) : plannedAt;
     if (!planned.ok) {
       this.#dispatch({

@@ -121,6 +121,8 @@ describe('local commands in the loop', () => {
     await r.loop.start();
     expect(r.status('web')).toBe('serving');
     expect(r.runner.isRunning('web')).toBe(true);
+    // It only started: nothing it wrote is waiting to be planned.
+    expect(r.rescans).toBe(0);
     r.clock.advance(100);
     await r.loop.changes(r.change('/p/web/vite.config.ts'));
     expect(r.runner.started).toEqual(['web', 'web']);
