@@ -3,9 +3,9 @@ import type { Schema } from './schema.ts';
 
 const nameRule = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const nameText = 'lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit';
-/** Resources and local commands share one namespace (dependsOn, log panes), so one rule. */
-const resourceNameRule = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const resourceNameText = 'lowercase letters, digits or "-", starting and ending with a letter or digit';
+/** Local commands share one namespace with resources (dependsOn, log panes): their names follow the resources' rule. */
+const localNameRule = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const localNameText = 'lowercase letters, digits or "-", starting and ending with a letter or digit';
 const stringList: Schema = { type: 'array', items: { type: 'string' } };
 const port: Schema = { type: 'number', integer: true, min: 1, max: 65535 };
 const namespaceName: Schema = { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' };
@@ -130,8 +130,8 @@ export const configSchema: Schema = {
     manifests: { type: 'array', items: manifestEntry },
     resources: {
       type: 'record',
-      keyPattern: resourceNameRule,
-      keyText: resourceNameText,
+      keyPattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+      keyText: 'lowercase letters, digits or "-", starting and ending with a letter or digit',
       values: {
         type: 'object',
         fields: {
@@ -162,8 +162,8 @@ export const configSchema: Schema = {
     },
     local: {
       type: 'record',
-      keyPattern: resourceNameRule,
-      keyText: resourceNameText,
+      keyPattern: localNameRule,
+      keyText: localNameText,
       values: {
         type: 'object',
         required: ['command'],
