@@ -67,6 +67,17 @@ describe('DockerImages', () => {
     expect((await images.build(older, quiet)).ok).toBe(true);
   });
 
+  it('looks at only the changed paths again, or at everything when asked to rescan (a local command wrote files)', async () => {
+    const { images, fs } = await setup();
+    const first = await images.plan([]);
+    const tag = first.ok ? first.value[0]?.tag : undefined;
+    fs.put('/p/api/app/generated.py', 'GENERATED = True\n');
+    const unnamed = await images.plan([]);
+    expect(unnamed.ok && unnamed.value[0]?.tag).toBe(tag);
+    const rescanned = await images.plan([], { rescan: true });
+    expect(rescanned.ok && rescanned.value[0]?.tag).not.toBe(tag);
+  });
+
   it('refuses to build a plan it did not make', async () => {
     const { images } = await setup();
     const first = await images.plan([]);

@@ -50,8 +50,12 @@ export class DockerImages {
     this.#saver = new IndexSaver(options.index, options.saveDelayMs);
   }
 
-  /** Plans every image; `changes` are the batch's paths (empty on the first pass). */
-  async plan(changes: readonly FileChange[]): Promise<Result<ImagePlan[], Problem>> {
+  /**
+   * Plans every image; `changes` are the batch's paths (empty on the first
+   * pass). Later passes look only at those paths again, unless `rescan` says
+   * other files may have changed too (a local command wrote them).
+   */
+  async plan(changes: readonly FileChange[], options: { readonly rescan?: boolean } = {}): Promise<Result<ImagePlan[], Problem>> {
     const { index } = this.#o;
     index.invalidate(changes.map((c) => c.path));
     const planned = await planImages({
@@ -61,7 +65,7 @@ export class DockerImages {
       index,
       builder: this.#o.docker,
       ...(this.#o.records ? { records: this.#o.records } : {}),
-      ...(this.#latest.size > 0 ? { incremental: { previous: this.#latest, changed: changes.map((c) => c.path) } } : {}),
+      ...(this.#latest.size > 0 && !options.rescan ? { incremental: { previous: this.#latest, changed: changes.map((c) => c.path) } } : {}),
     });
     this.#saver.soon();
     if ('failure' in planned) return err(cycleProblem(planned.failure.cycle));

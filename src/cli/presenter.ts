@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import { ExitCode } from '../core/exit-code.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { localReady } from '../engine/local-reducer.ts';
 import type { LogStore } from '../engine/log-store.ts';
 import type { Store } from '../engine/store.ts';
 import { printDiagnostics } from '../report/diagnostic-printer.ts';
@@ -57,7 +58,8 @@ export async function openPresenter(
       const waiting = state.order
         .map((name) => state.resources[name])
         .filter((r) => r && r.phase !== 'ready')
-        .map((r) => `${r?.name}: ${r?.problem?.message ?? r?.waiting ?? r?.rollout?.message ?? r?.phase}`);
+        .map((r) => `${r?.name}: ${r?.problem?.message ?? r?.waiting ?? r?.rollout?.message ?? r?.phase}`)
+        .concat(Object.values(state.locals).flatMap((l) => (localReady(l) ? [] : [`${l.name}: ${l.problem?.message ?? l.status}`])));
       const message = `timed out after ${Math.round(ending.timedOutAfterMs / 1000)}s; not ready: ${waiting.join('; ') || 'nothing'}`;
       if (json) ctx.stdout.write(`${JSON.stringify({ event: 'timeout', message })}\n`);
       else ctx.stderr.write(`error: ${message}\n`);

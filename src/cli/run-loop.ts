@@ -13,6 +13,7 @@ import { ChokidarWatcher } from '../watch/chokidar-watcher.ts';
 import { createWatchFilter, watchRoots } from '../watch/watch-filter.ts';
 import type { CliContext, GlobalOptions } from './cli-context.ts';
 import { loadOptions } from './load-command-config.ts';
+import { allLocalDepPatterns } from './local-model.ts';
 import { openSession, type Session, type SessionError } from './session.ts';
 import { startWatcher } from './watch-feed.ts';
 
@@ -137,6 +138,7 @@ export class LoopSupervisor {
       logFollower: session.logFollower,
       syncPlanner: session.syncPlanner,
       liveUpdater: session.liveUpdater,
+      localRunner: session.localRunner,
       probe: session.probe,
       onFault: (error) => this.#output.fault(error),
       rootDir: loaded.config.rootDir,
@@ -156,6 +158,7 @@ export class LoopSupervisor {
       contexts: session.contexts,
       configFiles: [...this.#configFiles, path.join(config.rootDir, 'devloop.local.config.ts')],
       manifests: session.manifestPatterns,
+      localDeps: allLocalDepPatterns(config),
       ignore: config.watch.ignore,
     };
     this.#batcher = new Batcher({

@@ -10,6 +10,7 @@ import { LiveUpdatePlanner } from '../build/sync-planner.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { WorkloadKind } from '../config/types.ts';
 import type { Diagnostic } from '../core/diagnostic.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { ClusterDeliverer } from '../deliver/cluster-deliverer.ts';
@@ -28,10 +29,12 @@ import { resourcesFromManifests, unknownDependencies } from '../k8s/manifest-res
 import { loadManifestSources, manifestWatchPatterns } from '../k8s/render-manifests.ts';
 import { ResourceForwards } from '../k8s/resource-forwards.ts';
 import { imagesOfResource } from '../k8s/resource-workload.ts';
+import { HostLocalRunner } from '../local/host-local-runner.ts';
 import { openConfiguredContext } from '../onboard/configured-context.ts';
 import { dnsLookup } from '../system/host-lookup.ts';
 import { globToRegExp } from '../watch/watch-filter.ts';
 import type { CliContext } from './cli-context.ts';
+import { loopLocals } from './local-model.ts';
 
 /** Everything one configuration needs to run the loop: the real modules, wired. */
 export interface Session {
@@ -53,6 +56,8 @@ export interface Session {
   readonly index: HashIndex;
   /** What to watch for manifest edits: the globs, and the files of each chart and overlay. */
   readonly manifestPatterns: readonly string[];
+  /** Runs the `local` commands on this machine. */
+  readonly localRunner: HostLocalRunner;
 }
 
 /** Why a session could not be opened; `usage` ones are the user's input (exit 2). */
@@ -88,8 +93,8 @@ export async function openSession(
 
   const objects = manifests.objects.map((m) => m.object);
   const config = withManifestResources(configured, objects);
-  const unknown = unknownDependencies(config.resources);
-  if (unknown.length) return usage(unknown.map((u) => unknownDependency(configured, u)));
+  const unknown = dependencyDiagnostics(config);
+  if (unknown.length) return usage(unknown);
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
   const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
@@ -150,6 +155,7 @@ export async function openSession(
     imageDependencies: Object.fromEntries(Object.values(config.images).map((i) => [i.name, i.dependsOn])),
     buildConcurrency: config.build.concurrency,
     isManifest: (file) => manifestMatchers.some((m) => m.test(file)),
+    locals: loopLocals(config),
   };
   const probe = componentProbe({ docker, deliverer, deployer });
   const syncPlanner = new LiveUpdatePlanner({ config, latestPlan: (image) => images.latestPlan(image) });
@@ -169,6 +175,7 @@ export async function openSession(
     contexts,
     index,
     manifestPatterns,
+    localRunner: new HostLocalRunner({ commands: config.local, runner: ctx.runner, fs: ctx.fs }),
   });
 }
 
@@ -185,15 +192,21 @@ function withManifestResources(config: ResolvedConfig, objects: readonly KubeObj
   return { ...config, resources };
 }
 
+/** Every `dependsOn` of a resource or local command that names nothing the session has (the manifests' workloads included). */
+export function dependencyDiagnostics(config: ResolvedConfig): Diagnostic[] {
+  return unknownDependencies({ ...config.resources, ...config.local }).map((u) => unknownDependency(config, u));
+}
+
 function unknownDependency(config: ResolvedConfig, u: { resource: string; index: number; name: string }): Diagnostic {
-  const known = Object.keys(config.resources);
+  const known = [...Object.keys(config.resources), ...Object.keys(config.local)];
+  const guess = didYouMean(u.name, known);
   return {
     severity: 'error',
-    code: 'config-unknown-resource',
+    code: 'config-unknown-dependency',
     file: config.configFile,
-    keyPath: `resources.${u.resource}.dependsOn[${u.index}]`,
-    message: `unknown resource "${u.name}": no resource is configured by that name and no workload of the manifests has it`,
-    ...(known.length ? { hint: `resources: ${known.join(', ')}` } : {}),
+    keyPath: `${u.resource in config.local ? 'local' : 'resources'}.${u.resource}.dependsOn[${u.index}]`,
+    message: `unknown dependency "${u.name}": no resource or local command is configured by that name and no workload of the manifests has it`,
+    ...(guess ? { hint: `did you mean "${guess}"?` } : known.length ? { hint: `known: ${known.join(', ')}` } : {}),
   };
 }
 

@@ -3,6 +3,9 @@ import type { Schema } from './schema.ts';
 
 const nameRule = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
 const nameText = 'lowercase letters, digits, ".", "_" or "-", starting and ending with a letter or digit';
+/** Local commands share one namespace with resources (dependsOn, log panes): their names follow the resources' rule. */
+const localNameRule = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const localNameText = 'lowercase letters, digits or "-", starting and ending with a letter or digit';
 const stringList: Schema = { type: 'array', items: { type: 'string' } };
 const port: Schema = { type: 'number', integer: true, min: 1, max: 65535 };
 const namespaceName: Schema = { type: 'string', pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, patternText: 'a valid namespace name' };
@@ -153,6 +156,29 @@ export const configSchema: Schema = {
               ],
             },
           },
+          trigger: { type: 'string', oneOf: ['auto', 'manual'] },
+        },
+      },
+    },
+    local: {
+      type: 'record',
+      keyPattern: localNameRule,
+      keyText: localNameText,
+      values: {
+        type: 'object',
+        required: ['command'],
+        fields: {
+          command: { type: 'array', items: { type: 'string', pattern: /./, patternText: 'a non-empty word' } },
+          deps: { type: 'array', items: { type: 'string', pattern: /\S/, patternText: 'a file or glob' } },
+          serve: { type: 'boolean' },
+          cwd: somePath,
+          env: {
+            type: 'record',
+            keyPattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+            keyText: 'an environment variable name',
+            values: { type: 'string' },
+          },
+          dependsOn: stringList,
           trigger: { type: 'string', oneOf: ['auto', 'manual'] },
         },
       },

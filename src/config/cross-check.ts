@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { isOutside } from '../core/paths.ts';
 import type { FileSystem } from '../system/file-system.ts';
+import { checkLocalCommands, unknownDependency } from './check-local-commands.ts';
 import { checkManifestSources } from './check-manifest-sources.ts';
 import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
@@ -39,7 +40,7 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
 
   const usedPorts = new Map<number, string>();
   for (const resource of Object.values(config.resources)) {
-    // A dependency may be a workload of the manifests, which become resources once they are rendered: checked then.
+    // A dependency may also be a workload of the manifests, which become resources once they are rendered: checked then.
     for (const [container, image] of Object.entries(resource.containers)) {
       if (!config.images[image]) {
         const u = unknown('image', image, imageNames);
@@ -58,8 +59,16 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
   for (const cycle of findCycles(Object.fromEntries(Object.values(config.images).map((i) => [i.name, i.dependsOn])))) {
     error(`images.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `images depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
-  for (const cycle of findCycles(Object.fromEntries(Object.values(config.resources).map((r) => [r.name, r.dependsOn])))) {
-    error(`resources.${cycle[0]}.dependsOn`, 'config-dependency-cycle', `resources depend on each other in a cycle: ${cycle.join(' → ')}`);
+  out.push(...(await checkLocalCommands(config, fileOf, fs)));
+  // Resources and local commands wait for each other through one `dependsOn`, so a cycle may go through both.
+  const waits = Object.fromEntries([...Object.values(config.local), ...Object.values(config.resources)].map((r) => [r.name, r.dependsOn]));
+  for (const cycle of findCycles(waits)) {
+    const first = cycle[0] ?? '';
+    const where = config.resources[first] ? `resources.${first}` : `local.${first}`;
+    const what = cycle.some((name) => config.local[name]) ? 'resources and local commands' : 'resources';
+    // A local command that names itself is already said by checkLocalCommands.
+    if (cycle.length > 2 || config.resources[first])
+      error(`${where}.dependsOn`, 'config-dependency-cycle', `${what} depend on each other in a cycle: ${cycle.join(' → ')}`);
   }
   return out;
 }

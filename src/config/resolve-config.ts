@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ManifestSource } from '../core/manifest-source.ts';
-import type { ResolvedConfig, ResolvedImage, ResolvedPortForward, ResolvedResource } from './resolved-config.ts';
-import type { DevloopConfig, ImageConfig, ManifestEntry, PortForwardConfig, ResourceConfig } from './types.ts';
+import type { ResolvedConfig, ResolvedImage, ResolvedLocalCommand, ResolvedPortForward, ResolvedResource } from './resolved-config.ts';
+import type { DevloopConfig, ImageConfig, LocalCommandConfig, ManifestEntry, PortForwardConfig, ResourceConfig } from './types.ts';
 
 /** Defaults, in one place so that `devloop config` can say "default" for each. */
 export const defaults = {
@@ -31,6 +31,8 @@ export function resolveConfig({ raw, configFile, localFile }: ResolveInput): Res
   const namespace = raw.cluster?.namespace ?? defaults.namespace;
   const resources: Record<string, ResolvedResource> = {};
   for (const [name, resource] of Object.entries(raw.resources ?? {})) resources[name] = resolveResource(name, resource);
+  const local: Record<string, ResolvedLocalCommand> = {};
+  for (const [name, command] of Object.entries(raw.local ?? {})) local[name] = resolveLocalCommand(name, command, rootDir);
   return {
     configFile,
     localFile,
@@ -38,6 +40,7 @@ export function resolveConfig({ raw, configFile, localFile }: ResolveInput): Res
     images,
     manifests: (raw.manifests ?? []).map((entry) => resolveManifest(entry, rootDir, namespace)),
     resources,
+    local,
     cluster: {
       context: raw.cluster?.context ?? `k3d-${k3dName}`,
       namespace,
@@ -113,6 +116,19 @@ function resolveResource(name: string, resource: ResourceConfig): ResolvedResour
     dependsOn: resource.dependsOn ?? [],
     portForwards: (resource.portForwards ?? []).map(resolvePortForward),
     trigger: resource.trigger ?? defaults.trigger,
+  };
+}
+
+function resolveLocalCommand(name: string, command: LocalCommandConfig, rootDir: string): ResolvedLocalCommand {
+  return {
+    name,
+    command: command.command,
+    deps: command.deps ?? [],
+    serve: command.serve ?? false,
+    cwd: path.resolve(rootDir, command.cwd ?? '.'),
+    env: command.env ?? {},
+    dependsOn: command.dependsOn ?? [],
+    trigger: command.trigger ?? defaults.trigger,
   };
 }
 

@@ -13,6 +13,8 @@ export interface ResolvedConfig {
   /** Globs as written (relative to `rootDir`), Helm charts and Kustomize directories (absolute paths). */
   readonly manifests: readonly ManifestSource[];
   readonly resources: Readonly<Record<string, ResolvedResource>>;
+  /** Commands run on this machine, by name. */
+  readonly local: Readonly<Record<string, ResolvedLocalCommand>>;
   readonly cluster: ResolvedCluster;
   readonly watch: { readonly debounceMs: number; readonly ignore: readonly string[] };
   readonly build: { readonly concurrency: number };
@@ -52,6 +54,20 @@ export interface ResolvedResource {
   readonly containers: Readonly<Record<string, string>>;
   readonly dependsOn: readonly string[];
   readonly portForwards: readonly ResolvedPortForward[];
+  readonly trigger: 'auto' | 'manual';
+}
+
+export interface ResolvedLocalCommand {
+  readonly name: string;
+  /** Program and arguments, as written. */
+  readonly command: readonly string[];
+  /** Globs as written, relative to `rootDir`. */
+  readonly deps: readonly string[];
+  readonly serve: boolean;
+  /** Absolute working directory. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly string[];
   readonly trigger: 'auto' | 'manual';
 }
 

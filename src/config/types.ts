@@ -13,6 +13,8 @@ export interface DevloopConfig {
   manifests?: ManifestEntry[];
   /** Workloads devloop deploys and follows, by name. */
   resources?: Record<string, ResourceConfig>;
+  /** Commands run on this machine, by name: code generation, a dev server, a tunnel. */
+  local?: Record<string, LocalCommandConfig>;
   cluster?: ClusterConfig;
   watch?: WatchConfig;
   build?: BuildConfig;
@@ -103,11 +105,33 @@ export interface ResourceConfig {
   workload?: { kind?: WorkloadKind; name?: string };
   /** Container name → devloop image name. Default: containers whose image names a devloop image. */
   containers?: Record<string, string>;
-  /** Resources that must be ready before this one is deployed. */
+  /** Resources that must be ready, and local commands that must have succeeded, before this one is deployed. */
   dependsOn?: string[];
   /** Local port → container port, e.g. `"8080:80"` or `{ local: 8080, remote: 80 }`. */
   portForwards?: Array<string | number | PortForwardConfig>;
   /** `auto` rebuilds on every change; `manual` waits for a trigger key. Default `auto`. */
+  trigger?: 'auto' | 'manual';
+}
+
+/**
+ * A command devloop runs on the host (never through a shell unless it is
+ * `['sh', '-c', …]`): once at the start, and again when a file matching
+ * `deps` changes.
+ */
+export interface LocalCommandConfig {
+  /** The program and its arguments. */
+  command: string[];
+  /** Globs relative to the config file; a change to a matching file runs the command again. None: it runs once. */
+  deps?: string[];
+  /** True for a long-running process (a dev server, a tunnel): started, restarted when `deps` change; its exit is a failure. */
+  serve?: boolean;
+  /** Working directory, relative to the config file. Default: the config file's directory. */
+  cwd?: string;
+  /** Extra environment variables, over devloop's own. */
+  env?: Record<string, string>;
+  /** Local commands and resources that must have succeeded (be ready) before it runs. */
+  dependsOn?: string[];
+  /** `manual`: after the first run, changes wait for the trigger key. Default `auto`. */
   trigger?: 'auto' | 'manual';
 }
 

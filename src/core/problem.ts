@@ -1,7 +1,7 @@
 import { unreachable } from './unreachable.ts';
 
 /** The stage of the loop a failure belongs to. */
-export type ProblemStage = 'config' | 'plan' | 'sync' | 'build' | 'deliver' | 'deploy' | 'rollout';
+export type ProblemStage = 'config' | 'plan' | 'sync' | 'build' | 'deliver' | 'deploy' | 'rollout' | 'local';
 
 /**
  * Every reason devloop gives for a failure, by stage of the work that
@@ -9,7 +9,15 @@ export type ProblemStage = 'config' | 'plan' | 'sync' | 'build' | 'deliver' | 'd
  * their failures with these, and the UI, the reports and the hold logic
  * switch on them instead of on text.
  */
-export type FailureReason = PlanFailure | BuildFailure | DeliveryFailure | KubeFailure | RolloutFailure | SyncFailureReason | 'cancelled';
+export type FailureReason =
+  | PlanFailure
+  | BuildFailure
+  | DeliveryFailure
+  | KubeFailure
+  | RolloutFailure
+  | SyncFailureReason
+  | LocalCommandFailure
+  | 'cancelled';
 
 type PlanFailure = 'plan-failed' | 'dependency-cycle' | 'config-invalid' | 'dockerfile-invalid' | 'build-secret-missing';
 
@@ -73,6 +81,9 @@ type RolloutFailure =
   | 'image-pull-failed'
   | 'image-changed-outside-devloop';
 
+/** A local command exited with another code than 0, could not start, or (a `serve` one) exited at all. */
+type LocalCommandFailure = 'local-command-failed' | 'local-command-not-found' | 'local-command-exited';
+
 type SyncFailureReason = 'sync-no-target' | 'sync-no-tar' | 'sync-permission-denied' | 'sync-pod-gone' | 'sync-exec-failed' | 'run-failed';
 
 /**
@@ -127,6 +138,8 @@ export function stageFailed(stage: ProblemStage): string {
       return 'deploy failed';
     case 'rollout':
       return 'rollout failed';
+    case 'local':
+      return 'local command failed';
     default:
       return unreachable(stage);
   }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../core/diagnostic.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Hold } from './hold.ts';
+import type { LoopLocal } from './loop-model.ts';
 import type { DeliveredImage, ImagePlan, RolloutProgress } from './ports.ts';
 import type { BuildStep } from './state.ts';
 import type { Waiting } from './waiting.ts';
@@ -16,6 +17,8 @@ export type Action =
       readonly at: number;
       readonly resources: readonly { name: string; images: readonly string[]; dependsOn: readonly string[]; trigger: 'auto' | 'manual' }[];
       readonly images: readonly string[];
+      /** Local commands, when the config has any. */
+      readonly locals?: readonly LocalAnnounced[];
     }
   | { readonly type: 'watch-ready'; readonly at: number; readonly files: number }
   | { readonly type: 'watch-paused'; readonly at: number }
@@ -113,7 +116,29 @@ export type Action =
     }
   | { readonly type: 'config-reloaded'; readonly at: number }
   | { readonly type: 'config-invalid'; readonly at: number; readonly diagnostics: readonly Diagnostic[] }
+  /** The trigger key for a resource or, by its name, a local command. */
   | { readonly type: 'trigger-requested'; readonly at: number; readonly resource: string }
+  /** An iteration takes the local command: it runs once what it depends on is ready. */
+  | { readonly type: 'local-queued'; readonly at: number; readonly local: string }
+  | { readonly type: 'local-waiting'; readonly at: number; readonly local: string; readonly waiting: Waiting }
+  | { readonly type: 'local-started'; readonly at: number; readonly local: string }
+  /** A `serve` command started and keeps running. */
+  | { readonly type: 'local-serving'; readonly at: number; readonly local: string }
+  | { readonly type: 'local-completed'; readonly at: number; readonly local: string; readonly durationMs: number }
+  /** It exited with another code than 0, could not start, or (a `serve` command) exited at all; the problem holds its last lines. */
+  | {
+      readonly type: 'local-failed';
+      readonly at: number;
+      readonly local: string;
+      readonly exitCode: number | undefined;
+      readonly durationMs: number;
+      readonly problem: Problem;
+    }
+  /** Killed by devloop (newer changes, stopping) before it ended. */
+  | { readonly type: 'local-cancelled'; readonly at: number; readonly local: string }
   | { readonly type: 'engine-stopping'; readonly at: number };
 
 export type ActionType = Action['type'];
+
+/** A local command as `engine-started` announces it: what the model knows of it but how it matches files. */
+export type LocalAnnounced = Omit<LoopLocal, 'watches'>;

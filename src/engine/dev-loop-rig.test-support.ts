@@ -4,8 +4,18 @@ import { err, ok } from '../core/result.ts';
 import { manualTimers } from '../watch/manual-timers.ts';
 import { DevLoop } from './dev-loop.ts';
 import { LogStore } from './log-store.ts';
-import type { LoopResource } from './loop-model.ts';
-import type { BuiltImage, Component, DeliveredImage, ImagePlan, LiveChange, LiveUpdater, RolloutProgress, SyncPlanner } from './ports.ts';
+import type { LoopLocal, LoopResource } from './loop-model.ts';
+import type {
+  BuiltImage,
+  Component,
+  DeliveredImage,
+  ImagePlan,
+  LiveChange,
+  LiveUpdater,
+  LocalRunner,
+  RolloutProgress,
+  SyncPlanner,
+} from './ports.ts';
 import { Store } from './store.ts';
 
 /**
@@ -20,6 +30,9 @@ export function rig(options: {
   /** Live update's fakes, when the test is about it. */
   syncPlanner?: SyncPlanner;
   liveUpdater?: LiveUpdater;
+  /** Local commands and their runner, when the test is about them. */
+  locals?: LoopLocal[];
+  localRunner?: LocalRunner;
 }) {
   const tags = { ...options.tags };
   const built: string[] = [];
@@ -37,6 +50,8 @@ export function rig(options: {
   const buildSignals = new Map<string, AbortSignal>();
   let buildGate: Promise<void> = Promise.resolve();
   let planCalls = 0;
+  /** Plans asked to look at every file again (after local commands ran). */
+  let rescans = 0;
   const live = new Map<string, (change: LiveChange) => void>();
   const store = new Store(0);
   const actions: string[] = [];
@@ -50,10 +65,12 @@ export function rig(options: {
       imageDependencies: options.deps ?? Object.fromEntries(Object.keys(tags).map((t) => [t, []])),
       buildConcurrency: 2,
       isManifest: (p) => p.endsWith('.yaml'),
+      ...(options.locals ? { locals: options.locals } : {}),
     },
     planner: {
-      plan: async () => {
+      plan: async (_changes, planOptions) => {
         planCalls++;
+        if (planOptions?.rescan) rescans++;
         if (exceptions.plan) throw exceptions.plan;
         return ok(
           Object.entries(tags).map(
@@ -138,6 +155,7 @@ export function rig(options: {
     onFault: (error) => faults.push(error),
     ...(options.syncPlanner ? { syncPlanner: options.syncPlanner } : {}),
     ...(options.liveUpdater ? { liveUpdater: options.liveUpdater } : {}),
+    ...(options.localRunner ? { localRunner: options.localRunner } : {}),
   });
   const change = (path: string): SeenFileChange[] => [{ path, kind: 'change', at: 900 }];
   return {
@@ -166,6 +184,9 @@ export function rig(options: {
     /** How many times the loop asked for a plan. */
     get plans() {
       return planCalls;
+    },
+    get rescans() {
+      return rescans;
     },
   };
 }

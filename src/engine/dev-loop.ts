@@ -8,8 +8,10 @@ import { HeldWork } from './held-work.ts';
 import { buildStep, deliverStep, type StepContext } from './image-steps.ts';
 import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
 import { LiveWatches } from './live-watches.ts';
+import { beforePlan, LocalCommands } from './local-commands.ts';
+import { localReady } from './local-reducer.ts';
 import type { LogStore } from './log-store.ts';
-import type { LoopModel, LoopResource } from './loop-model.ts';
+import type { LoopLocal, LoopModel, LoopResource } from './loop-model.ts';
 import type {
   BuiltImage,
   ComponentProbe,
@@ -20,11 +22,12 @@ import type {
   ImagePlan,
   ImagePlanner,
   LiveUpdater,
+  LocalRunner,
   LogFollower,
   SyncPlanner,
 } from './ports.ts';
 import { runSteps, type StepResult, type StepRunners } from './run-steps.ts';
-import { chooseResources, type IterationWork } from './scheduler.ts';
+import { chooseResources, type EndReason, type IterationWork, type WaitReason } from './scheduler.ts';
 import type { Store } from './store.ts';
 
 /** Everything the loop drives, as interfaces. */
@@ -52,6 +55,8 @@ export interface DevLoopOptions {
   readonly liveUpdater?: LiveUpdater;
   /** An exception (a bug) in work the loop started by itself, e.g. a retry after a hold. */
   readonly onFault?: (error: unknown) => void;
+  /** Runs the model's local commands; needed when it has any. */
+  readonly localRunner?: LocalRunner;
 }
 
 /**
@@ -66,6 +71,9 @@ export interface DevLoopOptions {
  * fails because a component is down (registry, Docker, API server), it is
  * held: the component is probed with backoff and the held resources run
  * again, from a fresh plan, as soon as it answers; a newer batch takes over.
+ * Local commands a batch concerns run in the same iteration: those that wait
+ * only for other local commands before the plan (a code generator's output
+ * is then in the build), the rest among the deploys.
  */
 export class DevLoop {
   readonly #o: DevLoopOptions;
@@ -89,6 +97,8 @@ export class DevLoop {
   readonly #liveUpdates: LiveUpdates;
   /** What the build and delivery steps use. */
   readonly #steps: StepContext;
+  /** The project's local commands: which a batch makes due, running them, the `serve` ones between iterations. */
+  readonly #locals: LocalCommands;
 
   constructor(options: DevLoopOptions) {
     this.#o = options;
@@ -103,6 +113,14 @@ export class DevLoop {
       deliverer: options.deliverer,
     };
     this.#holds = new HeldWork({ store, now: this.#now, probe, timers, onFault });
+    this.#locals = new LocalCommands({
+      locals: options.model.locals ?? [],
+      runner: options.localRunner,
+      getState: store.getState,
+      dispatch: (action) => this.#dispatch(action),
+      now: this.#now,
+      logs: options.logs,
+    });
     this.#liveUpdates = new LiveUpdates({
       ...(options.syncPlanner ? { planner: options.syncPlanner } : {}),
       ...(options.liveUpdater ? { updater: options.liveUpdater } : {}),
@@ -138,6 +156,17 @@ export class DevLoop {
       at: this.#now(),
       resources: model.resources.map((r) => ({ name: r.name, images: r.images, dependsOn: r.dependsOn, trigger: r.trigger })),
       images,
+      ...(this.#locals.all.length
+        ? {
+            locals: this.#locals.all.map((l) => ({
+              name: l.name,
+              command: l.command,
+              dependsOn: l.dependsOn,
+              trigger: l.trigger,
+              serve: l.serve,
+            })),
+          }
+        : {}),
     });
     return this.#enqueue([], true);
   }
@@ -153,7 +182,7 @@ export class DevLoop {
     return this.#enqueue(batch, false);
   }
 
-  /** The trigger key for a resource (manual resources wait for it; others rebuild). */
+  /** The trigger key for a resource (manual resources wait for it; others rebuild) or a local command (it runs again). */
   trigger(resource: string): Promise<void> {
     this.#dispatch({ type: 'trigger-requested', at: this.#now(), resource });
     return this.#enqueue([], false);
@@ -166,6 +195,7 @@ export class DevLoop {
     this.#holds.end(undefined);
     this.#cancel('stopping');
     await this.#current?.done.catch(() => undefined);
+    await this.#locals.stopAll();
     this.#live.stopAll();
     this.#o.liveUpdater?.stopAll?.();
     this.#o.logFollower.stopAll();
@@ -182,7 +212,8 @@ export class DevLoop {
     const next = previous.then(async () => {
       if (this.#stopped) return;
       const changes = this.#pending.splice(0);
-      const asked = Object.values(this.#o.store.getState().resources).some((r) => r.rerun !== undefined);
+      const { resources, locals } = this.#o.store.getState();
+      const asked = [...Object.values(resources), ...Object.values(locals)].some((r) => r.rerun !== undefined);
       const nothingAsked = !asked && !this.#liveUpdates.resyncPending;
       if (!firstPass && changes.length === 0 && nothingAsked) return;
       await this.#runIteration(changes, firstPass);
@@ -199,7 +230,8 @@ export class DevLoop {
 
   async #maybeSupersede(): Promise<void> {
     const current = this.#current;
-    if (!current) return;
+    // Before its steps (local commands run first) an iteration produces no tags yet: nothing to compare.
+    if (!current || this.#o.store.getState().work?.iteration !== current.iteration) return;
     const changes = [...this.#pending];
     const plan = this.#o.planner.plan(changes);
     this.#prePlanned = { changes, plan };
@@ -218,11 +250,16 @@ export class DevLoop {
     current.abort.abort(because);
   }
 
-  /** The plan of `changes`: the one made while the previous iteration ran, when no change came since. */
-  #plan(changes: readonly SeenFileChange[]): ReturnType<ImagePlanner['plan']> {
+  /**
+   * The plan of `changes`: the one made while the previous iteration ran, when
+   * no change came since. After local commands ran (`rescan`) every context is
+   * looked at again: what they wrote is not among the changes yet.
+   */
+  #plan(changes: readonly SeenFileChange[], rescan: boolean): ReturnType<ImagePlanner['plan']> {
     const pre = this.#prePlanned;
     this.#prePlanned = undefined;
     const same = pre && pre.changes.length === changes.length && pre.changes.every((c, i) => c === changes[i]);
+    if (rescan) return this.#o.planner.plan(changes, { rescan: true });
     return same ? pre.plan : this.#o.planner.plan(changes);
   }
 
@@ -230,8 +267,19 @@ export class DevLoop {
     const { store, model } = this.#o;
     this.#holds.end('newer-changes');
     const iteration = ++this.#iteration;
+    const due = await this.#locals.due(changes, firstPass);
+    for (const local of due) this.#dispatch({ type: 'local-queued', at: this.#now(), local: local.name });
+    const { before, after } = beforePlan(due, this.#locals.all);
+    if (before.length > 0) {
+      const first = await this.#runLocalsFirst(iteration, before);
+      if (first.cancelled || this.#stopped) return;
+    }
     const plannedAt = this.#now();
-    const planned = await this.#plan(changes);
+    // What a command that ran to its end wrote is not among the changes yet (a `serve` one only started).
+    const planned = await this.#plan(
+      changes,
+      before.some((l) => !l.serve),
+    );
     const changeSeenAt = changes.length ? Math.min(...changes.map((c) => c.at)) : plannedAt;
     if (!planned.ok) {
       this.#dispatch({
@@ -269,15 +317,15 @@ export class DevLoop {
       // A synced resource keeps its pods, so its watch for changes made outside devloop goes on.
       else this.#live.stop(r.name);
     }
-    if (affected.length === 0) {
-      this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok: true });
+    if (affected.length === 0 && after.length === 0) {
+      this.#dispatch({ type: 'iteration-completed', at: this.#now(), iteration, ok: this.#succeeded(before) });
       return;
     }
 
     const abort = new AbortController();
     const tags = Object.fromEntries(affected.flatMap((r) => r.images.map((image) => [image, plans.get(image)?.tag ?? ''])));
     this.#dispatch({ type: 'work-started', at: this.#now(), iteration, tags });
-    const done = this.#runResources(affected, plans, abort, syncs);
+    const done = this.#runResources(affected, plans, abort, syncs, after);
     this.#current = { iteration, abort, done };
     let outcome: Awaited<typeof done>;
     try {
@@ -289,7 +337,7 @@ export class DevLoop {
       if (!this.#stopped) this.#dispatch({ type: 'iteration-superseded', at: this.#now(), iteration });
       return;
     }
-    const ok = affected.every((r) => outcome.ready.has(r.name));
+    const ok = [...affected, ...after].every((r) => outcome.ready.has(r.name)) && this.#succeeded(before);
     const kind = iterationKind(
       this.#o.store.getState(),
       affected.map((r) => r.name),
@@ -302,12 +350,73 @@ export class DevLoop {
     );
   }
 
+  /**
+   * Runs the local commands that wait only for local commands, before the
+   * plan; cancelled only when the loop stops (a newer batch waits for them).
+   */
+  async #runLocalsFirst(iteration: number, locals: readonly LoopLocal[]): Promise<{ readonly cancelled: boolean }> {
+    const abort = new AbortController();
+    const work: IterationWork = {
+      resources: [],
+      syncs: new Set(),
+      imageDependencies: {},
+      rebuilds: new Set(),
+      buildConcurrency: 1,
+      locals,
+    };
+    const runners: StepRunners = {
+      run: (step) => (step.kind === 'local' ? this.#locals.run(step.local, abort.signal) : Promise.resolve('failed')),
+      waiting: (name, reason) => this.#waiting(name, reason),
+      ended: (name, reason) => this.#ended(name, reason),
+    };
+    const done = runSteps({ work, runners, readyOutside: (name) => this.#readyOutside(name), abort });
+    this.#current = { iteration, abort, done };
+    try {
+      return await done;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  /** Whether each of these local commands succeeded (or, a `serve` one, started) in this iteration. */
+  #succeeded(locals: readonly LoopLocal[]): boolean {
+    const { locals: states } = this.#o.store.getState();
+    return locals.every((l) => {
+      const state = states[l.name];
+      return state !== undefined && localReady(state);
+    });
+  }
+
+  /** A dependency the iteration does not touch: a ready resource, a local command that succeeded or serves. */
+  #readyOutside(name: string): boolean {
+    const { resources, locals } = this.#o.store.getState();
+    const local = locals[name];
+    if (local) return localReady(local);
+    return resources[name]?.phase === 'ready';
+  }
+
+  #waiting(name: string, reason: WaitReason): void {
+    if (reason.kind !== 'resource') return;
+    const waiting = { kind: 'dependency', on: reason.on } as const;
+    if (this.#locals.has(name)) this.#dispatch({ type: 'local-waiting', at: this.#now(), local: name, waiting });
+    else this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: name, waiting });
+  }
+
+  #ended(name: string, reason: EndReason): void {
+    if (reason.kind === 'dependency-not-ready') {
+      const waiting = { kind: 'dependency-not-ready', on: reason.on } as const;
+      if (this.#locals.has(name)) this.#dispatch({ type: 'local-waiting', at: this.#now(), local: name, waiting });
+      else this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource: name, waiting });
+    } else if (this.#o.store.getState().resources[name]?.phase !== 'failed') this.#baseFailed(name, reason.image);
+  }
+
   /** Runs the iteration's steps in the scheduler's order (see `nextSteps`). */
   #runResources(
     affected: readonly LoopResource[],
     plans: Map<string, ImagePlan>,
     abort: AbortController,
     syncs: ReadonlyMap<string, SyncWork>,
+    locals: readonly LoopLocal[],
   ): Promise<{ readonly ready: ReadonlySet<string>; readonly cancelled: boolean }> {
     const { model } = this.#o;
     const { signal } = abort;
@@ -320,6 +429,7 @@ export class DevLoop {
       imageDependencies: model.imageDependencies,
       rebuilds: new Set([...plans.values()].filter((p) => p.rebuild).map((p) => p.image)),
       buildConcurrency: model.buildConcurrency,
+      locals,
     };
     const runners: StepRunners = {
       run: async (step) => {
@@ -341,22 +451,16 @@ export class DevLoop {
             if (!resource) return 'failed';
             return this.#deployResource(resource, delivered, signal);
           }
+          case 'local':
+            return this.#locals.run(step.local, signal);
           default:
             return unreachable(step);
         }
       },
-      waiting: (resource, reason) => {
-        if (reason.kind === 'resource')
-          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency', on: reason.on } });
-      },
-      ended: (resource, reason) => {
-        if (reason.kind === 'dependency-not-ready')
-          this.#dispatch({ type: 'resource-waiting', at: this.#now(), resource, waiting: { kind: 'dependency-not-ready', on: reason.on } });
-        else if (this.#o.store.getState().resources[resource]?.phase !== 'failed') this.#baseFailed(resource, reason.image);
-      },
+      waiting: (name, reason) => this.#waiting(name, reason),
+      ended: (name, reason) => this.#ended(name, reason),
     };
-    const readyOutside = (name: string) => this.#o.store.getState().resources[name]?.phase === 'ready';
-    return runSteps({ work, runners, readyOutside, abort });
+    return runSteps({ work, runners, readyOutside: (name) => this.#readyOutside(name), abort });
   }
 
   async #deployResource(resource: LoopResource, delivered: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<StepResult> {

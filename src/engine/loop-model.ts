@@ -6,6 +6,8 @@ export interface LoopModel {
   readonly buildConcurrency: number;
   /** Absolute manifest files: a change to one reopens the session (the manifests are read when it opens). */
   readonly isManifest: (path: string) => boolean;
+  /** Commands run on this machine: once at the start, again when their deps change. */
+  readonly locals?: readonly LoopLocal[];
 }
 
 export interface LoopResource {
@@ -13,4 +15,17 @@ export interface LoopResource {
   readonly images: readonly string[];
   readonly dependsOn: readonly string[];
   readonly trigger: 'auto' | 'manual';
+}
+
+export interface LoopLocal {
+  readonly name: string;
+  /** The program and its arguments, for messages. */
+  readonly command: readonly string[];
+  /** Local commands and resources that must have succeeded (be ready) before it runs. */
+  readonly dependsOn: readonly string[];
+  readonly trigger: 'auto' | 'manual';
+  /** Long-running: started, restarted when its deps change; its exit is a failure. */
+  readonly serve: boolean;
+  /** Whether a changed file (absolute path) is one of its deps. */
+  readonly watches: (path: string) => boolean;
 }

@@ -10,6 +10,7 @@ import type { SyncFailure, SyncReport } from '../k8s/kube-live-updater.ts';
 import type { LogLine } from '../k8s/log-line.ts';
 import type { RolloutProgress } from '../k8s/rollout-problem.ts';
 import type { LiveChange } from '../k8s/workload-drift.ts';
+import type { LocalExit } from '../local/host-local-runner.ts';
 
 /**
  * What the engine needs from the outside, as small interfaces. The build,
@@ -26,10 +27,15 @@ export type { SyncFailure, SyncReport } from '../k8s/kube-live-updater.ts';
 export type { LogLine } from '../k8s/log-line.ts';
 export type { RolloutProgress } from '../k8s/rollout-problem.ts';
 export type { LiveChange } from '../k8s/workload-drift.ts';
+export type { LocalExit } from '../local/host-local-runner.ts';
 
 export interface ImagePlanner {
-  /** Plans every image; `changed` are the batch's paths (empty on the first pass). */
-  plan(changed: readonly FileChange[]): Promise<Result<ImagePlan[], Problem>>;
+  /**
+   * Plans every image; `changed` are the batch's paths (empty on the first
+   * pass). `rescan`: files may have changed that are not in `changed` (a
+   * local command ran), so every context is looked at again.
+   */
+  plan(changed: readonly FileChange[], options?: { readonly rescan?: boolean }): Promise<Result<ImagePlan[], Problem>>;
 }
 
 export interface ImageBuilder {
@@ -110,4 +116,12 @@ export interface LiveUpdater {
   ): Promise<Result<SyncReport, SyncFailure>>;
   /** Stops what it keeps running between syncs (pod watches). */
   stopAll?(): void;
+}
+
+/** Runs the project's local commands on this machine (code generation, a dev server). */
+export interface LocalRunner {
+  /** Runs `name` until it exits, or until `signal` kills it with everything it started; `onStarted` hears that it runs. */
+  run(name: string, options: { signal: AbortSignal; onLine: (line: string) => void; onStarted?: () => void }): Promise<LocalExit>;
+  /** When the file last changed (its inode change time, epoch ms); undefined when it is gone. */
+  changedAt(path: string): Promise<number | undefined>;
 }

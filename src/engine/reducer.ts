@@ -1,5 +1,6 @@
 import { unreachable } from '../core/unreachable.ts';
 import type { Action } from './actions.ts';
+import { announcedLocals, reduceLocal, rerunLocal } from './local-reducer.ts';
 import { type Phase, transition } from './phase.ts';
 import type { DeliveredImage } from './ports.ts';
 import type { EngineState, ImageState, PhaseTiming, ResourceState, Timeline } from './state.ts';
@@ -39,7 +40,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
           buildMs: undefined,
         };
       }
-      return { ...state, resources, images, order: dependencyOrder(action.resources) };
+      return { ...state, resources, images, locals: announcedLocals(action.locals), order: dependencyOrder(action.resources) };
     }
     case 'watch-ready':
     case 'watch-resumed':
@@ -233,7 +234,18 @@ export function reduce(state: EngineState, action: Action): EngineState {
     case 'iteration-superseded':
       return state.work?.iteration === action.iteration ? { ...state, work: undefined } : state;
     case 'trigger-requested':
-      return updateResource(state, action.resource, (r) => ({ ...r, rerun: 'trigger' }));
+      return rerunLocal(
+        updateResource(state, action.resource, (r) => ({ ...r, rerun: 'trigger' })),
+        action.resource,
+      );
+    case 'local-queued':
+    case 'local-waiting':
+    case 'local-started':
+    case 'local-serving':
+    case 'local-completed':
+    case 'local-failed':
+    case 'local-cancelled':
+      return reduceLocal(state, action);
     case 'config-reloaded':
       return { ...state, configProblems: [], watchError: undefined };
     case 'config-invalid':

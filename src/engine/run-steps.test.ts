@@ -12,7 +12,7 @@ const work: IterationWork = {
   rebuilds: new Set(['db', 'api']),
   buildConcurrency: 2,
 };
-const label = (s: Step) => `${s.kind} ${'image' in s ? s.image : s.resource}`;
+const label = (s: Step) => `${s.kind} ${'image' in s ? s.image : 'local' in s ? s.local : s.resource}`;
 
 describe('runSteps', () => {
   it('runs every step in the scheduler’s order and reports who waited and who ended', async () => {

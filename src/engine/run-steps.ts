@@ -15,7 +15,8 @@ export interface StepRunners {
  * once as it allows, until nothing is left to start. Cancelling (`abort`)
  * starts nothing more and waits for the running steps to stop. A step that
  * throws is a bug: the iteration is cancelled and, once its steps stopped,
- * the error is thrown. Resolves with the resources that became ready.
+ * the error is thrown. Resolves with the resources that became ready and the
+ * local commands that succeeded (or started, for a `serve` one).
  */
 export async function runSteps(options: {
   readonly work: IterationWork;
@@ -57,11 +58,12 @@ export async function runSteps(options: {
     if (running.size === 0) break;
     await Promise.race(running);
   }
-  const ready = new Set(
-    work.resources
+  const ready = new Set([
+    ...work.resources
       .map((r) => r.name)
       .filter((name) => progress.get(`deploy:${name}`) === 'done' || progress.get(`sync:${name}`) === 'done'),
-  );
+    ...(work.locals ?? []).map((l) => l.name).filter((name) => progress.get(`local:${name}`) === 'done'),
+  ]);
   return { ready, cancelled: abort.signal.aborted };
 
   function tellOnce(resource: string, reason: WaitReason | EndReason, tell: () => void): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoopResource } from './loop-model.ts';
+import type { LoopLocal, LoopResource } from './loop-model.ts';
 import { chooseResources, type IterationWork, nextSteps, type Progress, type StepKey } from './scheduler.ts';
 import { type EngineState, initialState, type ResourceState } from './state.ts';
 
@@ -181,5 +181,50 @@ describe('chooseResources', () => {
     const c = choose(state({ tool: { rerun: 'trigger' } }));
     expect(c.affected.map((r) => r.name)).toEqual(['tool']);
     expect([...c.forced]).toEqual(['tool']);
+  });
+});
+
+describe('nextSteps with local commands', () => {
+  const local = (name: string, dependsOn: string[] = []): LoopLocal => ({
+    name,
+    command: [name],
+    dependsOn,
+    trigger: 'auto',
+    serve: false,
+    watches: never,
+  });
+  const delivered = { 'build:db': 'done', 'build:base': 'done', 'build:api': 'done', 'deliver:db': 'done', 'deliver:api': 'done' } as const;
+
+  it('runs a command at once, and a resource that depends on it waits until it succeeded', () => {
+    const w = work({ locals: [local('gen')], resources: [resource('api', ['api'], ['gen'])] });
+    const first = nextSteps(w, progress({}), never);
+    expect(first.start).toContainEqual({ kind: 'local', local: 'gen' });
+    const running = nextSteps(w, progress({ ...delivered, 'local:gen': 'running' }), never);
+    expect(running.waiting.get('api')).toEqual({ kind: 'resource', on: 'gen' });
+    expect(running.start).toEqual([]);
+    expect(nextSteps(w, progress({ ...delivered, 'local:gen': 'done' }), never).start).toEqual([{ kind: 'deploy', resource: 'api' }]);
+  });
+
+  it('a failed command ends what depends on it, resources and commands, and skips their steps', () => {
+    const w = work({ locals: [local('gen'), local('fmt', ['gen'])], resources: [resource('api', ['api'], ['fmt'])] });
+    const s = nextSteps(w, progress({ ...delivered, 'local:gen': 'failed' }), never);
+    expect(Object.fromEntries(s.ended)).toEqual({
+      fmt: { kind: 'dependency-not-ready', on: 'gen' },
+      api: { kind: 'dependency-not-ready', on: 'fmt' },
+    });
+    expect(s.skip).toEqual(['local:fmt', 'deploy:api']);
+    expect(s.settled).toBe(true);
+  });
+
+  it('a command that depends on a resource runs once it is ready, and ends when it fails', () => {
+    const w = work({ locals: [local('seed', ['db'])] });
+    expect(nextSteps(w, progress(delivered), never).waiting.get('seed')).toEqual({ kind: 'resource', on: 'db' });
+    const ready = nextSteps(w, progress({ ...delivered, 'deploy:db': 'done' }), never);
+    expect(ready.start).toEqual([
+      { kind: 'local', local: 'seed' },
+      { kind: 'deploy', resource: 'api' },
+    ]);
+    const failed = nextSteps(w, progress({ ...delivered, 'deploy:db': 'failed' }), never);
+    expect(failed.ended.get('seed')).toEqual({ kind: 'dependency-not-ready', on: 'db' });
   });
 });

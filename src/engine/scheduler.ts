@@ -1,5 +1,5 @@
 import { type ImageDependencies, nextImages, type StepOutcome } from '../build/build-order.ts';
-import type { LoopResource } from './loop-model.ts';
+import type { LoopLocal, LoopResource } from './loop-model.ts';
 import { isBusy } from './phase.ts';
 import type { ImagePlan } from './ports.ts';
 import { dependencyOrder } from './reducer.ts';
@@ -18,6 +18,8 @@ export interface IterationWork {
   /** Images whose plan rebuilds: they take a build slot. */
   readonly rebuilds: ReadonlySet<string>;
   readonly buildConcurrency: number;
+  /** Local commands the iteration runs, each once what it depends on is ready (a local command: succeeded). */
+  readonly locals?: readonly LoopLocal[];
 }
 
 /** One unit of work the loop runs. */
@@ -26,27 +28,31 @@ export type Step =
   | { readonly kind: 'deliver'; readonly image: string }
   | { readonly kind: 'sync'; readonly resource: string }
   /** Apply or patch, then follow the rollout to ready. */
-  | { readonly kind: 'deploy'; readonly resource: string };
+  | { readonly kind: 'deploy'; readonly resource: string }
+  /** Runs a local command (starts a `serve` one). */
+  | { readonly kind: 'local'; readonly local: string };
 
 export type StepKey = `${Step['kind']}:${string}`;
 
 export function stepKey(step: Step): StepKey {
+  if (step.kind === 'local') return `local:${step.local}`;
   return step.kind === 'build' || step.kind === 'deliver' ? `${step.kind}:${step.image}` : `${step.kind}:${step.resource}`;
 }
 
 /** Where each step of the iteration stands; absent = not started. */
 export type Progress = ReadonlyMap<StepKey, 'running' | StepOutcome>;
 
-/** Why a resource is not moving yet. */
+/** Why a resource (or local command) is not moving yet. */
 export type WaitReason =
   | { readonly kind: 'images'; readonly images: readonly string[] }
+  /** A resource or local command it depends on. */
   | { readonly kind: 'resource'; readonly on: string };
 
 /** Why a resource will not be deployed in this iteration. */
 export type EndReason =
   /** Its image failed to build or deliver (the failure is on the image). */
   | { readonly kind: 'image-failed'; readonly image: string }
-  /** A resource it depends on did not become ready. */
+  /** A resource it depends on did not become ready (a local command it depends on failed). */
   | { readonly kind: 'dependency-not-ready'; readonly on: string };
 
 /** The answer of `nextSteps`. */
@@ -69,7 +75,9 @@ export interface Schedule {
  * resource deploys once its images are delivered and the resources it
  * depends on are ready — in this iteration, or already (`readyOutside`, for
  * dependencies the iteration does not touch). A resource with a live update
- * syncs first and needs its images only when the sync failed.
+ * syncs first and needs its images only when the sync failed. A local
+ * command runs once what it depends on is ready; a resource that depends on
+ * one waits until it succeeded.
  */
 export function nextSteps(work: IterationWork, progress: Progress, readyOutside: (resource: string) => boolean): Schedule {
   const start: Step[] = [];
@@ -78,6 +86,7 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
   const ended = new Map<string, EndReason>();
   const status = (key: StepKey) => progress.get(key);
   const inIteration = new Map(work.resources.map((r) => [r.name, r]));
+  const locals = new Map((work.locals ?? []).map((l) => [l.name, l]));
 
   // A resource needs its images unless it syncs and the sync has not failed.
   const needsImages = (r: LoopResource) => !work.syncs.has(r.name) || status(`sync:${r.name}`) === 'failed';
@@ -109,12 +118,29 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
   }
 
   const outcome = (name: string): 'ready' | 'failed' | 'pending' => {
+    if (locals.has(name)) return stepOutcome(status(`local:${name}`));
     if (status(`deploy:${name}`) === 'done' || status(`sync:${name}`) === 'done') return 'ready';
     const deploy = status(`deploy:${name}`);
     return deploy === 'failed' || deploy === 'skipped' ? 'failed' : 'pending';
   };
+  // The first dependency not ready: in this iteration by its outcome, otherwise as it stands (`readyOutside`).
+  const blockingOf = (dependsOn: readonly string[]) =>
+    dependsOn.find((dep) => (inIteration.has(dep) || locals.has(dep) ? outcome(dep) !== 'ready' : !readyOutside(dep)));
+  // Waits for the dependency, or ends when it will not become ready in this iteration.
+  const holdFor = (name: string, blocking: string, key: StepKey) => {
+    const inThis = inIteration.has(blocking) || locals.has(blocking);
+    if (!inThis || outcome(blocking) === 'failed' || ended.has(blocking)) end(name, { kind: 'dependency-not-ready', on: blocking }, key);
+    else waiting.set(name, { kind: 'resource', on: blocking });
+  };
   // Dependencies first, so a resource sees in this same answer that its dependency ended.
-  for (const name of dependencyOrder(work.resources)) {
+  for (const name of dependencyOrder([...locals.values(), ...work.resources])) {
+    if (locals.has(name)) {
+      if (status(`local:${name}`) !== undefined) continue;
+      const blocking = blockingOf(locals.get(name)?.dependsOn ?? []);
+      if (blocking === undefined) start.push({ kind: 'local', local: name });
+      else holdFor(name, blocking, `local:${name}`);
+      continue;
+    }
     const r = inIteration.get(name);
     if (!r) continue;
     if (outcome(r.name) !== 'pending' || status(`deploy:${r.name}`) === 'running') continue;
@@ -133,23 +159,27 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
       waiting.set(r.name, { kind: 'images', images: undelivered });
       continue;
     }
-    const blocking = r.dependsOn.find((dep) => (inIteration.has(dep) ? outcome(dep) !== 'ready' : !readyOutside(dep)));
+    const blocking = blockingOf(r.dependsOn);
     if (blocking !== undefined) {
-      const depState = inIteration.has(blocking) ? outcome(blocking) : 'failed';
-      if (depState === 'failed' || ended.has(blocking)) end(r.name, { kind: 'dependency-not-ready', on: blocking });
-      else waiting.set(r.name, { kind: 'resource', on: blocking });
+      holdFor(r.name, blocking, `deploy:${r.name}`);
       continue;
     }
     start.push({ kind: 'deploy', resource: r.name });
   }
 
-  function end(resource: string, reason: EndReason): void {
-    ended.set(resource, reason);
-    skip.push(`deploy:${resource}`);
+  function end(name: string, reason: EndReason, key: StepKey = `deploy:${name}`): void {
+    ended.set(name, reason);
+    skip.push(key);
   }
 
   const running = [...progress.values()].includes('running');
   return { start, skip, waiting, ended, settled: !running && start.length === 0 };
+}
+
+/** A local command's step as an outcome: done is ready, failed or skipped is failed. */
+function stepOutcome(step: 'running' | StepOutcome | undefined): 'ready' | 'failed' | 'pending' {
+  if (step === 'done') return 'ready';
+  return step === 'failed' || step === 'skipped' ? 'failed' : 'pending';
 }
 
 /** The images and, transitively, the devloop images they build FROM. */

@@ -89,6 +89,39 @@ export interface ImageState {
   readonly buildMs: number | undefined;
 }
 
+/**
+ * Where a local command stands: `pending` until it runs (not run yet, or
+ * taken by an iteration and waiting for what it depends on), `running`,
+ * `succeeded`, `serving` (a `serve` command that started and keeps
+ * running), or `failed` (its exit code and last lines in `problem`).
+ */
+export type LocalStatus = 'pending' | 'running' | 'succeeded' | 'serving' | 'failed';
+
+export interface LocalState {
+  readonly name: string;
+  /** The program and its arguments. */
+  readonly command: readonly string[];
+  readonly serve: boolean;
+  readonly trigger: 'auto' | 'manual';
+  readonly dependsOn: readonly string[];
+  readonly status: LocalStatus;
+  /** Why it does not run yet: a dependency, its trigger key. */
+  readonly waiting: Waiting | undefined;
+  /** The latest run: when it started and, once it ended, when and with which exit code. */
+  readonly run: LocalRun | undefined;
+  readonly problem: Problem | undefined;
+  /** Asked to run again (the trigger key); the next iteration takes it. */
+  readonly rerun: 'trigger' | undefined;
+  /** Its deps changed while it is `manual`: it runs on the trigger key. */
+  readonly pendingManual: boolean;
+}
+
+export interface LocalRun {
+  readonly startedAt: number;
+  readonly endedAt: number | undefined;
+  readonly exitCode: number | undefined;
+}
+
 /** Everything the UI and the reports show; changed only by the reducer. */
 export interface EngineState {
   readonly startedAt: number;
@@ -102,6 +135,8 @@ export interface EngineState {
   readonly order: readonly string[];
   readonly resources: Readonly<Record<string, ResourceState>>;
   readonly images: Readonly<Record<string, ImageState>>;
+  /** Local commands by name, in config order. */
+  readonly locals: Readonly<Record<string, LocalState>>;
   /** Paths of the batch being worked on, relative to the project. */
   readonly lastChanges: readonly string[];
   /** Work waiting for a component that is down, probed until it answers. */
@@ -129,6 +164,7 @@ export function initialState(now: number): EngineState {
     order: [],
     resources: {},
     images: {},
+    locals: {},
     lastChanges: [],
     hold: undefined,
     work: undefined,

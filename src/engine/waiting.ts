@@ -28,3 +28,8 @@ export function waitingText(waiting: Waiting): string {
       return unreachable(waiting);
   }
 }
+
+/** The words of a local command's wait: it runs where a resource deploys. */
+export function localWaitingText(waiting: Waiting): string {
+  return waiting.kind === 'trigger' ? 'changes pending: press t to run' : waitingText(waiting);
+}

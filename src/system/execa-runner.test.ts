@@ -58,6 +58,23 @@ describe('ExecaRunner', () => {
     expect(lines.filter((l) => l.startsWith('stderr:'))).toEqual(['stderr:e1']);
   });
 
+  it('says when the program started, and may hand its output to onLine only', async () => {
+    const events: string[] = [];
+    const result = await sh('echo one; echo two >&2', {
+      keepOutput: false,
+      onSpawn: () => events.push('spawned'),
+      onLine: (line) => events.push(line),
+    });
+    expect(events[0]).toBe('spawned');
+    expect(events.slice(1).sort()).toEqual(['one', 'two']);
+    expect(result).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    const silent = await sh('yes | head -c 1000000', { keepOutput: false });
+    expect(silent.exitCode).toBe(0);
+    let spawned = false;
+    await runner.run('devloop-no-such-program', [], { onSpawn: () => (spawned = true) });
+    expect(spawned).toBe(false);
+  });
+
   it('stops a program that runs past its time, and says it was cancelled', async () => {
     const result = await sh('sleep 30', { timeoutMs: 200 });
     expect(result).toMatchObject({ exitCode: undefined, cancelled: true });

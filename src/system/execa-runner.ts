@@ -23,7 +23,14 @@ export class ExecaRunner implements ProcessRunner {
       reject: false,
       stripFinalNewline: true,
       maxBuffer: 64 * 1024 * 1024,
+      buffer: options.keepOutput ?? true,
     });
+    if (options.onSpawn) child.nodeChildProcess.once('spawn', options.onSpawn);
+    // Output nobody keeps or reads must still be drained, or a chatty process blocks on a full pipe.
+    if (options.keepOutput === false && !options.onLine) {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    }
     if (options.onLine) {
       const onLine = options.onLine;
       for (const [stream, name] of [

@@ -22,6 +22,8 @@ export class FakeRunner implements ProcessRunner {
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     this.calls.push({ command, args, options });
     let answer = this.#answers.get(`${command} ${args[0] ?? ''}`) ?? this.#answers.get(command) ?? { notFound: true };
+    // An answer worked out by a function (one that may take its time) has started; a table's `notFound` never does.
+    if (typeof answer === 'function' || !answer.notFound) options.onSpawn?.();
     while (typeof answer === 'function') answer = await answer(args, options);
     for (const line of (answer.stdout ?? '').split('\n').filter(Boolean)) options.onLine?.(line, 'stdout');
     for (const line of (answer.stderr ?? '').split('\n').filter(Boolean)) options.onLine?.(line, 'stderr');

@@ -18,6 +18,14 @@ export interface RunOptions {
   /** Called for each output line as it arrives. */
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   readonly timeoutMs?: number;
+  /**
+   * Default true: the output is kept for the result. False for a process that
+   * may run for hours (a dev server): its output only goes to `onLine`, and
+   * the result's `stdout` and `stderr` are empty.
+   */
+  readonly keepOutput?: boolean;
+  /** Called once the process has started (never when it could not be started). */
+  readonly onSpawn?: () => void;
 }
 
 export interface RunResult {

@@ -165,6 +165,24 @@ describe('App keys', () => {
     expect(ui.callbacks.onQuit).toHaveBeenCalledTimes(2);
   });
 
+  it('lists a local command first, shows its log lines, and t asks to run it', async () => {
+    const ui = mount();
+    await ui.dispatch({
+      ...twoResources,
+      locals: [{ name: 'gen', command: ['npm', 'run', 'gen'], dependsOn: [], trigger: 'auto', serve: false }],
+    } as Action);
+    expect(ui.frame()).toMatch(/› ◌ gen +pending/);
+    await ui.dispatch({ type: 'local-started', at: t0 + 10, local: 'gen' });
+    ui.logs.append({ resource: 'gen', pod: '', container: '', timestamp: '2026-01-01T00:00:01Z', text: 'wrote src/client.ts' });
+    await ui.dispatch({ type: 'local-completed', at: t0 + 850, local: 'gen', durationMs: 840 });
+    await waitFor(() => expect(ui.frame()).toMatch(/● gen +succeeded in 840ms/));
+    expect(ui.frame()).toMatch(/gen +wrote src\/client\.ts/);
+    await ui.press('t');
+    expect(ui.callbacks.onTrigger).toHaveBeenCalledWith('gen');
+    await ui.press(keys.down, 't');
+    expect(ui.callbacks.onTrigger).toHaveBeenLastCalledWith('hello');
+  });
+
   it('filters the log pane as the filter is typed, switches scope with a, and Esc clears the filter', async () => {
     const ui = mount();
     await ui.dispatch(twoResources);

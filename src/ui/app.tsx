@@ -13,7 +13,7 @@ import { ErrorBoundary } from './error-boundary.tsx';
 import { logQueryLimit, toLogRows } from './log-view.ts';
 import { ThrottledSource } from './throttled-source.ts';
 import { handleKey, initialUiState, type KeyCommand, type UiState } from './ui-state.ts';
-import { toView, type ViewSize } from './view-model.ts';
+import { listedNames, toView, type ViewSize } from './view-model.ts';
 
 /** What the UI reads of the engine: the store's read side only. */
 export type EngineSource = Pick<Store, 'getState' | 'subscribe'>;
@@ -70,7 +70,9 @@ function Screen(props: AppProps) {
 
   const [, setTick] = useState(0);
   const tickMs = props.tickMs ?? 100;
-  const busy = Object.values(state.resources).some((r) => isBusy(r.phase) && !r.waiting);
+  const busy =
+    Object.values(state.resources).some((r) => isBusy(r.phase) && !r.waiting) ||
+    Object.values(state.locals).some((l) => l.status === 'running');
   useEffect(() => {
     if (!busy || tickMs <= 0) return;
     const timer = setInterval(() => setTick((n) => n + 1), tickMs);
@@ -80,8 +82,8 @@ function Screen(props: AppProps) {
   const { isRawModeSupported } = useStdin();
   const propsRef = useRef(props);
   propsRef.current = props;
-  const keyContextRef = useRef({ resourceNames: state.order, logPageSize: view.logs.height });
-  keyContextRef.current = { resourceNames: state.order.filter((name) => state.resources[name]), logPageSize: view.logs.height };
+  const keyContextRef = useRef({ resourceNames: listedNames(state), logPageSize: view.logs.height });
+  keyContextRef.current = { resourceNames: listedNames(state), logPageSize: view.logs.height };
   useInput(
     (input, key) => {
       const result = handleKey(uiRef.current, input, key, keyContextRef.current);

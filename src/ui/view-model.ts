@@ -1,69 +1,19 @@
 import { formatDiagnostic } from '../core/diagnostic.ts';
 import { describeSync, formatBytes } from '../core/format.ts';
-import { messageAfterReason, stageFailed } from '../core/problem.ts';
+import { stageFailed } from '../core/problem.ts';
 import { unreachable } from '../core/unreachable.ts';
-import { isBusy, type Phase } from '../engine/phase.ts';
+import { isBusy } from '../engine/phase.ts';
 import { type DeliveredImage, deliveredSentence, describeDelivery } from '../engine/ports.ts';
 import type { BuildStep, EngineState, ImageState, ResourceState } from '../engine/state.ts';
 import { waitingText } from '../engine/waiting.ts';
 import { formatDuration, sanitizeLine, shortTag } from './format.ts';
-import { type TimelineView, toTimelineView } from './timeline-view.ts';
+import { toLocalDetail, toLocalRow } from './local-view.ts';
+import { problemDetail, spinnerFrame } from './row-parts.ts';
+import { toTimelineView } from './timeline-view.ts';
 import type { UiState } from './ui-state.ts';
+import type { ColorName, DetailView, ResourceRow } from './view-types.ts';
 
-/** Colour names ink's `<Text color>` understands; the view picks them, components only pass them on. */
-export type ColorName = 'green' | 'red' | 'yellow' | 'cyan' | 'blue' | 'magenta' | 'gray' | 'white';
-
-/** One line of the resource list. */
-export interface ResourceRow {
-  readonly name: string;
-  readonly selected: boolean;
-  readonly phase: Phase;
-  readonly glyph: string;
-  readonly color: ColorName;
-  /** e.g. `building hello 1.2s · step 5/7 COPY site/ /srv/`, `rolling out · 0/1 pods ready`. */
-  readonly phaseText: string;
-  readonly spinning: boolean;
-  /** The spinner frame for `now`, empty when not spinning. */
-  readonly spinner: string;
-  /** Why it is not moving, e.g. `waiting for db to be ready`. */
-  readonly waiting: string | undefined;
-  readonly editToReadyMs: number | undefined;
-  readonly editToReady: string | undefined;
-  /** `hello:3f9a1b2`, several joined by spaces; empty before the first deploy. */
-  readonly images: string;
-  /** `1/2` once a rollout reported pods. */
-  readonly pods: string | undefined;
-  /** The problem's `reason`, e.g. `crash-loop`. */
-  readonly problem: string | undefined;
-  /** Colour of this resource's log prefix. */
-  readonly logColor: ColorName;
-}
-
-/** The selected resource, in depth. */
-export interface DetailView {
-  readonly name: string;
-  readonly phaseText: string;
-  readonly color: ColorName;
-  readonly waiting: string | undefined;
-  readonly dependsOn: readonly string[];
-  readonly problem:
-    | {
-        readonly reason: string;
-        readonly stage: string;
-        /** Without the reason in front when it started with it; may be empty. */
-        readonly message: string;
-        readonly fix: string | undefined;
-        /** The last detail lines that fit; earlier ones are counted in `hiddenDetails`. */
-        readonly details: readonly string[];
-        readonly hiddenDetails: number;
-      }
-    | undefined;
-  /** One line per image: cache decision, build time, delivery. */
-  readonly images: readonly string[];
-  readonly timeline: TimelineView | undefined;
-  /** Lines the detail view takes on screen (the component renders exactly these). */
-  readonly height: number;
-}
+export type { ColorName, DetailView, ResourceRow } from './view-types.ts';
 
 export interface HeaderView {
   readonly watch: EngineState['watch'];
@@ -120,7 +70,6 @@ export interface ViewSize {
   readonly rows: number;
 }
 
-const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const logPalette: readonly ColorName[] = ['cyan', 'magenta', 'blue', 'yellow', 'green'];
 const maxConfigLines = 3;
 
@@ -131,15 +80,18 @@ const maxConfigLines = 3;
  * outgrows the terminal.
  */
 export function toView(state: EngineState, ui: UiState, now: number, size: ViewSize = { columns: 100, rows: 30 }): View {
-  const names = state.order.filter((name) => state.resources[name]);
+  const names = listedNames(state);
   const selected = Math.min(Math.max(ui.selected, 0), Math.max(names.length - 1, 0));
   const logColors: Record<string, ColorName> = {};
   names.forEach((name, i) => {
     logColors[name] = logPalette[i % logPalette.length] ?? 'cyan';
   });
   const allRows = names.flatMap((name, i) => {
+    const options = { selected: i === selected, now, logColor: logColors[name] ?? 'cyan' };
+    const local = state.locals[name];
+    if (local) return [toLocalRow(local, options)];
     const resource = state.resources[name];
-    return resource ? [toRow(state, resource, { selected: i === selected, now, logColor: logColors[name] ?? 'cyan' })] : [];
+    return resource ? [toRow(state, resource, options)] : [];
   });
 
   const header = toHeader(state);
@@ -148,13 +100,17 @@ export function toView(state: EngineState, ui: UiState, now: number, size: ViewS
   const first = Math.min(Math.max(0, selected - listHeight + 1), Math.max(0, allRows.length - listHeight));
   const rows = allRows.slice(first, first + listHeight);
 
-  const selectedResource = names[selected] === undefined ? undefined : state.resources[names[selected] ?? ''];
+  const selectedName = names[selected] ?? '';
+  const selectedResource = state.resources[selectedName];
+  const selectedLocal = state.locals[selectedName];
   const fixedLines = header.height + listHeight + 2; // + log title + legend
   const detailBudget = Math.max(3, Math.floor(((size.rows - 1 - fixedLines) * 2) / 3));
-  const detail =
-    ui.showDetail && selectedResource
-      ? toDetail(state, selectedResource, { now, columns: size.columns, maxHeight: detailBudget })
-      : undefined;
+  const detailOptions = { now, columns: size.columns, maxHeight: detailBudget };
+  const detail = !ui.showDetail
+    ? undefined
+    : selectedLocal
+      ? toLocalDetail(selectedLocal, detailOptions)
+      : selectedResource && toDetail(state, selectedResource, detailOptions);
   const logHeight = Math.max(1, size.rows - 1 - fixedLines - (detail?.height ?? 0));
 
   const nameWidth = Math.min(24, Math.max(4, ...allRows.map((r) => r.name.length)));
@@ -204,8 +160,9 @@ function toRow(state: EngineState, r: ResourceState, options: { selected: boolea
     glyph,
     color,
     phaseText: phaseText(state, r, options.now),
+    phaseColor: r.phase === 'failed' ? 'red' : r.phase === 'ready' ? 'green' : undefined,
     spinning,
-    spinner: spinning ? (spinnerFrames[Math.floor(options.now / 80) % spinnerFrames.length] ?? '') : '',
+    spinner: spinning ? spinnerFrame(options.now) : '',
     waiting: r.waiting ? waitingText(r.waiting) : r.pendingManual ? 'changes pending, press t to deploy' : undefined,
     editToReadyMs: r.lastEditToReadyMs,
     editToReady: r.lastEditToReadyMs === undefined ? undefined : formatDuration(r.lastEditToReadyMs),
@@ -214,6 +171,11 @@ function toRow(state: EngineState, r: ResourceState, options: { selected: boolea
     problem: r.problem?.reason,
     logColor: options.logColor,
   };
+}
+
+/** The names the list shows, in its order: the local commands, then the resources dependencies first. */
+export function listedNames(state: EngineState): string[] {
+  return [...Object.keys(state.locals), ...state.order.filter((name) => state.resources[name])];
 }
 
 function isHeld(state: EngineState, resource: string): boolean {
@@ -320,8 +282,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
   // the timeline if it fits whole, then the remaining detail lines.
   const essential = 1 + (waiting ? 1 : 0) + (r.problem ? 1 + (r.problem.fix ? 1 : 0) : 0);
   let remaining = Math.max(0, options.maxHeight - essential);
-  const allDetails = (r.problem?.details ?? []).map(sanitizeLine);
-  const reserved = Math.min(allDetails.length, 4, remaining);
+  const reserved = Math.min(r.problem?.details?.length ?? 0, 4, remaining);
   remaining -= reserved;
   const sync = syncLine(r);
   const images = [...r.images.map((name) => imageLine(state.images[name], name)), ...(sync ? [sync] : [])].slice(0, remaining);
@@ -331,18 +292,7 @@ function toDetail(state: EngineState, r: ResourceState, options: { now: number; 
     : undefined;
   if (timeline && 1 + timeline.bars.length > remaining) timeline = undefined;
   remaining -= timeline ? 1 + timeline.bars.length : 0;
-  const budget = reserved + remaining;
-  const fits = allDetails.length <= budget;
-  const details = fits ? allDetails : allDetails.slice(allDetails.length - Math.max(0, budget - 1));
-  const detailLines = details.length + (fits ? 0 : 1);
-  const problem: DetailView['problem'] = r.problem && {
-    reason: r.problem.reason,
-    stage: r.problem.stage,
-    message: sanitizeLine(messageAfterReason(r.problem)),
-    fix: r.problem.fix === undefined ? undefined : sanitizeLine(r.problem.fix),
-    details,
-    hiddenDetails: allDetails.length - details.length,
-  };
+  const { problem, lines: detailLines } = problemDetail(r.problem, reserved + remaining);
   return {
     name: r.name,
     phaseText: phaseText(state, r, options.now),

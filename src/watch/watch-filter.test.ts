@@ -40,6 +40,17 @@ describe('watch filter', () => {
     expect(ignored('/p/api/.#main.py', 'file')).toBe(true);
   });
 
+  it("watches local commands' deps outside every context, even ones .dockerignore leaves out, and their roots", () => {
+    const withDeps = { ...input, localDeps: ['schema/**/*.yaml', 'api/README.md'] };
+    const deps = createWatchFilter(withDeps);
+    expect(deps('/p/schema/v1/api.yaml', 'file')).toBe(false);
+    expect(deps('/p/schema/v1', 'directory')).toBe(false);
+    expect(deps('/p/schema/notes.txt', 'file')).toBe(true);
+    expect(deps('/p/api/README.md', 'file')).toBe(false);
+    expect(ignored('/p/schema/v1/api.yaml', 'file')).toBe(true);
+    expect(watchRoots(withDeps)).toContain('/p/schema');
+  });
+
   it('watches config and manifest files, and walks directories that lead to them', () => {
     expect(ignored('/p/devloop.config.ts', 'file')).toBe(false);
     expect(ignored('/p/k8s/api.yaml', 'file')).toBe(false);

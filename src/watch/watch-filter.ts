@@ -18,6 +18,8 @@ export interface WatchFilterInput {
   readonly configFiles: readonly string[];
   /** Manifest patterns relative to rootDir (files or globs). */
   readonly manifests: readonly string[];
+  /** Local commands' deps, relative to rootDir (files or globs): watched like manifests. */
+  readonly localDeps?: readonly string[];
   /** `watch.ignore` patterns, relative to rootDir (gitignore syntax, see `gitignoreToDockerignore`). */
   readonly ignore: readonly string[];
 }
@@ -27,7 +29,7 @@ export type WatchFilter = (absolutePath: string, kind: 'file' | 'directory' | 'u
 
 /**
  * Builds the ignore function: a path matters when it is a config or manifest
- * file, or when some image's build context would send it to Docker (after
+ * file or a local command's dep, or when some image's build context would send it to Docker (after
  * .dockerignore and the image's own `ignore`). `.git`, editor temporary files
  * and `watch.ignore` never matter. Directories excluded by every context that
  * holds them are not walked at all (unless a `!` exception could re-include
@@ -38,9 +40,10 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
   const configFiles = new Set(input.configFiles.map((f) => path.resolve(f)));
   // Dockerfiles and ignore files count even outside their context (a Dockerfile given as ../docker/api.Dockerfile).
   for (const context of input.contexts) for (const file of context.controlFiles) configFiles.add(file);
-  const manifestMatchers = input.manifests.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
+  const patterns = watchedPatterns(input);
+  const manifestMatchers = patterns.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
   // A `**` pattern (a chart's or overlay's whole directory) reaches into every folder under its fixed part.
-  const deepManifestRoots = input.manifests.filter((p) => p.includes('**')).map((p) => fixedPrefix(path.resolve(input.rootDir, p)));
+  const deepManifestRoots = patterns.filter((p) => p.includes('**')).map((p) => fixedPrefix(path.resolve(input.rootDir, p)));
   return (absolutePath, kind) => {
     const file = path.resolve(absolutePath);
     if (configFiles.has(file)) return false;
@@ -69,7 +72,7 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
       const leadsSomewhere = [
         ...input.contexts.map((c) => c.dir),
         ...configFiles,
-        ...input.manifests.map((m) => path.resolve(input.rootDir, m)),
+        ...patterns.map((m) => path.resolve(input.rootDir, m)),
       ].some((target) => target.startsWith(`${file}${path.sep}`) || target === file);
       if (leadsSomewhere || deepManifestRoots.some((root) => file === root || file.startsWith(`${root}${path.sep}`))) return false;
     }
@@ -84,10 +87,15 @@ export function watchRoots(input: WatchFilterInput): string[] {
     roots.add(context.dir);
     if (context.dockerfile === undefined) roots.add(context.dockerfilePath);
   }
-  for (const manifest of input.manifests) roots.add(fixedPrefix(path.resolve(input.rootDir, manifest)));
+  for (const pattern of watchedPatterns(input)) roots.add(fixedPrefix(path.resolve(input.rootDir, pattern)));
   for (const file of input.configFiles) roots.add(path.resolve(file));
   const sorted = [...roots].sort();
   return sorted.filter((root) => !sorted.some((other) => other !== root && root.startsWith(`${other}${path.sep}`)));
+}
+
+/** Files or globs watched whatever the contexts say: the manifests and the local commands' deps. */
+function watchedPatterns(input: WatchFilterInput): readonly string[] {
+  return input.localDeps?.length ? [...input.manifests, ...input.localDeps] : input.manifests;
 }
 
 function fixedPrefix(pattern: string): string {

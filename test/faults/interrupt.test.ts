@@ -34,8 +34,8 @@ function descendants(root: number, all = processes()): Proc[] {
 }
 
 /**
- * Ctrl-C during a build, during a push and while work waits for a registry
- * that does not answer: exit within 2 s, no child left; after a build or a
+ * Ctrl-C during a build, during a push, during local commands and while work
+ * waits for a registry that does not answer: exit within 2 s, no child left; after a build or a
  * push the next run works.
  */
 describeWithCluster('Ctrl-C while devloop works', (env) => {
@@ -141,6 +141,28 @@ describeWithCluster('Ctrl-C while devloop works', (env) => {
     recordRecovery('ctrl-c during push: SIGINT → exit', tookMs);
     await assertNothingLeft(project, pid, seen);
     recordRecovery('ctrl-c during push: next run (ci) to ready', await nextRunWorks(project));
+  });
+
+  it('while a local command runs and a serve one keeps a child of its own', async () => {
+    project = e2eProject(env);
+    const nonce = Math.random().toString(36).slice(2);
+    const config = JSON.parse(readFileSync(path.join(project.dir, 'devloop.config.json'), 'utf8')) as Record<string, unknown>;
+    config.local = {
+      gen: { command: ['sh', '-c', `echo gen ${nonce}; sleep 31`] },
+      web: { command: ['sh', '-c', `sleep 301 & echo web ${nonce}; wait`], serve: true },
+    };
+    project.write('devloop.config.json', JSON.stringify(config));
+    child = up(project);
+    const pid = child.pid as number;
+    const { seen, result, tookMs } = await interruptWhen('both commands running', child, (procs) =>
+      ['sleep 31', 'sleep 301'].every((command) => procs.some((q) => q.args === command)),
+    );
+    expect(result.all).toMatch(/\[gen\] running sh -c/);
+    expect(tookMs).toBeLessThan(2000);
+    expect(result.exitCode).toBe(130);
+    recordRecovery('ctrl-c during a local command: SIGINT → exit', tookMs);
+    await assertNothingLeft(project, pid, seen);
+    expect(processes().filter((q) => q.args.includes(nonce) || q.args === 'sleep 31' || q.args === 'sleep 301')).toEqual([]);
   });
 
   it('while work waits for a registry that does not answer', async () => {

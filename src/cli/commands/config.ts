@@ -31,7 +31,7 @@ export async function runConfig(ctx: CliContext, options: ConfigOptions): Promis
   const { configFile: _f, localFile: _l, rootDir: _r, ...values } = shown(config);
   const rows: [string, string, string][] = [];
   flatten(values, '', (keyPath, value) => {
-    if (/^(images|resources)\.[^.]+\.name$/.test(keyPath)) return;
+    if (/^(images|resources|local)\.[^.]+\.name$/.test(keyPath)) return;
     // a chart's or overlay's settings come from the entry that names it
     const origin = keyPath.startsWith('manifests[') ? originOf(origins, keyPath) : origins.get(keyPath);
     rows.push([keyPath, value === undefined ? '-' : JSON.stringify(value), describeOrigin(origin, rel)]);
@@ -51,21 +51,22 @@ export async function runConfig(ctx: CliContext, options: ConfigOptions): Promis
  */
 function shown(config: ResolvedConfig): ResolvedConfig {
   const images = Object.fromEntries(
-    Object.entries(config.images).map(([name, image]) => [
-      name,
-      {
-        ...image,
-        buildArgs: Object.fromEntries(Object.entries(image.buildArgs).map(([k, v]) => [k, isSecretKey(k) ? mask : v])),
-      },
-    ]),
+    Object.entries(config.images).map(([name, image]) => [name, { ...image, buildArgs: maskSecretKeys(image.buildArgs) }]),
   );
   // a chart value whose key looks secret (`db.password`) is masked like a build arg
   const manifests = config.manifests.map((m) =>
-    typeof m === 'object' && 'helm' in m
-      ? { helm: { ...m.helm, set: Object.fromEntries(Object.entries(m.helm.set).map(([k, v]) => [k, isSecretKey(k) ? mask : v])) } }
-      : m,
+    typeof m === 'object' && 'helm' in m ? { helm: { ...m.helm, set: maskSecretKeys(m.helm.set) } } : m,
   );
-  return mapStrings({ ...config, images, manifests }, redactText) as ResolvedConfig;
+  // so is a local command's environment variable whose name looks secret (`API_TOKEN`)
+  const local = Object.fromEntries(
+    Object.entries(config.local).map(([name, command]) => [name, { ...command, env: maskSecretKeys(command.env) }]),
+  );
+  return mapStrings({ ...config, images, manifests, local }, redactText) as ResolvedConfig;
+}
+
+/** The values whose key looks secret, masked whole. */
+function maskSecretKeys<T>(values: Readonly<Record<string, T>>): Record<string, T | typeof mask> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isSecretKey(k) ? mask : v]));
 }
 
 function mapStrings(value: unknown, f: (text: string) => string): unknown {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../core/diagnostic.ts';
 import { ExitCode } from '../../core/exit-code.ts';
 import { errorText } from '../../core/format.ts';
+import { localReady } from '../../engine/local-reducer.ts';
 import { LogStore } from '../../engine/log-store.ts';
 import { Store } from '../../engine/store.ts';
 import type { CliContext, GlobalOptions } from '../cli-context.ts';
@@ -129,7 +130,11 @@ export async function runLoop(
     if (ctx.signal.aborted) return { code: ExitCode.interrupted };
     if (options.watch) return { code: ExitCode.ok };
     const state = store.getState();
-    const failed = state.order.filter((name) => state.resources[name]?.phase !== 'ready');
+    const failed = [
+      ...state.order.filter((name) => state.resources[name]?.phase !== 'ready'),
+      // A local command must have succeeded; a `serve` one must have started and still run.
+      ...Object.values(state.locals).filter((l) => !localReady(l)),
+    ];
     if (timedOut) return { code: ExitCode.failure, ending: { timedOutAfterMs: options.timeoutMs } };
     return { code: started === 'quit' || failed.length > 0 ? ExitCode.failure : ExitCode.ok };
   }

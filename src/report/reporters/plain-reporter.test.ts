@@ -210,3 +210,46 @@ describe('PlainReporter', () => {
     expect(sink.text()).toBe('');
   });
 });
+
+describe('PlainReporter on local commands', () => {
+  it('says each run, its lines under its name, how it ended, and a failure with its exit code and last lines', () => {
+    const { store, logs, sink } = setup();
+    const gen = { name: 'gen', command: ['npm', 'run', 'gen'], dependsOn: [], trigger: 'auto', serve: false } as const;
+    const web = { name: 'web', command: ['vite'], dependsOn: ['gen'], trigger: 'auto', serve: true } as const;
+    store.dispatch({ type: 'engine-started', at: t0, resources: [], images: [], locals: [gen, web] });
+    store.dispatch({ type: 'local-queued', at: t0, local: 'web' });
+    store.dispatch({ type: 'local-waiting', at: t0, local: 'web', waiting: { kind: 'dependency', on: 'gen' } });
+    store.dispatch({ type: 'local-started', at: t0, local: 'gen' });
+    logs.append({ resource: 'gen', pod: '', container: '', timestamp: '2026-01-01T00:00:01Z', text: 'wrote api/client.ts' });
+    store.dispatch({ type: 'local-completed', at: t0 + 1200, local: 'gen', durationMs: 1200 });
+    store.dispatch({ type: 'local-started', at: t0 + 1200, local: 'web' });
+    store.dispatch({ type: 'local-serving', at: t0 + 1210, local: 'web' });
+    store.dispatch({
+      type: 'local-failed',
+      at: t0 + 5000,
+      local: 'web',
+      exitCode: 1,
+      durationMs: 3790,
+      problem: {
+        stage: 'local',
+        reason: 'local-command-exited',
+        message: 'vite exited with code 1 while devloop runs',
+        fix: 'see its log; it starts again when its deps change, or on t',
+        details: ['Error: port 5173 is in use'],
+      },
+    });
+    expect(sink.text().split('\n')).toEqual([
+      '[devloop] 0 resources:  · 0 images · 2 local commands: gen, web',
+      '[web] waiting: waiting for gen to be ready',
+      '[gen] running npm run gen',
+      '[gen] wrote api/client.ts',
+      '[gen] succeeded in 1.2s',
+      '[web] starting vite',
+      '[web] serving',
+      '[web] local command failed: local-command-exited: vite exited with code 1 while devloop runs',
+      '  fix: see its log; it starts again when its deps change, or on t',
+      '  │ Error: port 5173 is in use',
+      '',
+    ]);
+  });
+});

@@ -5,7 +5,7 @@ import type { Action } from '../../engine/actions.ts';
 import { componentLabel } from '../../engine/hold.ts';
 import { describeDelivery, type LogLine } from '../../engine/ports.ts';
 import type { EngineState } from '../../engine/state.ts';
-import { waitingText } from '../../engine/waiting.ts';
+import { localWaitingText, waitingText } from '../../engine/waiting.ts';
 import { type Colors, colors as makeColors } from '../colors.ts';
 import { printDiagnostics } from '../diagnostic-printer.ts';
 import type { ReportedLogs, ReportedStore, Reporter } from './reporter.ts';
@@ -65,7 +65,10 @@ export class PlainReporter implements Reporter {
   }
 
   #onLog(line: LogLine): void {
-    const source = [line.resource, line.container ? `${shortPod(line.pod)}/${line.container}` : shortPod(line.pod)].join(' ');
+    // A local command's lines have no pod: its name says where they come from.
+    const source = line.pod
+      ? [line.resource, line.container ? `${shortPod(line.pod)}/${line.container}` : shortPod(line.pod)].join(' ')
+      : line.resource;
     const text = line.text.replace(/\r?\n$/, '');
     this.#line(line.resource, this.#options.color ? text : stripAnsi(text), source);
   }
@@ -74,11 +77,16 @@ export class PlainReporter implements Reporter {
     const c = this.#c;
     switch (action.type) {
       case 'engine-started': {
-        action.resources.forEach((r, i) => {
+        [...action.resources, ...(action.locals ?? [])].forEach((r, i) => {
           this.#prefixColors.set(r.name, palette[i % palette.length] ?? 'cyan');
         });
         const resources = action.resources.map((r) => r.name);
-        this.#line('devloop', `${count(resources.length, 'resource')}: ${resources.join(', ')} · ${count(action.images.length, 'image')}`);
+        const locals = (action.locals ?? []).map((l) => l.name);
+        const localText = locals.length ? ` · ${count(locals.length, 'local command')}: ${locals.join(', ')}` : '';
+        this.#line(
+          'devloop',
+          `${count(resources.length, 'resource')}: ${resources.join(', ')} · ${count(action.images.length, 'image')}${localText}`,
+        );
         return;
       }
       case 'watch-ready':
@@ -177,13 +185,9 @@ export class PlainReporter implements Reporter {
         this.#line(action.resource, text);
         return;
       }
-      case 'resource-waiting': {
-        const why = waitingText(action.waiting);
-        if (this.#lastWaiting.get(action.resource) === why) return;
-        this.#lastWaiting.set(action.resource, why);
-        this.#line(action.resource, c.yellow(`waiting: ${why}`));
+      case 'resource-waiting':
+        this.#waiting(action.resource, waitingText(action.waiting));
         return;
-      }
       case 'resource-ready': {
         if (action.unchanged) {
           this.#line(action.resource, c.green('ready (unchanged)'));
@@ -266,7 +270,31 @@ export class PlainReporter implements Reporter {
         printDiagnostics(this.#sink, action.diagnostics, { color: this.#options.color, cwd: this.#options.cwd });
         return;
       case 'trigger-requested':
-        this.#line(action.resource, 'rebuild requested');
+        this.#line(action.resource, state.locals[action.resource] ? 'run requested' : 'rebuild requested');
+        return;
+      case 'local-queued':
+        // Said when it starts, or why it waits.
+        this.#lastWaiting.delete(action.local);
+        return;
+      case 'local-waiting':
+        this.#waiting(action.local, localWaitingText(action.waiting));
+        return;
+      case 'local-started': {
+        const local = state.locals[action.local];
+        this.#line(action.local, `${local?.serve ? 'starting' : 'running'} ${local?.command.join(' ') ?? ''}`.trimEnd());
+        return;
+      }
+      case 'local-serving':
+        this.#line(action.local, c.green('serving'));
+        return;
+      case 'local-completed':
+        this.#line(action.local, c.green(`succeeded in ${formatDuration(action.durationMs)}`));
+        return;
+      case 'local-failed':
+        this.#problem(action.local, action.problem);
+        return;
+      case 'local-cancelled':
+        this.#line(action.local, c.dim('cancelled'));
         return;
       case 'work-started':
       case 'work-cancelling':
@@ -278,6 +306,13 @@ export class PlainReporter implements Reporter {
       default:
         unreachable(action);
     }
+  }
+
+  /** Why it waits, said once until it changes. */
+  #waiting(name: string, why: string): void {
+    if (this.#lastWaiting.get(name) === why) return;
+    this.#lastWaiting.set(name, why);
+    this.#line(name, this.#c.yellow(`waiting: ${why}`));
   }
 
   #problem(name: string, problem: Problem): void {

@@ -52,7 +52,7 @@ function Row({ row, columns, more }: { readonly row: ResourceRow; readonly colum
       <Box flexGrow={1} flexShrink={1} minWidth={8}>
         <Text wrap="truncate-end">
           {row.spinning ? <Text color="cyan">{row.spinner} </Text> : null}
-          <Text color={row.phase === 'failed' ? 'red' : row.phase === 'ready' ? 'green' : undefined}>{row.phaseText}</Text>
+          <Text color={row.phaseColor}>{row.phaseText}</Text>
           {status ? <Text color={row.problem ? 'red' : 'yellow'}> · {status}</Text> : null}
         </Text>
       </Box>
