@@ -8,7 +8,20 @@ const resolve = (raw: DevloopConfig) => resolveConfig({ raw, configFile: '/p/dev
 describe('dependencyDiagnostics, once the manifests made their workloads resources', () => {
   it('accepts resources, local commands and workloads; names the rest with the closest name', () => {
     const config = resolve({ resources: { api: { dependsOn: ['gen', 'db'] } }, local: { gen: { command: ['gen'], dependsOn: ['apj'] } } });
-    const withDb = { ...config, resources: { ...config.resources, db: { ...config.resources.api!, name: 'db', dependsOn: [] } } };
+    const withDb = {
+      ...config,
+      resources: {
+        ...config.resources,
+        db: {
+          name: 'db',
+          workload: { kind: 'StatefulSet' as const, name: 'db' },
+          containers: {},
+          dependsOn: [],
+          portForwards: [],
+          trigger: 'auto' as const,
+        },
+      },
+    };
     expect(dependencyDiagnostics(withDb)).toEqual([
       {
         severity: 'error',

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.ts';
-import { didYouMean } from '../core/did-you-mean.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ResolvedConfig } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
@@ -15,7 +14,6 @@ export async function checkLocalCommands(config: ResolvedConfig, fileOf: FileOf,
   const out: Diagnostic[] = [];
   const error = (keyPath: string, code: string, message: string, hint?: string) =>
     out.push({ severity: 'error', code, message, keyPath, file: fileOf(keyPath), ...(hint ? { hint } : {}) });
-  const known = [...Object.keys(config.resources), ...Object.keys(config.local)];
   for (const local of Object.values(config.local)) {
     const at = `local.${local.name}`;
     if (config.resources[local.name]) {
@@ -40,17 +38,4 @@ export async function checkLocalCommands(config: ResolvedConfig, fileOf: FileOf,
     }
   }
   return out;
-}
-
-/** `unknown resource or local command "x"`, with the closest name or the known ones. */
-export function unknownDependency(name: string, known: readonly string[]): { message: string; hint: string } {
-  const guess = didYouMean(name, known);
-  return {
-    message: `unknown resource or local command "${name}"`,
-    hint: guess
-      ? `did you mean "${guess}"?`
-      : known.length
-        ? `known names: ${known.join(', ')}`
-        : 'no resources or local commands are defined',
-  };
 }

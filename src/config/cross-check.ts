@@ -3,7 +3,7 @@ import type { Diagnostic } from '../core/diagnostic.ts';
 import { didYouMean } from '../core/did-you-mean.ts';
 import { isOutside } from '../core/paths.ts';
 import type { FileSystem } from '../system/file-system.ts';
-import { checkLocalCommands, unknownDependency } from './check-local-commands.ts';
+import { checkLocalCommands } from './check-local-commands.ts';
 import { checkManifestSources } from './check-manifest-sources.ts';
 import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
