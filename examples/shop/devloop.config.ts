@@ -14,6 +14,10 @@ export default defineConfig({
     { helm: { chart: 'charts/api', releaseName: 'api', values: ['charts/api/values-dev.yaml'] } },
     { kustomize: 'k8s/overlays/dev' },
   ],
+  local: {
+    // Code generation on the host: runs at start and when the schema changes, before the API image is planned.
+    gen: { command: ['sh', 'scripts/gen.sh'], deps: ['api/schema'] },
+  },
   resources: {
     api: { portForwards: ['8081:8080'], dependsOn: ['migrate'] },
     migrate: { dependsOn: ['db'] },

@@ -51,6 +51,14 @@ describe('watch filter', () => {
     expect(watchRoots(withDeps)).toContain('/p/schema');
   });
 
+  it("walks a local command's dep folder inside a context that ignores it (a schema beside the code it generates)", () => {
+    const deps = createWatchFilter({ ...input, localDeps: ['api/node_modules/**'] });
+    expect(deps('/p/api/node_modules', 'directory')).toBe(false);
+    expect(deps('/p/api/node_modules/x', 'directory')).toBe(false);
+    expect(deps('/p/api/node_modules/x/a.js', 'file')).toBe(false);
+    expect(ignored('/p/api/node_modules/x/a.js', 'file')).toBe(true);
+  });
+
   it('watches config and manifest files, and walks directories that lead to them', () => {
     expect(ignored('/p/devloop.config.ts', 'file')).toBe(false);
     expect(ignored('/p/k8s/api.yaml', 'file')).toBe(false);

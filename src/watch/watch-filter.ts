@@ -44,6 +44,10 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
   const manifestMatchers = patterns.map((p) => globToRegExp(path.resolve(input.rootDir, p)));
   // A `**` pattern (a chart's or overlay's whole directory) reaches into every folder under its fixed part.
   const deepManifestRoots = patterns.filter((p) => p.includes('**')).map((p) => fixedPrefix(path.resolve(input.rootDir, p)));
+  const patternTargets = patterns.map((m) => path.resolve(input.rootDir, m));
+  const leadsToPattern = (dir: string) =>
+    patternTargets.some((target) => target.startsWith(`${dir}${path.sep}`) || target === dir) ||
+    deepManifestRoots.some((root) => dir === root || dir.startsWith(`${root}${path.sep}`));
   return (absolutePath, kind) => {
     const file = path.resolve(absolutePath);
     if (configFiles.has(file)) return false;
@@ -54,6 +58,8 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
       if (userIgnore.ignores(fromRoot)) return true;
     }
     if (kind !== 'directory' && manifestMatchers.some((m) => m.test(file))) return false;
+    // A folder a manifest or local command dep lies in (or under) is walked even where a context ignores it (a schema a generator reads).
+    if (kind !== 'file' && leadsToPattern(file)) return false;
     let insideAny = false;
     for (const context of input.contexts) {
       const relative = toContextPath(context.dir, file);
@@ -69,12 +75,10 @@ export function createWatchFilter(input: WatchFilterInput): WatchFilter {
     if (insideAny) return true;
     // A directory that leads to a context, a manifest or a config file must still be walked.
     if (kind !== 'file') {
-      const leadsSomewhere = [
-        ...input.contexts.map((c) => c.dir),
-        ...configFiles,
-        ...patterns.map((m) => path.resolve(input.rootDir, m)),
-      ].some((target) => target.startsWith(`${file}${path.sep}`) || target === file);
-      if (leadsSomewhere || deepManifestRoots.some((root) => file === root || file.startsWith(`${root}${path.sep}`))) return false;
+      const leadsSomewhere = [...input.contexts.map((c) => c.dir), ...configFiles].some(
+        (target) => target.startsWith(`${file}${path.sep}`) || target === file,
+      );
+      if (leadsSomewhere) return false;
     }
     return true;
   };

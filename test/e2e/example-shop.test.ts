@@ -80,7 +80,7 @@ describeWithCluster('examples/shop on the cluster', (env: TestEnvironment) => {
 
     const output = (run: { stdout?: unknown; stderr?: unknown }) => `${String(run.stdout)}\n${String(run.stderr)}`;
 
-    it('ci deploys the chart, the overlay and the CRD with its object, in dependency order; down removes exactly that', async () => {
+    it('ci runs the code generator and deploys the chart, the overlay and the CRD with its object, in dependency order; down removes exactly that', async () => {
       shop = shopCopy(env);
       const s = shop;
       const run = await s.devloop(['ci', '--timeout', '180s']);
@@ -90,6 +90,9 @@ describeWithCluster('examples/shop on the cluster', (env: TestEnvironment) => {
       expect(out.indexOf('[db] ready')).toBeLessThan(out.indexOf('[migrate] applying'));
       expect(out.indexOf('[migrate] ready')).toBeLessThan(out.indexOf('[api] applying'));
       expect(out).toContain('migrations done');
+      expect(out).toContain('generated api/site/generated/greeting.html');
+      const pod = s.kubectl(['-n', s.namespace, 'get', 'pods', '-l', 'app=api', '-o', 'jsonpath={.items[0].metadata.name}']);
+      expect(s.kubectl(['-n', s.namespace, 'exec', pod, '--', 'cat', '/srv/generated/greeting.html'])).toContain('Hello from the schema');
       expect(s.kubectl(['-n', s.namespace, 'get', 'widget', 'featured', '-o', 'jsonpath={.spec.color}'])).toBe('blue');
       const image = s.kubectl(['-n', s.namespace, 'get', 'deployment', 'api', '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
       expect(image).toMatch(/shop-api:devloop-[0-9a-f]+$/);
@@ -131,7 +134,7 @@ describeWithCluster('examples/shop on the cluster', (env: TestEnvironment) => {
       expect(out).toMatch(/nocrd\.example\.dev/);
     });
 
-    it('up redeploys the part that changed: chart values, the overlay, the custom object, the app', async () => {
+    it('up redeploys the part that changed: chart values, the overlay, the custom object, the generated code, the app', async () => {
       shop = shopCopy(env);
       const s = shop;
       const up = execa(process.execPath, [bin, 'up', '--output', 'plain'], { cwd: s.dir, env: s.env, reject: false });
@@ -167,6 +170,14 @@ describeWithCluster('examples/shop on the cluster', (env: TestEnvironment) => {
         await eventually(
           'the custom object edit applied',
           () => (get('widget/featured', '{.spec.color}') === 'green' ? true : undefined),
+          120_000,
+        );
+
+        s.edit('api/schema/greeting.txt', () => 'Hello from an edited schema\n');
+        await eventually(
+          'the regenerated page served',
+          async () =>
+            (await fetchText(`http://127.0.0.1:${s.port}/generated/greeting.html`))?.includes('edited schema') ? true : undefined,
           120_000,
         );
 
