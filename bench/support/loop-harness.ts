@@ -7,6 +7,7 @@ import type { Action } from '../../src/engine/actions.ts';
 import { LogStore } from '../../src/engine/log-store.ts';
 import { Store } from '../../src/engine/store.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
+import { FileHashPool } from '../../src/system/file-hash-pool.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { CountingRunner } from './counting-runner.ts';
 import type { BenchProject } from './project.ts';
@@ -54,6 +55,7 @@ export class LoopHarness {
       color: false,
       runner,
       fs,
+      fileHasher: () => new FileHashPool(),
       signal: new AbortController().signal,
     };
     const loaded = await loadConfig({ cwd: project.dir, env: project.env, flags: {}, fs });
