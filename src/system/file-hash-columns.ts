@@ -28,7 +28,10 @@ export function hashedColumns(answers: readonly HashedFile[]): HashColumns {
     if (answer.kind === 'hashed' || answer.kind === 'not-a-file') {
       const { stat } = answer;
       kindOfStat[i] = statKinds.indexOf(stat.kind);
-      numbers.set([stat.size, stat.ctimeMs, stat.mode, answer.kind === 'hashed' ? answer.readAtMs : 0], i * 4);
+      numbers[i * 4] = stat.size;
+      numbers[i * 4 + 1] = stat.ctimeMs;
+      numbers[i * 4 + 2] = stat.mode;
+      numbers[i * 4 + 3] = answer.kind === 'hashed' ? answer.readAtMs : 0;
       strings.push(stat.mtimeNs, stat.ino, answer.kind === 'hashed' ? answer.digest : '');
     } else if (answer.kind === 'failed') strings.push(answer.code ?? '', answer.message, '');
     else strings.push('', '', '');

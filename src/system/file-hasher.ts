@@ -4,8 +4,12 @@ import { isPermissionDenied } from './file-system.ts';
 
 /** What a hasher found at one path. */
 export type HashedFile =
-  /** A regular file: its stat, the sha256 (hex) of its content, and when the read began (ms since the epoch). */
-  | { readonly kind: 'hashed'; readonly stat: FileStat; readonly digest: string; readonly readAtMs: number }
+  /**
+   * A regular file: its stat, the sha256 (hex) of its content, and when the
+   * read began (ms since the epoch). The digest may be replaced by an equal
+   * string (the hash index gives its own copy).
+   */
+  | { readonly kind: 'hashed'; readonly stat: FileStat; digest: string; readonly readAtMs: number }
   /** A directory, symlink (not followed), FIFO or device: nothing was read. */
   | { readonly kind: 'not-a-file'; readonly stat: FileStat }
   | { readonly kind: 'missing' }
