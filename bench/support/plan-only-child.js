@@ -46,11 +46,14 @@ const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: process.env 
 const hashThreads = process.env.BENCH_HASH_THREADS;
 const hasher = hashThreads === '0' ? undefined : new FileHashPool(hashThreads ? { threads: Number(hashThreads) } : {});
 const index = await HashIndex.open({ fs, file: hashIndexFile(cacheDir), hasher });
+// As `devloop up` does: the image tags are listed while the first plan walks the tree.
+const docker = new DockerBuilder({ runner: new ExecaRunner() });
+docker.prefetch(Object.values(config.images).map((image) => image.repository));
 const images = new DockerImages({
   config,
   fs,
   index,
-  docker: new DockerBuilder({ runner: new ExecaRunner() }),
+  docker,
   records: new BuildRecordStore({ fs, cacheDir }),
 });
 const builder = { build: async (plan) => ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false }) };
