@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   if (selected.length === 0) return 0;
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const startedAt = new Date();
-  // Plan-only scenarios (scale) need neither the cluster nor the registry.
+  // Plan-only scenarios need neither the cluster nor the registry (scale opens the environment itself for its cluster phase, when it is there).
   if (selected.some((s) => s.needsCluster)) await openEnvironment({ log });
   const machine = await machineInfo();
   const outcomes: ScenarioOutcome[] = [];

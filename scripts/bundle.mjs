@@ -3,7 +3,7 @@
 // and compiling about two thousand modules (the Kubernetes client alone is
 // hundreds); commands and the terminal UI stay in chunks loaded when used.
 // dist/bundle sits two levels deep like dist/cli, so paths relative to a
-// module (package.json, templates/, the config worker) hold in both.
+// module (package.json, templates/, the config and file hashing workers) hold in both.
 import { build } from 'esbuild';
 
 await build({
@@ -12,6 +12,7 @@ await build({
     'reads-config': 'dist/cli/reads-config.js',
     'read-config-file': 'dist/config/read-config-file.js',
     'config-worker': 'dist/config/config-worker.js',
+    'file-hash-worker': 'dist/system/file-hash-worker.js',
   },
   outdir: 'dist/bundle',
   bundle: true,

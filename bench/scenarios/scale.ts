@@ -4,6 +4,7 @@ import { DevloopProcess, ensureBuilt, type JsonEvent, processUsage } from '../su
 import { SampleTable, type Scenario, type ScenarioContext } from '../support/report.ts';
 import { benchDataDir, ensureScaleTree, ensureTwoImageConfig, scaleEditFile } from '../support/scale-tree.ts';
 import { repoRoot } from '../support/test-env.ts';
+import { clusterSkipReason, scaleOnCluster } from './scale-cluster.ts';
 
 const is = (name: string) => (e: JsonEvent) => e.event === name;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,15 +35,17 @@ interface Variant {
 /**
  * Scale: 100k context files selected by COPY plus an ignored node_modules of
  * 200k, in a plan-only devloop child process (real watcher, filter, batcher,
- * planner and loop controller; no build, delivery or cluster — building and
- * deploying 100k files says nothing about devloop). Time until watching, the
- * first plan with a cold hash index, idle CPU and RSS from /proc, and each
- * edit's time from the end of the batch to a finished plan; then restarts on
- * the warm hash index; then the same with two images sharing the tree.
+ * planner and loop controller; build, delivery and cluster are stand-ins, so
+ * the figures are devloop's own). Time until watching, the first plan with a
+ * cold hash index, idle CPU and RSS from /proc, and each edit's time from the
+ * end of the batch to a finished plan; then restarts on the warm hash index;
+ * then the same with two images sharing the tree. Last, when the test
+ * environment is there, the tree on the cluster: a first deploy and edits to
+ * the new pod ready, end to end (`scale-cluster.ts`).
  */
 export const scale: Scenario = {
   name: 'scale',
-  title: 'Scale: 100k context files + 200k ignored (plan-only child process, no cluster)',
+  title: 'Scale: 100k context files + 200k ignored (plan-only child process; then on the cluster when the test environment is there)',
   defaultIterations: 10,
   needsCluster: false,
   async run(ctx) {
@@ -65,6 +68,9 @@ export const scale: Scenario = {
     } finally {
       rmSync(cacheHome, { recursive: true, force: true });
     }
+    const skipCluster = clusterSkipReason();
+    if (skipCluster) console.log(`bench: scale: the cluster phase is skipped: ${skipCluster}`);
+    else Object.assign(facts, await scaleOnCluster(ctx, { dir, table, iterations: Math.min(ctx.iterations, 3) }));
     return {
       metrics: table.metrics(),
       facts: { ...facts, 'docker processes': 'not counted here (see no-op)' },
@@ -73,6 +79,9 @@ export const scale: Scenario = {
         'The hash index starts cold (a fresh cache directory), so the first plan reads and hashes every context file once; the restarts reuse it.',
         "Idle CPU is measured from 10 s after the first pass and the watcher's scan, once the hash index has been saved (5 s after a plan, then 1–2 s to write 100k entries on a busy machine).",
         `Tree: ${dir} (generated once, reused).`,
+        skipCluster
+          ? `Cluster phase skipped: ${skipCluster}.`
+          : 'Cluster phase (`cluster:` rows): `devloop up` in-process on the same tree with its own config (devloop.cluster.config.json: one image, COPY src/, delivery auto), a fresh namespace and a cold hash index; the 100k files are really sent to BuildKit and copied into the image, node_modules stays out through the .dockerignore; each edit of one file is timed to the new pod ready.',
       ],
     };
   },

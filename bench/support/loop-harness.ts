@@ -7,6 +7,7 @@ import type { Action } from '../../src/engine/actions.ts';
 import { LogStore } from '../../src/engine/log-store.ts';
 import { Store } from '../../src/engine/store.ts';
 import { ExecaRunner } from '../../src/system/execa-runner.ts';
+import { FileHashPool } from '../../src/system/file-hash-pool.ts';
 import { NodeFileSystem } from '../../src/system/node-file-system.ts';
 import { CountingRunner } from './counting-runner.ts';
 import type { BenchProject } from './project.ts';
@@ -42,8 +43,11 @@ export class LoopHarness {
     });
   }
 
-  /** Loads the project's config and runs the first pass (resolves when every resource is ready, or throws). */
-  static async start(project: BenchProject): Promise<LoopHarness> {
+  /**
+   * Loads the project's config (or `configFile`, as `--config` does) and runs
+   * the first pass (resolves when every resource is ready, or throws).
+   */
+  static async start(project: BenchProject, options: { configFile?: string } = {}): Promise<LoopHarness> {
     const runner = new CountingRunner(new ExecaRunner());
     const fs = new NodeFileSystem();
     const ctx: CliContext = {
@@ -54,16 +58,18 @@ export class LoopHarness {
       color: false,
       runner,
       fs,
+      fileHasher: () => new FileHashPool(),
       signal: new AbortController().signal,
     };
-    const loaded = await loadConfig({ cwd: project.dir, env: project.env, flags: {}, fs });
+    const configPath = options.configFile ? { configPath: options.configFile } : {};
+    const loaded = await loadConfig({ cwd: project.dir, env: project.env, flags: {}, fs, ...configPath });
     if (!loaded.ok) throw new Error(`config: ${loaded.error.map((d) => d.message).join('; ')}`);
     const store = new Store(Date.now());
     const failures: string[] = [];
     let harness: LoopHarness | undefined;
     const supervisor = new LoopSupervisor({
       ctx,
-      globals: {},
+      globals: options.configFile ? { config: options.configFile } : {},
       store,
       logs: new LogStore(),
       watch: true,

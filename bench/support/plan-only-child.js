@@ -23,6 +23,7 @@ import { DevLoop } from '../../dist/engine/dev-loop.js';
 import { LogStore } from '../../dist/engine/log-store.js';
 import { Store } from '../../dist/engine/store.js';
 import { ExecaRunner } from '../../dist/system/execa-runner.js';
+import { FileHashPool } from '../../dist/system/file-hash-pool.js';
 import { NodeFileSystem } from '../../dist/system/node-file-system.js';
 import { Batcher } from '../../dist/watch/batcher.js';
 import { ChokidarWatcher } from '../../dist/watch/chokidar-watcher.js';
@@ -41,12 +42,18 @@ if (!loaded.ok) {
 }
 const { config } = loaded.value;
 const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: process.env });
-const index = await HashIndex.open({ fs, file: hashIndexFile(cacheDir) });
+// As `devloop up` does: large batches of files are read and hashed on worker threads (BENCH_HASH_THREADS=0: on the main thread).
+const hashThreads = process.env.BENCH_HASH_THREADS;
+const hasher = hashThreads === '0' ? undefined : new FileHashPool(hashThreads ? { threads: Number(hashThreads) } : {});
+const index = await HashIndex.open({ fs, file: hashIndexFile(cacheDir), hasher });
+// As `devloop up` does: the image tags are listed while the first plan walks the tree.
+const docker = new DockerBuilder({ runner: new ExecaRunner() });
+docker.prefetch(Object.values(config.images).map((image) => image.repository));
 const images = new DockerImages({
   config,
   fs,
   index,
-  docker: new DockerBuilder({ runner: new ExecaRunner() }),
+  docker,
   records: new BuildRecordStore({ fs, cacheDir }),
 });
 const builder = { build: async (plan) => ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false }) };
@@ -124,5 +131,7 @@ memory('first-pass-done');
 
 process.on('SIGTERM', () => {
   batcher.dispose();
-  void Promise.all([watcher.close(), loop.stop()]).finally(() => process.exit(0));
+  void Promise.all([watcher.close(), loop.stop()])
+    .then(() => index.close())
+    .finally(() => process.exit(0));
 });

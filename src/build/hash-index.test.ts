@@ -17,15 +17,21 @@ describe('HashIndex', () => {
     expect(fs.reads).toEqual(['/cache/index.json']);
   });
 
-  it('hashNow gives the same answers as hash, from the same entries', async () => {
+  it('readMany and cached give the same answers as hash, from the same entries', async () => {
     const fs = new MemoryFileSystem().put('/p/a.txt', 'hello').put('/p/b.txt', 'bye');
     const index = await HashIndex.open({ fs });
     const stat = fs.statNow('/p/a.txt');
     if (!stat) throw new Error('no stat');
-    expect(index.hashNow('/p/a.txt', stat)).toBe(await index.hash('/p/a.txt'));
+    expect(index.knownNames('/p')?.has('a.txt')).toBeFalsy();
+    const [a, missing] = await index.readMany(['/p/a.txt', '/p/none.txt']);
+    expect(a).toMatchObject({ kind: 'hashed', digest: await index.hash('/p/a.txt'), stat });
+    expect(missing).toEqual({ kind: 'missing' });
+    expect(index.knownNames('/p')?.has('a.txt')).toBe(true);
+    expect(index.cached('/p/a.txt', stat)).toBe(await index.hash('/p/a.txt'));
     expect(fs.reads).toEqual(['/p/a.txt']);
-    expect(await index.hash('/p/b.txt')).toBe(index.hashNow('/p/b.txt', fs.statNow('/p/b.txt') ?? stat));
-    expect(index.stats).toMatchObject({ reads: 2, hits: 2 });
+    const [b] = await index.readMany(['/p/b.txt']);
+    expect(await index.hash('/p/b.txt')).toBe(b?.kind === 'hashed' ? b.digest : undefined);
+    expect(index.stats).toMatchObject({ reads: 2, hits: 4 });
   });
 
   it('rehashes when the stat changes, or after invalidate', async () => {

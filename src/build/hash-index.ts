@@ -1,5 +1,6 @@
-import { createHash, hash as sha } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import { contentDigest, type FileHasher, type HashedFile, SerialFileHasher } from '../system/file-hasher.ts';
 import type { FileStat, FileSystem } from '../system/file-system.ts';
 
 /**
@@ -20,20 +21,30 @@ import type { FileStat, FileSystem } from '../system/file-system.ts';
 export class HashIndex {
   readonly #fs: FileSystem;
   readonly #file: string | undefined;
+  /** Reads the files of a large batch (on other threads when given one). */
+  readonly #hasher: FileHasher;
+  /** Reads the files of a small batch, on this thread: starting a thread costs more than a few reads. */
+  readonly #serial: SerialFileHasher;
   /** Directory → file name → `size:mtimeNs:ino sha256hex`. */
   readonly #dirs: Map<string, Map<string, string>>;
   #dirty = false;
   #reads = 0;
   #hits = 0;
 
-  private constructor(fs: FileSystem, file: string | undefined, dirs: Map<string, Map<string, string>>) {
+  private constructor(fs: FileSystem, file: string | undefined, dirs: Map<string, Map<string, string>>, hasher: FileHasher | undefined) {
     this.#fs = fs;
     this.#file = file;
     this.#dirs = dirs;
+    this.#serial = new SerialFileHasher(fs);
+    this.#hasher = hasher ?? this.#serial;
   }
 
-  /** Loads the index from `file` (a missing, unreadable or older-format file starts empty). Without `file`, nothing persists. */
-  static async open({ fs, file }: { fs: FileSystem; file?: string }): Promise<HashIndex> {
+  /**
+   * Loads the index from `file` (a missing, unreadable or older-format file
+   * starts empty). Without `file`, nothing persists. `hasher` reads large
+   * batches of files (`readMany`); `close` closes it.
+   */
+  static async open({ fs, file, hasher }: { fs: FileSystem; file?: string; hasher?: FileHasher }): Promise<HashIndex> {
     const dirs = new Map<string, Map<string, string>>();
     if (file !== undefined) {
       try {
@@ -54,7 +65,7 @@ export class HashIndex {
         // Missing or corrupt: start over; it is only a cache.
       }
     }
-    return new HashIndex(fs, file, dirs);
+    return new HashIndex(fs, file, dirs, hasher);
   }
 
   /** sha256 (hex) of the file's content; reads the file only when its stat no longer matches the entry. */
@@ -64,24 +75,38 @@ export class HashIndex {
     const cached = this.#lookup(file, current);
     if (cached !== undefined) return cached;
     const readAtMs = Date.now();
-    return this.#store(file, current, readAtMs, await this.#fs.readBytes(file));
+    return this.#store(file, current, readAtMs, contentDigest(await this.#fs.readBytes(file)));
+  }
+
+  /** The names in `dir` the index holds entries for (a walk stats those first, as an entry most likely still holds). */
+  knownNames(dir: string): { has(name: string): boolean } | undefined {
+    return this.#dirs.get(dir);
+  }
+
+  /** The hash the entry for `file` vouches for at this stat, or undefined (nothing is read). */
+  cached(file: string, stat: FileStat): string | undefined {
+    return stat.kind === 'file' ? this.#lookup(file, stat) : undefined;
   }
 
   /**
-   * `hash` done before returning: a file the entry no longer vouches for is
-   * read with `readBytesNow`, blocking. For small files in a large walk,
-   * where a thread-pool round trip per file costs more than the read itself.
+   * Reads and hashes files without asking the index (for files it does not
+   * know or no longer vouches for), keeping their entries: a batch of at
+   * least `parallelFrom` files through the hasher given to `open`, a smaller
+   * one on this thread. One answer per path, in order.
    */
-  hashNow(file: string, stat: FileStat): string | undefined {
-    if (stat.kind !== 'file') return undefined;
-    return (
-      this.#lookup(file, stat) ??
-      this.#store(file, stat, Date.now(), this.#fs.readBytesNow(file, { buffer: this.#scratch, expectedSize: stat.size }))
-    );
+  async readMany(files: readonly string[]): Promise<HashedFile[]> {
+    const hasher = files.length >= parallelFrom ? this.#hasher : this.#serial;
+    const answers = await hasher.hashFiles(files);
+    // The digest kept is a slice of the entry, so the caller's copy costs no second string.
+    for (const [i, answer] of answers.entries())
+      if (answer.kind === 'hashed') answer.digest = this.#store(files[i] as string, answer.stat, answer.readAtMs, answer.digest);
+    return answers;
   }
 
-  /** Where `hashNow` reads files that fit, hashing them before the next read. */
-  readonly #scratch = new Uint8Array(scratchBytes);
+  /** Ends the hasher's threads, if it has any. */
+  async close(): Promise<void> {
+    await this.#hasher.close();
+  }
 
   #lookup(file: string, stat: FileStat): string | undefined {
     const stamp = stampOf(stat);
@@ -91,11 +116,9 @@ export class HashIndex {
     return entry.slice(stamp.length);
   }
 
-  /** Hashes content read (from `readAtMs` on) for `stat`; keeps the entry unless a later write could keep the same mtime. */
-  #store(file: string, stat: FileStat, readAtMs: number, content: Uint8Array): string {
+  /** Keeps the digest of content read (from `readAtMs` on) for `stat`, unless a later write could keep the same mtime. */
+  #store(file: string, stat: FileStat, readAtMs: number, digest: string): string {
     this.#reads++;
-    // The one-shot hash: no Hash object per file (a third of the hashing cost on 100k small files).
-    const digest = sha('sha256', content, 'hex');
     const dir = path.dirname(file);
     const name = path.basename(file);
     let entries = this.#dirs.get(dir);
@@ -160,8 +183,8 @@ export class HashIndex {
   }
 }
 
-/** Files up to this size are read by `hashNow` without allocating (the input walk reads larger ones asynchronously). */
-const scratchBytes = 256 * 1024 + 1;
+/** Below this many files, `readMany` reads on the calling thread. */
+const parallelFrom = 64;
 
 /** Version 1 keyed arrays by absolute path; version 2 groups one-string entries by directory. */
 const formatVersion = 2;

@@ -1,9 +1,14 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBuildContext } from '../graph/build-context.ts';
 import { parseDockerfile } from '../graph/dockerfile-model.ts';
+import { FileHashPool } from '../system/file-hash-pool.ts';
 import { MemoryFileSystem } from '../system/memory-file-system.ts';
+import { NodeFileSystem } from '../system/node-file-system.ts';
 import { HashIndex } from './hash-index.ts';
-import { collectInputFiles, computeInputDigest, tagForDigest, updateInputFiles } from './input-digest.ts';
+import { collectInputFiles, computeInputDigest, type InputFile, tagForDigest, updateInputFiles } from './input-digest.ts';
 
 const dockerfile = 'FROM busybox\nCOPY requirements.txt /\nCOPY app /app\nCOPY *.toml /\n';
 
@@ -132,5 +137,52 @@ describe('updateInputFiles', () => {
     changed.push('/p/app/main.py');
     index.invalidate(changed);
     expect(await updateInputFiles({ ...options, previous, changed })).toEqual(await collectInputFiles(options));
+  });
+});
+
+describe('reading on worker threads', () => {
+  it('gives the same inputs and digest as reading on the main thread, cold, warm and after edits', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devloop-walk-'));
+    const pool = new FileHashPool({ threads: 2 });
+    try {
+      const text = 'FROM busybox\nCOPY src /src\nCOPY *.toml /\n';
+      writeFileSync(path.join(dir, 'Dockerfile'), text);
+      writeFileSync(path.join(dir, 'pyproject.toml'), '[x]\n');
+      for (let d = 0; d < 6; d++) {
+        mkdirSync(path.join(dir, `src/d${d}/deep`), { recursive: true });
+        for (let f = 0; f < 150; f++) writeFileSync(path.join(dir, `src/d${d}/f${f}.py`), `print(${d}, ${f})\n`);
+        writeFileSync(path.join(dir, `src/d${d}/deep/x.pyc`), 'ignored');
+        writeFileSync(path.join(dir, `src/d${d}/deep/big.bin`), Buffer.alloc(300 * 1024, d));
+      }
+      symlinkSync('f1.py', path.join(dir, 'src/d0/link.py'));
+      const fs = new NodeFileSystem();
+      const context = createBuildContext({ dir, dockerfile: path.join(dir, 'Dockerfile'), dockerignore: '**/*.pyc\n' });
+      const model = parseDockerfile({ text, file: 'Dockerfile' });
+      const walk = (index: HashIndex) => collectInputFiles({ fs, index, context, model, target: undefined });
+      const digest = (files: InputFile[]) =>
+        computeInputDigest({ dockerfileText: text, buildArgs: {}, target: undefined, files, baseDigests: {} });
+      const serialIndex = await HashIndex.open({ fs });
+      const parallelIndex = await HashIndex.open({ fs, hasher: pool });
+
+      const serial = await walk(serialIndex);
+      const parallel = await walk(parallelIndex);
+      expect(parallel).toEqual(serial);
+      expect(serial.filter((f) => f.kind === 'file')).toHaveLength(6 * 151 + 1);
+      expect(serial.find((f) => f.path === 'src/d0/link.py')?.kind).toBe('symlink');
+      expect(parallelIndex.stats.reads).toBe(serialIndex.stats.reads);
+      expect(pool.threads).toBeGreaterThan(0);
+
+      // Warm: answered from the entries (a file whose stat changed is read again), and the same answer.
+      for (let d = 0; d < 6; d++) writeFileSync(path.join(dir, `src/d${d}/f7.py`), `changed ${d} and longer\n`);
+      rmSync(path.join(dir, 'src/d2/f9.py'));
+      writeFileSync(path.join(dir, 'src/d3/new.py'), 'new\n');
+      const [serialWarm, parallelWarm] = [await walk(serialIndex), await walk(parallelIndex)];
+      expect(parallelWarm).toEqual(serialWarm);
+      expect(digest(parallelWarm)).toBe(digest(serialWarm));
+      expect(digest(parallelWarm)).not.toBe(digest(parallel));
+    } finally {
+      await pool.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

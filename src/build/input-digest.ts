@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { type BuildContext, toContextPath } from '../graph/build-context.ts';
 import { compileSource, isRemoteSource, type SourcePattern, sourceSelects } from '../graph/copy-sources.ts';
 import { type DockerfileModel, neededStages, targetStage } from '../graph/dockerfile-model.ts';
+import { failureError, type HashedFile } from '../system/file-hasher.ts';
 import { type DirEntry, type FileStat, type FileSystem, isPermissionDenied } from '../system/file-system.ts';
 import { fileListDigest } from './file-list-digest.ts';
 import type { HashIndex } from './hash-index.ts';
@@ -34,6 +35,7 @@ export async function collectInputFiles(options: CollectOptions): Promise<InputF
   const walker = inputWalker(options);
   if (!walker) return [];
   for (const root of walker.roots) await walker.visit(root);
+  await walker.finish();
   return sortInputs(walker.found);
 }
 
@@ -65,6 +67,7 @@ export async function updateInputFiles(
       await walker.visitDirectoryEntry(dir);
     }
   }
+  await walker.finish();
   if (touched.length === 0) return [...options.previous];
   if (touched.length <= spliceLimit) return spliceSorted(options.previous, touched, directoryEntries, sortInputs(walker.found));
   // Keep the previous (sorted) list minus what was looked at again, and merge in the new answers.
@@ -144,11 +147,20 @@ function sortInputs(found: Map<string, InputFile>): InputFile[] {
 }
 
 /**
- * The walk stats and hashes files synchronously (one thread-pool round trip
- * per file cost 3-4x the work on a 100k-file context), yielding to the event
- * loop after this many; files above `maxBlockingRead` bytes are read without blocking.
+ * The walk lists directories and stats files synchronously (one thread-pool
+ * round trip per file cost 3-4x the work on a 100k-file context), yielding to
+ * the event loop after `batch` entries. Files whose content must be read go
+ * to the hash index in groups of `readBatch` (read on other threads when the
+ * index has a hasher for it), at most `readsInFlight` groups at once.
  */
-const walkLimits = { batch: 64, maxBlockingRead: 256 * 1024 } as const;
+const walkLimits = { batch: 64, readBatch: 256, readsInFlight: 4 } as const;
+
+/** A file the walk will have read: where it is, and whether the .dockerignore patterns include it. */
+interface ToRead {
+  readonly relative: string;
+  readonly absolute: string;
+  readonly included: boolean;
+}
 
 /** The COPY/ADD sources of the needed stages, the walk's roots, and a visitor filling `found`. */
 function inputWalker({ fs, index, context, model, target, onUnreadable }: CollectOptions) {
@@ -166,6 +178,7 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   }
   const roots = [...rootSet].filter((r) => ![...rootSet].some((o) => o !== r && (o === '' || r.startsWith(`${o}/`))));
   const found = new Map<string, InputFile>();
+  const selected = (relative: string) => patterns.some((p) => sourceSelects(p, relative));
   let sinceYield = 0;
   const yieldNow = (): Promise<void> | undefined => {
     if (++sinceYield < walkLimits.batch) return undefined;
@@ -176,10 +189,49 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
     if (hash === undefined) onUnreadable?.(relative);
     else found.set(relative, { path: relative, kind: 'file', mode: stat.mode & 0o7777, hash });
   };
+
+  let toRead: ToRead[] = [];
+  /** Groups being read, oldest first; each is awaited in the end (a failure then fails the walk). */
+  const reading: Promise<void>[] = [];
+  /** Queues a file to read; when too many groups are being read, the promise of the oldest, to wait for. */
+  const read = (file: ToRead): Promise<void> | undefined => {
+    toRead.push(file);
+    return toRead.length < walkLimits.readBatch ? undefined : sendGroup();
+  };
+  const sendGroup = (): Promise<void> | undefined => {
+    if (toRead.length === 0) return undefined;
+    const group = toRead;
+    toRead = [];
+    const done = index.readMany(group.map((f) => f.absolute)).then((answers) => settle(group, answers));
+    // Awaited later (finish); until then a failure must not count as unhandled.
+    done.catch(() => undefined);
+    reading.push(done);
+    return reading.length > walkLimits.readsInFlight ? reading.shift() : undefined;
+  };
+  const settle = async (group: readonly ToRead[], answers: readonly HashedFile[]): Promise<void> => {
+    for (const [i, answer] of answers.entries()) {
+      const file = group[i] as ToRead;
+      if (answer.kind === 'hashed') addFile(file.relative, answer.stat, answer.digest);
+      else if (answer.kind === 'denied') onUnreadable?.(file.relative);
+      else if (answer.kind === 'failed') throw failureError(answer);
+      else if (answer.kind === 'not-a-file') {
+        // Not the regular file it was listed as (replaced meanwhile, or a symlink): visited as any entry.
+        const pending = visitNow(file.relative, file.included);
+        if (pending) await pending;
+      }
+    }
+  };
+  /** Waits for every group still being read, the last one sent first. */
+  const finish = async (): Promise<void> => {
+    const oldest = sendGroup();
+    if (oldest) await oldest;
+    while (reading.length > 0) await reading.shift();
+  };
+
   /**
-   * Visits one path: what can be done before returning is done (the stat, a
-   * small file's hash), so only a directory or a large file costs a promise
-   * (an async call per file was a tenth of a 100k-file walk).
+   * Visits one path: what can be done before returning is done (the stat,
+   * the index's answer), so only a directory or a file to read costs a
+   * promise (an async call per file was a tenth of a 100k-file walk).
    */
   const visitNow = (relative: string, included = relative === '' || context.inContext(relative)): Promise<void> | undefined => {
     const absolute = relative === '' ? context.dir : path.join(context.dir, relative);
@@ -187,7 +239,7 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
     if (!stat) return undefined;
     if (stat.kind === 'directory') {
       if (!included && !context.hasExceptions) return undefined;
-      if (included && relative !== '' && patterns.some((p) => sourceSelects(p, relative))) {
+      if (included && relative !== '' && selected(relative)) {
         found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
       }
       const entries = permittedNow(() => fs.readDirNow(absolute));
@@ -195,29 +247,38 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
         if (included) onUnreadable?.(relative || '.');
         return undefined;
       }
-      return visitEntries(relative, entries, included);
+      return visitEntries(relative, absolute, entries, included);
     }
-    if (!included || !patterns.some((p) => sourceSelects(p, relative))) return undefined;
+    if (!included || !selected(relative)) return undefined;
     if (stat.kind === 'file') {
-      if (stat.size > walkLimits.maxBlockingRead)
-        return permitted(() => index.hash(absolute, stat)).then((hash) => addFile(relative, stat, hash));
-      addFile(
-        relative,
-        stat,
-        permittedNow(() => index.hashNow(absolute, stat)),
-      );
+      const hash = index.cached(absolute, stat);
+      if (hash === undefined) return read({ relative, absolute, included });
+      addFile(relative, stat, hash);
     } else if (stat.kind === 'symlink') {
       found.set(relative, { path: relative, kind: 'symlink', mode: stat.mode & 0o7777, hash: String(stat.size) });
     }
     // FIFOs, sockets and device nodes are never read: reading a FIFO would wait for a writer forever.
     return undefined;
   };
-  const visitEntries = async (relative: string, entries: readonly DirEntry[], included: boolean): Promise<void> => {
+  const visitEntries = async (relative: string, absolute: string, entries: readonly DirEntry[], included: boolean): Promise<void> => {
     // Where the patterns cannot tell this directory's entries apart, they share its answer (a matcher call per file was a tenth of the walk).
     const shared = context.sameAsDirectory(relative === '' ? 1 : relative.split('/').length + 1) ? included : undefined;
+    const known = index.knownNames(absolute);
     for (const entry of entries) {
       await yieldNow();
-      const pending = visitNow(relative === '' ? entry.name : `${relative}/${entry.name}`, shared);
+      const entryRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      const entryAbsolute = absolute.endsWith(path.sep) ? `${absolute}${entry.name}` : `${absolute}${path.sep}${entry.name}`;
+      // A file the index does not know is read without a stat here: the reading stats it through the open file.
+      if (entry.kind === 'file' && !known?.has(entry.name)) {
+        const entryIncluded = shared ?? context.inContext(entryRelative);
+        const pending =
+          entryIncluded && selected(entryRelative)
+            ? read({ relative: entryRelative, absolute: entryAbsolute, included: entryIncluded })
+            : undefined;
+        if (pending) await pending;
+        continue;
+      }
+      const pending = visitNow(entryRelative, shared);
       if (pending) await pending;
     }
   };
@@ -228,11 +289,11 @@ function inputWalker({ fs, index, context, model, target, onUnreadable }: Collec
   /** Re-reads one directory's own entry (not its content). */
   const visitDirectoryEntry = async (relative: string): Promise<void> => {
     const stat = await fs.stat(path.join(context.dir, relative));
-    if (stat?.kind === 'directory' && context.inContext(relative) && patterns.some((p) => sourceSelects(p, relative))) {
+    if (stat?.kind === 'directory' && context.inContext(relative) && selected(relative)) {
       found.set(relative, { path: relative, kind: 'directory', mode: stat.mode & 0o7777, hash: '' });
     }
   };
-  return { roots, found, visit, visitDirectoryEntry };
+  return { roots, found, visit, visitDirectoryEntry, finish };
 }
 
 /** The context sources the COPY/ADD instructions of the stages `target` needs read (sorted, unique); undefined without that stage. */
@@ -260,17 +321,7 @@ export function inputWalkKey(context: BuildContext, model: DockerfileModel, targ
   return JSON.stringify([context.dir, context.patterns, contextSources(model, target) ?? null]);
 }
 
-/** The answer of `read`, or undefined when the system said permission denied. */
-async function permitted<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (error) {
-    if (isPermissionDenied(error)) return undefined;
-    throw error;
-  }
-}
-
-/** `permitted` for a read done before returning. */
+/** The answer of `read` (done before returning), or undefined when the system said permission denied. */
 function permittedNow<T>(read: () => T): T | undefined {
   try {
     return read();

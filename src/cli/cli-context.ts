@@ -1,4 +1,5 @@
 import type { TextSink } from '../core/text-sink.ts';
+import type { FileHasher } from '../system/file-hasher.ts';
 import type { FileSystem } from '../system/file-system.ts';
 import type { ProcessRunner } from '../system/process-runner.ts';
 
@@ -17,6 +18,12 @@ export interface CliContext {
   readonly color: boolean;
   readonly runner: ProcessRunner;
   readonly fs: FileSystem;
+  /**
+   * A new hasher for a hash index: threads that read and hash the files of a
+   * large walk beside the main one. Absent in tests, where the index reads
+   * on the main thread through `fs`.
+   */
+  readonly fileHasher?: () => FileHasher;
   /** Aborted on Ctrl-C; long-running commands stop their work when it fires. */
   readonly signal: AbortSignal;
   /**

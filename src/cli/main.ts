@@ -3,6 +3,7 @@ import { ExitCode } from '../core/exit-code.ts';
 import { redactText } from '../core/redact.ts';
 import { colorEnabled } from '../report/colors.ts';
 import { ExecaRunner } from '../system/execa-runner.ts';
+import { FileHashPool } from '../system/file-hash-pool.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
 import type { CliContext, TextSink } from './cli-context.ts';
 import { runCli } from './program.ts';
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     color: colorEnabled(Boolean(process.stdout.isTTY), process.env),
     runner: new ExecaRunner(),
     fs: new NodeFileSystem(),
+    fileHasher: () => new FileHashPool(),
     signal: controller.signal,
     faults: (listener) => {
       faultListeners.add(listener);

@@ -231,6 +231,7 @@ export class LoopSupervisor {
     await this.#loop?.stop();
     this.#session?.logFollower.stopAll();
     await this.#session?.index.save().catch(() => undefined);
+    await this.#session?.index.close();
     this.#watcher = undefined;
     this.#batcher = undefined;
     this.#loop = undefined;

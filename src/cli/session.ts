@@ -96,7 +96,7 @@ export async function openSession(
   const unknown = dependencyDiagnostics(config);
   if (unknown.length) return usage(unknown);
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
-  const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) });
+  const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir), hasher: ctx.fileHasher?.() });
   const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
   docker.prefetch(Object.values(config.images).map((image) => image.repository));
   const images = new DockerImages({

@@ -1,7 +1,9 @@
 import {
   type BigIntStats,
   closeSync,
+  constants,
   type Dirent,
+  fstatSync,
   lstat as lstatCallback,
   lstatSync,
   openSync,
@@ -54,22 +56,43 @@ export class NodeFileSystem implements FileSystem {
 
   readBytesNow(file: string, into?: { readonly buffer: Uint8Array; readonly expectedSize: number }): Uint8Array {
     if (!into || into.expectedSize >= into.buffer.length) return readFileSync(file);
-    const { buffer } = into;
     const fd = openSync(file, 'r');
     try {
-      // One byte more than expected: a read that returns less than asked is the end of a regular file.
-      let length = readSync(fd, buffer, 0, into.expectedSize + 1, null);
-      if (length <= into.expectedSize) return buffer.subarray(0, length);
-      // It grew since it was stat'ed: on to its end.
-      for (;;) {
-        if (length === buffer.length) return Buffer.concat([buffer.subarray(0, length), readFileSync(fd)]);
-        const got = readSync(fd, buffer, length, buffer.length - length, null);
-        if (got === 0) return buffer.subarray(0, length);
-        length += got;
-      }
+      return readOpen(fd, into);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * What is at `file`, from one open: a regular file's stat and content (read
+   * into `buffer` when it fits, as `readBytesNow` does), anything else's stat
+   * only. The open follows no symlink and does not wait on a FIFO, and the
+   * stat comes from the open file, so no second path lookup. Undefined when
+   * nothing is there.
+   */
+  readRegularFileNow(file: string, buffer: Uint8Array): { stat: FileStat; content?: Uint8Array } | undefined {
+    let fd: number;
+    try {
+      fd = openSync(file, openRegularFlags);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      // A symlink (O_NOFOLLOW refuses it): its own stat, not followed.
+      if ((error as { code?: string }).code === 'ELOOP') return this.#statOnly(file);
+      throw error;
+    }
+    try {
+      const stat = toFileStat(fstatSync(fd, { bigint: true }));
+      if (stat.kind !== 'file') return { stat };
+      return { stat, content: readOpen(fd, { buffer, expectedSize: stat.size }) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  #statOnly(file: string): { stat: FileStat } | undefined {
+    const stat = this.statNow(file);
+    return stat ? { stat } : undefined;
   }
 
   async realPath(file: string): Promise<string | undefined> {
@@ -130,6 +153,24 @@ export class NodeFileSystem implements FileSystem {
 
   async remove(target: string): Promise<void> {
     await fs.rm(target, { recursive: true, force: true });
+  }
+}
+
+/** Read-only, no symlink followed, no wait for a FIFO's writer (0 where the platform lacks a flag). */
+const openRegularFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** An open file's content, into `buffer` when it fits (see `readBytesNow`). */
+function readOpen(fd: number, { buffer, expectedSize }: { readonly buffer: Uint8Array; readonly expectedSize: number }): Uint8Array {
+  if (expectedSize >= buffer.length) return readFileSync(fd);
+  // One byte more than expected: a read that returns less than asked is the end of a regular file.
+  let length = readSync(fd, buffer, 0, expectedSize + 1, null);
+  if (length <= expectedSize) return buffer.subarray(0, length);
+  // It grew since it was stat'ed: on to its end.
+  for (;;) {
+    if (length === buffer.length) return Buffer.concat([buffer.subarray(0, length), readFileSync(fd)]);
+    const got = readSync(fd, buffer, length, buffer.length - length, null);
+    if (got === 0) return buffer.subarray(0, length);
+    length += got;
   }
 }
 

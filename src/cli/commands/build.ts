@@ -42,6 +42,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
   const builder = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
   const result = await planImages({ images: selection.images, fs: ctx.fs, env: ctx.env, index, records, builder });
   await index.save();
+  await index.close();
   if ('failure' in result) {
     ctx.stderr.write(`images depend on each other in a cycle: ${result.failure.cycle.join(' → ')}\n`);
     return ExitCode.usage;

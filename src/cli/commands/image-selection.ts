@@ -61,7 +61,7 @@ export async function selectImages(
 export async function openCaches(ctx: CliContext, projectRoot: string): Promise<{ index: HashIndex; records: BuildRecordStore }> {
   const cacheDir = cacheDirectory({ projectRoot, env: ctx.env });
   return {
-    index: await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir) }),
+    index: await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir), hasher: ctx.fileHasher?.() }),
     records: new BuildRecordStore({ fs: ctx.fs, cacheDir }),
   };
 }

@@ -37,6 +37,7 @@ export async function runPlan(ctx: CliContext, options: PlanOptions): Promise<Ex
     ...(changedPaths ? { changedPaths } : { builder: new DockerBuilder({ runner: ctx.runner }) }),
   });
   await index.save();
+  await index.close();
   if ('failure' in result) {
     ctx.stderr.write(`images depend on each other in a cycle: ${result.failure.cycle.join(' → ')}\n`);
     return ExitCode.usage;
