@@ -31,6 +31,17 @@ describe('diffInputs', () => {
 describe('BuildRecordStore', () => {
   const record = (digest: string): BuildRecord => ({ digest, dockerfileText: 'FROM x', dockerignoreText: undefined, files: [file('a')] });
 
+  it('writes the JSON of the record, in pieces', async () => {
+    const fs = new MemoryFileSystem();
+    const files = Array.from({ length: 2500 }, (_, i) => file(`f${String(i).padStart(4, '0')}`, `h${i}`));
+    const big: BuildRecord = { digest: 'sha256:3', dockerfileText: 'FROM x\n', dockerignoreText: undefined, files };
+    await new BuildRecordStore({ fs, cacheDir: '/cache' }).write('web', big);
+    expect(await fs.readText('/cache/builds/web.json')).toBe(JSON.stringify(big));
+    const empty: BuildRecord = { ...big, dockerignoreText: 'x', files: [] };
+    await new BuildRecordStore({ fs, cacheDir: '/cache' }).write('api', empty);
+    expect(await fs.readText('/cache/builds/api.json')).toBe(JSON.stringify(empty));
+  });
+
   it('answers the record it wrote without reading it again, and reads it again once someone else wrote the file', async () => {
     const fs = new MemoryFileSystem();
     const store = new BuildRecordStore({ fs, cacheDir: '/cache' });
