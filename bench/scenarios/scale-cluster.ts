@@ -77,10 +77,14 @@ export async function scaleOnCluster(ctx: ScenarioContext, options: { dir: strin
     ctx.log('cluster: first deploy of the 100k-file image (cold hash index)…');
     const startedAt = Date.now();
     harness = await LoopHarness.start(project, { configFile });
-    table.add('cluster: start → first deploy ready (cold index, 100k files built, pushed, rolled out)', 'ms', Date.now() - startedAt);
+    table.add('cluster: start → first deploy ready (cold hash index)', 'ms', Date.now() - startedAt);
+    // The tree is restored after each run, so an earlier run may have built its image already.
+    const firstBuilt = harness.actions.some((a) => a.type === 'build-started');
     const firstPlan = harness.actions.find((a) => a.type === 'plan-completed');
     if (firstPlan?.type === 'plan-completed') table.add('cluster: first plan (cold hash index)', 'ms', firstPlan.at - firstPlan.startedAt);
     const debounceMs = harness.config.watch.debounceMs;
+    // The edits start once the watcher's scan (after the first plan) is done: it shares the thread the plans run on.
+    await harness.watchScanned();
     for (let i = 0; i < options.iterations; i++) {
       await harness.settle(300);
       const mark = harness.mark();
@@ -97,7 +101,10 @@ export async function scaleOnCluster(ctx: ScenarioContext, options: { dir: strin
         `cluster: edit ${i + 1}/${options.iterations}: ${Math.round(phases.values['total edit-to-ready'] ?? 0)} ms to the new pod ready`,
       );
     }
-    return { 'cluster: delivery': [...routes].join(', ') };
+    return {
+      'cluster: delivery': [...routes].join(', '),
+      'cluster: first deploy built the image': firstBuilt ? 'yes' : 'no (an earlier run had built it)',
+    };
   } finally {
     await harness?.stop();
     await project.remove();

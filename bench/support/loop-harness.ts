@@ -135,6 +135,11 @@ export class LoopHarness {
     }
   }
 
+  /** Resolves when the watcher's scan of every file (after the first plan) is done. */
+  async watchScanned(): Promise<void> {
+    await this.#supervisor.watchScanned();
+  }
+
   /** Resolves once no action arrived for `quietMs` (and no iteration runs). */
   async settle(quietMs: number): Promise<void> {
     for (;;) {

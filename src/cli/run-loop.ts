@@ -225,6 +225,11 @@ export class LoopSupervisor {
     await this.#loop?.idle();
   }
 
+  /** Resolves when the watcher's scan of every file, which follows the first plan, is done (for measurements). */
+  async watchScanned(): Promise<void> {
+    await this.#watcher?.scanned;
+  }
+
   async #stopCurrent(): Promise<void> {
     this.#batcher?.dispose();
     await this.#watcher?.close();
