@@ -138,8 +138,9 @@ export const configSchema: Schema = {
           workload: {
             type: 'object',
             fields: {
-              kind: { type: 'string', oneOf: ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'] },
+              kind: { type: 'string' },
               name: { type: 'string' },
+              imagePaths: stringList,
             },
           },
           containers: { type: 'record', values: { type: 'string' } },

@@ -9,6 +9,7 @@ import type { ResolvedConfig, ResolvedImage } from './resolved-config.ts';
 import type { FileOf } from './schema.ts';
 import { unreadableBuildFile } from './unreadable-build-file.ts';
 
+const followedKinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Pod'];
 /**
  * Checks that need the whole config or the disk: references to unknown images
  * and resources, dependency cycles, directories and Dockerfiles that do not
@@ -41,6 +42,15 @@ export async function crossCheck(config: ResolvedConfig, fileOf: FileOf, fs: Fil
   const usedPorts = new Map<number, string>();
   for (const resource of Object.values(config.resources)) {
     // A dependency may also be a workload of the manifests, which become resources once they are rendered: checked then.
+    const { kind, imagePaths } = resource.workload;
+    if (!followedKinds.includes(kind) && !imagePaths?.length) {
+      error(
+        `resources.${resource.name}.workload.kind`,
+        'config-invalid-value',
+        `devloop does not know how ${kind} runs pods`,
+        `use one of ${followedKinds.join(', ')}, or for a custom resource say where its images are: imagePaths: ['spec.…image']`,
+      );
+    }
     for (const [container, image] of Object.entries(resource.containers)) {
       if (!config.images[image]) {
         const u = unknown('image', image, imageNames);

@@ -111,6 +111,7 @@ function resolveResource(name: string, resource: ResourceConfig): ResolvedResour
       kind: resource.workload?.kind ?? defaults.workloadKind,
       name: resource.workload?.name ?? name,
       ...(resource.workload?.kind ? { kindGiven: true } : {}),
+      ...(resource.workload?.imagePaths?.length ? { imagePaths: resource.workload.imagePaths } : {}),
     },
     containers: resource.containers ?? {},
     dependsOn: resource.dependsOn ?? [],

@@ -49,7 +49,13 @@ export type ResolvedSecret = { readonly env: string } | { readonly file: string 
 export interface ResolvedResource {
   readonly name: string;
   /** `kindGiven`: the config named the kind (otherwise the manifests' workload of that name decides). */
-  readonly workload: { readonly kind: WorkloadKind; readonly name: string; readonly kindGiven?: boolean };
+  readonly workload: {
+    readonly kind: WorkloadKind | (string & {});
+    readonly name: string;
+    readonly kindGiven?: boolean;
+    /** A custom resource's image fields (dotted paths). */
+    readonly imagePaths?: readonly string[];
+  };
   /** Container name → image name; empty means "match by image name". */
   readonly containers: Readonly<Record<string, string>>;
   readonly dependsOn: readonly string[];

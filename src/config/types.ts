@@ -102,7 +102,19 @@ export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job' | 
 
 export interface ResourceConfig {
   /** The workload; default the workload named like the resource (a Deployment when several kinds share the name). */
-  workload?: { kind?: WorkloadKind; name?: string };
+  workload?: {
+    /** One of the workload kinds, or a custom resource's kind together with `imagePaths`. */
+    kind?: WorkloadKind | (string & {});
+    name?: string;
+    /**
+     * For a custom resource whose controller makes the pods (an operator):
+     * the dotted paths of its image fields, e.g. `['spec.runner.image']`
+     * (`spec.containers[0].image` indexes a list). devloop sets them and
+     * follows the pods the resource owns (through ReplicaSets, Deployments,
+     * StatefulSets) or that carry its labels.
+     */
+    imagePaths?: string[];
+  };
   /** Container name → devloop image name. Default: containers whose image names a devloop image. */
   containers?: Record<string, string>;
   /** Resources that must be ready, and local commands that must have succeeded, before this one is deployed. */

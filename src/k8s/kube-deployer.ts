@@ -60,6 +60,8 @@ export class KubeDeployer {
   #readyPods = new Map<string, readonly string[]>();
   /** Per CronJob resource: the Job the trigger key started, which `waitReady` follows. */
   #runs = new Map<string, string>();
+  /** Per custom resource: the image references devloop last put in its fields. */
+  #customImages = new Map<string, readonly string[]>();
 
   constructor(options: KubeDeployerOptions) {
     this.#o = options;
@@ -208,7 +210,9 @@ export class KubeDeployer {
     options: { rerun?: boolean } = {},
   ): Promise<Result<void, Problem>> {
     const workload = this.#workloadOf(resource);
-    if (!workload || isRecreatedKind(workload.kind)) return this.apply([resource], images, undefined, options);
+    // A Job or Pod is made anew; a custom resource is applied whole (its controller reads the image fields).
+    if (!workload || isRecreatedKind(workload.kind) || !isFollowedKind(workload.kind))
+      return this.apply([resource], images, undefined, options);
     const { injected } = injectImages([workload], { images: this.#injections(images), mappings: this.#mappings() });
     const pullPolicy = new Map([...images.values()].map((d) => [d.deployRef, d.imagePullPolicy]));
     const containers: ContainerImagePatch[] = injected.map((i) => ({
@@ -236,6 +240,11 @@ export class KubeDeployer {
   }
 
   #record(injected: readonly Injected[]): void {
+    for (const [name, r] of Object.entries(this.#o.config.resources)) {
+      if (!r.workload.imagePaths?.length) continue;
+      const refs = injected.filter((i) => i.kind === r.workload.kind && i.name === r.workload.name).map((i) => i.image);
+      if (refs.length) this.#customImages.set(name, refs);
+    }
     for (const i of injected) {
       if (i.kind !== 'Deployment') continue;
       const containers = this.#deployed.get(i.name) ?? new Map<string, string>();
@@ -261,6 +270,46 @@ export class KubeDeployer {
     });
   }
 
+  /** A custom resource: the pods it owns or that carry its labels, running the images devloop put in its fields. */
+  async #waitCustom(
+    resource: string,
+    workload: KubeObject,
+    options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
+  ): Promise<Result<RolloutProgress, Problem>> {
+    const namespace = workload.metadata.namespace ?? this.#namespace();
+    const live = await this.#o.client.get({
+      apiVersion: workload.apiVersion,
+      kind: workload.kind,
+      name: workload.metadata.name,
+      namespace,
+    });
+    if (!live.ok) return err(kubeProblem('rollout', live.error));
+    const images = [...(this.#customImages.get(resource) ?? [])];
+    const outcome = await followRollout({
+      client: this.#o.client,
+      namespace,
+      name: workload.metadata.name,
+      custom: {
+        owner: { kind: workload.kind, name: workload.metadata.name, uid: live.value?.metadata.uid, labels: workload.metadata.labels ?? {} },
+        images,
+      },
+      importedImages: this.#o.importedImages,
+      signal: options.signal,
+      onStatus: (status) => {
+        if (status.state === 'waiting') options.onProgress({ message: status.reason, podsReady: 0, podsWanted: 1 });
+      },
+    });
+    switch (outcome.state) {
+      case 'ready':
+        this.#readyPods.set(resource, outcome.pods);
+        return ok({ message: 'ready', podsReady: outcome.pods.length, podsWanted: outcome.pods.length });
+      case 'cancelled':
+        return err({ stage: 'rollout', reason: 'rollout-cancelled', message: 'cancelled' });
+      case 'failed':
+        return err(rolloutProblem(outcome.failure));
+    }
+  }
+
   /** Follows the rollout with watches until ready, or a diagnosed failure. */
   async waitReady(
     resource: string,
@@ -269,6 +318,8 @@ export class KubeDeployer {
     const workload = this.#workloadOf(resource);
     if (!workload) return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `no workload for ${resource}` });
     let last: RolloutProgress = { message: 'waiting for the rollout to start', podsReady: 0, podsWanted: 1 };
+    const imagePaths = this.#o.config.resources[resource]?.workload.imagePaths;
+    if (!isFollowedKind(workload.kind) && imagePaths?.length) return this.#waitCustom(resource, workload, options);
     const run = this.#runs.get(resource);
     this.#runs.delete(resource);
     const followed = run ? { kind: 'Job' as const, name: run } : { kind: workload.kind, name: workload.metadata.name };

@@ -167,7 +167,8 @@ export interface ImageInjection {
 
 /** Which workload's containers get which image by name, from the resource config. */
 export interface ContainerMapping {
-  readonly workload: { readonly kind: string; readonly name: string };
+  /** `imagePaths`: a custom resource's image fields, dotted (`spec.runner.image`, `spec.containers[0].image`). */
+  readonly workload: { readonly kind: string; readonly name: string; readonly imagePaths?: readonly string[] };
   /** Container name → devloop image name. */
   readonly containers: Readonly<Record<string, string>>;
 }
@@ -194,8 +195,16 @@ export function injectImages(
   const out = objects.map((original) => {
     const object = structuredClone(original);
     const spec = podSpecOf(object);
-    if (!spec) return object;
     const mapping = options.mappings?.find((m) => m.workload.kind === object.kind && m.workload.name === object.metadata.name);
+    if (!spec) {
+      for (const at of mapping?.workload.imagePaths ?? []) {
+        const current = readPath(object, at);
+        const image = typeof current === 'string' ? options.images.find((i) => sameRepository(current, i.repository)) : undefined;
+        if (!image || !writePath(object, at, image.ref)) continue;
+        injected.push({ kind: object.kind, name: object.metadata.name, container: at, init: false, image: image.ref });
+      }
+      return object;
+    }
     for (const [list, init] of [
       [spec.initContainers ?? [], true],
       [spec.containers ?? [], false],
@@ -211,6 +220,38 @@ export function injectImages(
     return object;
   });
   return { objects: out, injected };
+}
+
+/** `spec.runner.image` or `spec.containers[0].image` as keys and indexes. */
+function pathParts(at: string): (string | number)[] {
+  return at.split('.').flatMap((part) => {
+    const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const indexes = [...(m[2] ?? '').matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...indexes];
+  });
+}
+
+function readPath(object: unknown, at: string): unknown {
+  let value: unknown = object;
+  for (const key of pathParts(at)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value;
+}
+
+function writePath(object: unknown, at: string, value: string): boolean {
+  const parts = pathParts(at);
+  const last = parts.pop();
+  let target: unknown = object;
+  for (const key of parts) {
+    if (target === null || typeof target !== 'object') return false;
+    target = (target as Record<string | number, unknown>)[key];
+  }
+  if (last === undefined || target === null || typeof target !== 'object') return false;
+  (target as Record<string | number, unknown>)[last] = value;
+  return true;
 }
 
 function pickImage(

@@ -44,9 +44,10 @@ export class NodeKubeClient implements KubeClient {
   apply(object: KubeObject): Promise<Result<KubeObject, KubeError>> {
     const { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, ...metadata } = object.metadata;
     const { status: _status, ...rest } = object;
+    const body = object.kind === 'CustomResourceDefinition' ? (schemaKeysForSerializer(rest) as typeof rest) : rest;
     return call(() =>
       this.#objects.patch(
-        { ...rest, metadata } as Parameters<KubernetesObjectApi['patch']>[0],
+        { ...body, metadata } as Parameters<KubernetesObjectApi['patch']>[0],
         undefined,
         undefined,
         FIELD_MANAGER,
@@ -281,4 +282,20 @@ export function splitTimestamp(line: string): TimestampedLine {
     return { timestamp: head, text: space < 0 ? '' : line.slice(space + 1) };
   }
   return { timestamp: '', text: line };
+}
+
+/**
+ * client-node serializes a CustomResourceDefinition through its typed model,
+ * which reads the schema's `x-kubernetes-*` keys under their property names
+ * (`x_kubernetes_preserve_unknown_fields`) and drops the YAML spelling: a
+ * CRD applied as written lost `x-kubernetes-preserve-unknown-fields`, and the
+ * API server then pruned its objects' fields. Renamed here, they go out as
+ * written.
+ */
+export function schemaKeysForSerializer(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(schemaKeysForSerializer);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key.startsWith('x-kubernetes-') ? key.replaceAll('-', '_') : key, schemaKeysForSerializer(v)]),
+  );
 }

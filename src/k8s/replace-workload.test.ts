@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import { imagePatchBody } from './image-patch-body.ts';
 import type { KubeObject } from './kube-types.ts';
+import { schemaKeysForSerializer } from './node-kube-client.ts';
 import { clearForRecreate, replaceStalePods, SPEC_HASH_ANNOTATION, withSpecHash } from './replace-workload.ts';
 
 const job = (image: string): KubeObject => ({
@@ -74,6 +75,25 @@ describe('imagePatchBody', () => {
     });
     expect(imagePatchBody(ref('Pod'), c).spec).toEqual({
       containers: [{ name: 'app', image: 'r/app:1', imagePullPolicy: 'IfNotPresent' }],
+    });
+  });
+});
+
+describe('schemaKeysForSerializer', () => {
+  it("spells a CRD schema's x-kubernetes keys the way client-node's model reads them, at any depth", () => {
+    const schema = {
+      spec: {
+        versions: [
+          { schema: { openAPIV3Schema: { properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } },
+        ],
+      },
+    };
+    expect(schemaKeysForSerializer(schema)).toEqual({
+      spec: {
+        versions: [
+          { schema: { openAPIV3Schema: { properties: { spec: { type: 'object', x_kubernetes_preserve_unknown_fields: true } } } } },
+        ],
+      },
     });
   });
 });

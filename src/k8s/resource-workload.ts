@@ -4,7 +4,8 @@ import { injectImages } from './manifests.ts';
 
 /** A devloop resource as the Kubernetes side sees it: its workload, which containers run which image, its port forwards. */
 export interface ResourceWorkload {
-  readonly workload: { readonly kind: string; readonly name: string };
+  /** `imagePaths`: a custom resource's image fields (dotted paths). */
+  readonly workload: { readonly kind: string; readonly name: string; readonly imagePaths?: readonly string[] };
   /** Container name → devloop image name; empty means "match by image repository". */
   readonly containers: Readonly<Record<string, string>>;
   readonly portForwards: readonly { readonly local: number; readonly remote: number }[];
@@ -68,6 +69,6 @@ export function imagesOfResource(
   const workload = findWorkload(resource, objects);
   if (!workload) return [];
   const all = Object.entries(images).map(([name, i]) => ({ name, repository: i.repository, ref: name }));
-  const { injected } = injectImages([workload], { images: all });
+  const { injected } = injectImages([workload], { images: all, mappings: [{ workload: resource.workload, containers: {} }] });
   return [...new Set(injected.map((i) => i.image))];
 }

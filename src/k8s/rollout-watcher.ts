@@ -3,12 +3,15 @@ import { evaluateWorkload, type FollowedKind } from './evaluate-workload.ts';
 import type { KubeClient, KubeError, WatchEvent, WatchHandle, WatchKind } from './kube-client.ts';
 import type { KubeEvent, KubeObject, Pod, ReplicaSet } from './kube-types.ts';
 import type { RolloutStatus } from './rollout.ts';
+import { type CustomObservation, evaluateCustom } from './rollout-custom.ts';
 
 export interface FollowRolloutOptions extends DiagnoseOptions {
   readonly client: KubeClient;
   readonly namespace: string;
   /** The workload's kind; default Deployment. */
   readonly kind?: FollowedKind;
+  /** Instead of a workload kind: a custom resource whose controller makes the pods, followed through owner references and labels. */
+  readonly custom?: Omit<CustomObservation, 'owners' | 'pods' | 'events'>;
   /** The workload's name. */
   readonly name: string;
   /** Called whenever the status (state or waiting reason) changes. */
@@ -75,16 +78,27 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
 
     const evaluate = () => {
       if (settled || synced.size < handleCount) return;
-      const status = evaluateWorkload(
-        kind,
-        {
-          workload: kind === 'Pod' ? pods.get(name) : workloads.get(name),
-          replicaSets: [...replicaSets.values()],
-          pods: [...pods.values()],
-          events: [...events.values()],
-        },
-        options,
-      );
+      const custom = options.custom;
+      const status = custom
+        ? evaluateCustom(
+            {
+              ...custom,
+              owners: [...replicaSets.values(), ...workloads.values(), ...middle.values()],
+              pods: [...pods.values()],
+              events: [...events.values()],
+            },
+            options,
+          )
+        : evaluateWorkload(
+            kind,
+            {
+              workload: kind === 'Pod' ? pods.get(name) : workloads.get(name),
+              replicaSets: [...replicaSets.values()],
+              pods: [...pods.values()],
+              events: [...events.values()],
+            },
+            options,
+          );
       const key = status.state === 'waiting' ? `waiting:${status.reason}` : status.state;
       if (key !== last) {
         last = key;
@@ -134,12 +148,23 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
       };
 
     // A watch may deliver its first list at once: `evaluate` waits until every one of them has.
-    const queries: [WatchKind, Map<string, KubeObject>, string | undefined][] = [
-      ...(kind === 'Pod' ? [] : [[kind, workloads, `metadata.name=${name}`] as [WatchKind, Map<string, KubeObject>, string]]),
-      ...(kind === 'Deployment' ? [['ReplicaSet', replicaSets, undefined] as [WatchKind, Map<string, KubeObject>, undefined]] : []),
-      ['Pod', pods, undefined],
-      ['Event', events, 'involvedObject.kind=Pod'],
-    ];
+    type Query = [WatchKind, Map<string, KubeObject>, string | undefined];
+    const middle = new Map<string, KubeObject>();
+    const queries: Query[] = options.custom
+      ? [
+          // The objects a controller commonly makes between the resource and its pods: their owner references lead up to it.
+          ['ReplicaSet', replicaSets, undefined],
+          ['Deployment', workloads, undefined],
+          ['StatefulSet', middle, undefined],
+          ['Pod', pods, undefined],
+          ['Event', events, 'involvedObject.kind=Pod'],
+        ]
+      : [
+          ...(kind === 'Pod' ? [] : [[kind, workloads, `metadata.name=${name}`] as Query]),
+          ...(kind === 'Deployment' ? [['ReplicaSet', replicaSets, undefined] as Query] : []),
+          ['Pod', pods, undefined],
+          ['Event', events, 'involvedObject.kind=Pod'],
+        ];
     const pending = queries.map(
       ([k, map, fieldSelector]) =>
         () =>
