@@ -14,7 +14,7 @@ import { objectsToApply } from './objects-to-apply.ts';
 import { clearForRecreate, isRecreatedKind, replaceStalePods, withSpecHash } from './replace-workload.ts';
 import { findWorkload, labelSelector, type WorkloadSettings } from './resource-workload.ts';
 import { type RolloutProgress, rolloutProblem } from './rollout-problem.ts';
-import { followRollout } from './rollout-watcher.ts';
+import { followRollout, type RolloutOutcome } from './rollout-watcher.ts';
 import { type LiveChange, watchWorkload } from './workload-drift.ts';
 
 /** A delivered image as the deployer needs it: the reference manifests get and its pull policy. */
@@ -299,6 +299,10 @@ export class KubeDeployer {
         if (status.state === 'waiting') options.onProgress({ message: status.reason, podsReady: 0, podsWanted: 1 });
       },
     });
+    return this.#settle(resource, outcome);
+  }
+
+  #settle(resource: string, outcome: RolloutOutcome): Result<RolloutProgress, Problem> {
     switch (outcome.state) {
       case 'ready':
         this.#readyPods.set(resource, outcome.pods);
@@ -340,14 +344,6 @@ export class KubeDeployer {
         }
       },
     });
-    switch (outcome.state) {
-      case 'ready':
-        this.#readyPods.set(resource, outcome.pods);
-        return ok({ message: 'ready', podsReady: outcome.pods.length, podsWanted: outcome.pods.length });
-      case 'cancelled':
-        return err({ stage: 'rollout', reason: 'rollout-cancelled', message: 'cancelled' });
-      case 'failed':
-        return err(rolloutProblem(outcome.failure));
-    }
+    return this.#settle(resource, outcome);
   }
 }
