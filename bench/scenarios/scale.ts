@@ -75,7 +75,7 @@ export const scale: Scenario = {
       metrics: table.metrics(),
       facts: { ...facts, 'docker processes': 'not counted here (see no-op)' },
       notes: [
-        'Plan-only: the child runs the real watcher, filter, batcher, planner (hash index, digests, docker image checks) and loop, compiled (dist/) as users run them; build, delivery and deploy are stand-ins.',
+        'Plan-only: the child runs the real watcher, filter, batcher, planner (hash index, digests, docker image checks) and loop, compiled (dist/) as users run them; build, delivery and deploy are stand-ins (the build one writes the build record a real build leaves, which the next plans compare their inputs with).',
         'The hash index starts cold (a fresh cache directory), so the first plan reads and hashes every context file once; the restarts reuse it.',
         "Idle CPU is measured from 10 s after the first pass and the watcher's scan, once the hash index has been saved (5 s after a plan, then 1–2 s to write 100k entries on a busy machine).",
         `Tree: ${dir} (generated once, reused).`,

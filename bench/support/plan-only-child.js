@@ -48,15 +48,26 @@ const hasher = hashThreads === '0' ? undefined : new FileHashPool(hashThreads ? 
 const index = await HashIndex.open({ fs, file: hashIndexFile(cacheDir), hasher });
 // As `devloop up` does: the image tags are listed while the first plan walks the tree.
 const docker = new DockerBuilder({ runner: new ExecaRunner() });
+const records = new BuildRecordStore({ fs, cacheDir });
 docker.prefetch(Object.values(config.images).map((image) => image.repository));
 const images = new DockerImages({
   config,
   fs,
   index,
   docker,
-  records: new BuildRecordStore({ fs, cacheDir }),
+  records,
 });
-const builder = { build: async (plan) => ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false }) };
+const builder = {
+  build: async (plan) => {
+    // As a successful build does: its record, which the next plans compare their inputs with.
+    const full = images.latestPlan(plan.image);
+    if (full) {
+      const { dockerfileText, dockerignoreText, files } = full.inputs;
+      await records.write(full.name, { digest: full.digest, dockerfileText, dockerignoreText, files });
+    }
+    return ok({ image: plan.image, ref: plan.reference, tag: plan.tag, cached: false });
+  },
+};
 const deliverer = {
   preflight: async () => ok(undefined),
   deliver: async (built) =>

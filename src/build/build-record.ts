@@ -103,6 +103,12 @@ export function diffInputs(before: readonly InputFile[], after: readonly InputFi
   while (i < before.length || j < after.length) {
     const a = before[i];
     const b = after[j];
+    if (a !== undefined && a === b) {
+      // The same entry object: unchanged since the record (most of a large list after an edit).
+      i++;
+      j++;
+      continue;
+    }
     if (b === undefined || (a !== undefined && a.path < b.path)) {
       deleted.push({ path: (a as InputFile).path, kind: 'unlink' });
       i++;
@@ -110,7 +116,7 @@ export function diffInputs(before: readonly InputFile[], after: readonly InputFi
       changes.push({ path: b.path, kind: 'add' });
       j++;
     } else {
-      if (a !== b && changed(a, b)) changes.push({ path: b.path, kind: 'change' });
+      if (changed(a, b)) changes.push({ path: b.path, kind: 'change' });
       i++;
       j++;
     }
