@@ -4,7 +4,7 @@ import { readTestEnvironment } from '../../test/support/read-test-environment.ts
 import { LoopHarness } from '../support/loop-harness.ts';
 import type { BenchProject } from '../support/project.ts';
 import type { SampleTable, ScenarioContext } from '../support/report.ts';
-import { benchDataDir, scaleEditFile } from '../support/scale-tree.ts';
+import { benchDataDir, deployment, scaleEditFile } from '../support/scale-tree.ts';
 import { kubectl, openEnvironment } from '../support/test-env.ts';
 import { phasesOf } from './edit-to-ready.ts';
 
@@ -33,17 +33,7 @@ export async function scaleOnCluster(ctx: ScenarioContext, options: { dir: strin
   // No grace period: `sleep` ignores SIGTERM, and the old pod's 30 s would only delay the namespace's removal.
   writeFileSync(
     path.join(dir, 'k8s-cluster/scale.yaml'),
-    [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata: { name: scale }',
-      'spec:',
-      '  selector: { matchLabels: { app: scale } }',
-      '  template:',
-      '    metadata: { labels: { app: scale } }',
-      '    spec: { terminationGracePeriodSeconds: 0, containers: [{ name: app, image: scale-app }] }',
-      '',
-    ].join('\n'),
+    deployment('{ name: app, image: scale-app }', 'terminationGracePeriodSeconds: 0, '),
   );
   writeFileSync(
     configFile,

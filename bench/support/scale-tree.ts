@@ -77,8 +77,8 @@ export function ensureTwoImageConfig(dir: string): string {
   return file;
 }
 
-/** The Deployment `scale` running these containers (flow-style YAML). */
-function deployment(containers: string): string {
+/** The Deployment `scale` running these containers (flow-style YAML), with more pod spec fields if given (`terminationGracePeriodSeconds: 0, `). */
+export function deployment(containers: string, podSpec = ''): string {
   return [
     'apiVersion: apps/v1',
     'kind: Deployment',
@@ -87,7 +87,7 @@ function deployment(containers: string): string {
     '  selector: { matchLabels: { app: scale } }',
     '  template:',
     '    metadata: { labels: { app: scale } }',
-    `    spec: { containers: [${containers}] }`,
+    `    spec: { ${podSpec}containers: [${containers}] }`,
     '',
   ].join('\n');
 }

@@ -47,7 +47,7 @@ describe('local commands in the config', () => {
         resources: { api: { dependsOn: ['gen'] } },
         local: {
           gen: { command: ['npm', 'run', 'gen'], deps: ['api/schema/**'], cwd: 'api' },
-          seed: { command: ['sh', '-c', './seed.sh'], dependsOn: ['api', 'gen'], trigger: 'manual' },
+          'sample-data': { command: ['sh', '-c', './load-sample-data.sh'], dependsOn: ['api', 'gen'], trigger: 'manual' },
         },
       }),
     ).toEqual([]);
@@ -78,11 +78,11 @@ describe('local commands in the config', () => {
 
   it('finds a cycle through resources and local commands, and a command that waits for itself', async () => {
     const cycle = await diagnose({
-      resources: { api: { dependsOn: ['seed'] } },
-      local: { seed: { command: ['seed'], dependsOn: ['api'] } },
+      resources: { api: { dependsOn: ['sample-data'] } },
+      local: { 'sample-data': { command: ['load'], dependsOn: ['api'] } },
     });
     expect(cycle.map((d) => `${d.keyPath}: ${d.message}`)).toEqual([
-      'local.seed.dependsOn: resources and local commands depend on each other in a cycle: seed → api → seed',
+      'local.sample-data.dependsOn: resources and local commands depend on each other in a cycle: sample-data → api → sample-data',
     ]);
     const self = await diagnose({ local: { gen: { command: ['gen'], dependsOn: ['gen'] } } });
     expect(self.map((d) => `${d.keyPath}: ${d.message}`)).toEqual(['local.gen.dependsOn[0]: "gen" depends on itself']);

@@ -107,10 +107,10 @@ describe('local commands in the loop', () => {
   });
 
   it('one that depends on a resource runs once the resource is ready, among the deploys', async () => {
-    const r = setup([local('seed', { dependsOn: ['db'] })], [db]);
+    const r = setup([local('loaddata', { dependsOn: ['db'] })], [db]);
     await r.loop.start();
     expect(r.actions.indexOf('local-started')).toBeGreaterThan(r.actions.indexOf('resource-ready'));
-    expect(r.status('seed')).toBe('succeeded');
+    expect(r.status('loaddata')).toBe('succeeded');
     expect(r.rescans).toBe(0);
   });
 
@@ -157,11 +157,11 @@ describe('beforePlan', () => {
   it('runs first the commands that wait only for commands, the others among the deploys', () => {
     const gen = local('gen');
     const fmt = local('fmt', { dependsOn: ['gen'] });
-    const seed = local('seed', { dependsOn: ['db'] });
-    const report = local('report', { dependsOn: ['seed'] });
-    const all = [gen, fmt, seed, report];
+    const loaddata = local('loaddata', { dependsOn: ['db'] });
+    const report = local('report', { dependsOn: ['loaddata'] });
+    const all = [gen, fmt, loaddata, report];
     const split = beforePlan(all, all);
     expect(split.before.map((l) => l.name)).toEqual(['gen', 'fmt']);
-    expect(split.after.map((l) => l.name)).toEqual(['seed', 'report']);
+    expect(split.after.map((l) => l.name)).toEqual(['loaddata', 'report']);
   });
 });

@@ -217,14 +217,14 @@ describe('nextSteps with local commands', () => {
   });
 
   it('a command that depends on a resource runs once it is ready, and ends when it fails', () => {
-    const w = work({ locals: [local('seed', ['db'])] });
-    expect(nextSteps(w, progress(delivered), never).waiting.get('seed')).toEqual({ kind: 'resource', on: 'db' });
+    const w = work({ locals: [local('loaddata', ['db'])] });
+    expect(nextSteps(w, progress(delivered), never).waiting.get('loaddata')).toEqual({ kind: 'resource', on: 'db' });
     const ready = nextSteps(w, progress({ ...delivered, 'deploy:db': 'done' }), never);
     expect(ready.start).toEqual([
-      { kind: 'local', local: 'seed' },
+      { kind: 'local', local: 'loaddata' },
       { kind: 'deploy', resource: 'api' },
     ]);
     const failed = nextSteps(w, progress({ ...delivered, 'deploy:db': 'failed' }), never);
-    expect(failed.ended.get('seed')).toEqual({ kind: 'dependency-not-ready', on: 'db' });
+    expect(failed.ended.get('loaddata')).toEqual({ kind: 'dependency-not-ready', on: 'db' });
   });
 });

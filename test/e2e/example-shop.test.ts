@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, expect, it } from 'vitest';
-import { eventually, fetchText } from '../support/e2e-project.ts';
+import { devloopEnvironment, eventually, fetchText, kubectlOn } from '../support/e2e-project.ts';
 import { describeWithCluster, type TestEnvironment } from '../support/environment.ts';
 import { describeWithRenderTools } from '../support/render-tools.ts';
 
@@ -42,13 +41,8 @@ function shopCopy(env: TestEnvironment): Shop {
       watch: { debounceMs: 50 },
     }),
   );
-  const processEnv = { ...process.env, KUBECONFIG: env.kubeconfig, XDG_CACHE_HOME: path.join(dir, '.cache-home'), NO_COLOR: '1' };
-  const kubectl = (args: readonly string[]) =>
-    execFileSync('kubectl', ['--context', env.context, ...args], {
-      env: { ...process.env, KUBECONFIG: env.kubeconfig },
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
+  const processEnv = devloopEnvironment(env, dir);
+  const kubectl = kubectlOn(env);
   kubectl(['create', 'namespace', namespace]);
   return {
     dir,

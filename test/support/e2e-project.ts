@@ -36,19 +36,8 @@ export function e2eProject(
     ...options.config,
   };
   writeFileSync(path.join(dir, 'devloop.config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const processEnv: Record<string, string | undefined> = {
-    ...process.env,
-    KUBECONFIG: env.kubeconfig,
-    PATH: env.k3dBinDir ? `${env.k3dBinDir}:${process.env.PATH}` : process.env.PATH,
-    XDG_CACHE_HOME: path.join(dir, '.cache-home'),
-    NO_COLOR: '1',
-  };
-  const kubectl = (args: readonly string[]) =>
-    execFileSync('kubectl', ['--context', env.context, ...args], {
-      env: { ...process.env, KUBECONFIG: env.kubeconfig },
-      encoding: 'utf8',
-      stdio: 'pipe',
-    });
+  const processEnv = devloopEnvironment(env, dir);
+  const kubectl = kubectlOn(env);
   kubectl(['create', 'namespace', namespace]);
   return {
     dir,
@@ -66,6 +55,27 @@ export function e2eProject(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The environment devloop runs with in a project at `dir`: the test kubeconfig, the environment's k3d first on PATH, a cache of its own. */
+export function devloopEnvironment(env: TestEnvironment, dir: string): Record<string, string | undefined> {
+  return {
+    ...process.env,
+    KUBECONFIG: env.kubeconfig,
+    PATH: env.k3dBinDir ? `${env.k3dBinDir}:${process.env.PATH}` : process.env.PATH,
+    XDG_CACHE_HOME: path.join(dir, '.cache-home'),
+    NO_COLOR: '1',
+  };
+}
+
+/** `kubectl` on the test cluster, returning its output. */
+export function kubectlOn(env: TestEnvironment): (args: readonly string[]) => string {
+  return (args) =>
+    execFileSync('kubectl', ['--context', env.context, ...args], {
+      env: { ...process.env, KUBECONFIG: env.kubeconfig },
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
 }
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` with `what`. */
