@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import { applyObjects, MANAGED_BY_LABEL, PROJECT_LABEL, projectId, teardown } from './inventory.ts';
+import type { Pod } from './kube-types.ts';
 import type { LogLine } from './log-line.ts';
 import { LogStreamer } from './log-streamer.ts';
 import { deployment, pod, replicaSet, until } from './pod-fixtures.test-support.ts';
@@ -180,6 +181,30 @@ describe('LogStreamer after a long outage', () => {
   });
 });
 
+/** A pod answers `<pod> got <request>` once it is in `listening`; before, the kubelet's refusal, before any byte. */
+function answerWhenListening(listening: ReadonlySet<string>, tried: string[] = []): FakeKubeClient['forwardAnswer'] {
+  return async ({ socket, pod: target }) => {
+    tried.push(target);
+    if (!listening.has(target)) {
+      socket.destroy();
+      return { reason: 'kube-api-error', status: 0, message: 'port-forward: connect: connection refused' };
+    }
+    const request = await new Promise<string>((resolve) => socket.once('data', (d) => resolve(String(d))));
+    socket.end(`${target} got ${request}`);
+    return undefined;
+  };
+}
+
+/** Sends `text` through the local port; what came back when the connection closed. */
+function askThrough(port: number, text: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let answer = '';
+    s.on('data', (d) => (answer += d));
+    s.on('close', () => resolve(answer));
+  });
+}
+
 describe('PortForwarder', () => {
   it('keeps its port and sends new connections to the newest ready pod', async () => {
     const client = new FakeKubeClient();
@@ -213,39 +238,69 @@ describe('PortForwarder', () => {
     forwarder.stop();
   });
 
-  it('sends connections to the newest running pod before it is ready, and to the ready one, with what the client sent, when it refuses', async () => {
+  const at = (p: Pod, creationTimestamp: string): Pod => ({ ...p, metadata: { ...p.metadata, creationTimestamp } });
+  const runningPod = (name: string, ready: boolean): Pod => {
+    const p = pod({ name, ready, status: { started: true, state: { running: {} } } });
+    return { ...p, status: { ...p.status, phase: 'Running' } };
+  };
+
+  it.each([
+    { as: 'running, not ready', newPod: runningPod('new', false) },
+    // Pending, ContainerCreating: the kubelet has not reported its container started yet
+    { as: 'still starting', newPod: pod({ name: 'new' }) },
+  ])('sends connections to the newest pod ($as) and, while it refuses, to the ready one with what the client sent', async ({ newPod }) => {
     const client = new FakeKubeClient();
     const listening = new Set(['old']);
-    client.forwardAnswer = async ({ socket, pod: target }) => {
-      if (!listening.has(target)) {
-        // what the kubelet reports for a port nobody listens on, before any byte
-        socket.destroy();
-        return { reason: 'kube-api-error', status: 0, message: 'port-forward: connect: connection refused' };
-      }
-      const request = await new Promise<string>((resolve) => socket.once('data', (d) => resolve(String(d))));
-      socket.end(`${target} got ${request}`);
-      return undefined;
-    };
-    const running = (name: string, ready: boolean, at: string) => {
-      const p = pod({ name, ready, status: { started: true, state: { running: {} } } });
-      return { ...p, metadata: { ...p.metadata, creationTimestamp: at }, status: { ...p.status, phase: 'Running' } };
-    };
-    client.put(running('old', true, '2026-11-23T10:00:00Z'));
-    client.put(running('new', false, '2026-11-23T10:01:00Z'));
+    const tried: string[] = [];
+    client.forwardAnswer = answerWhenListening(listening, tried);
+    client.put(at(runningPod('old', true), '2026-11-23T10:00:00Z'));
+    client.put(at(newPod, '2026-11-23T10:01:00Z'));
     const forwarder = new PortForwarder({ client, namespace: 'dev', labelSelector: 'app=web', local: 0, remote: 80 });
     const started = await forwarder.start();
     if (!started.ok) throw new Error(started.error.message);
-    const ask = (text: string) =>
-      new Promise<string>((resolve) => {
-        const s = connect(started.value.port, '127.0.0.1', () => s.write(text));
-        let answer = '';
-        s.on('data', (d) => (answer += d));
-        s.on('close', () => resolve(answer));
-      });
     await until(() => forwarder.target() === 'new');
-    expect(await ask('GET /1')).toBe('old got GET /1');
+    expect(await askThrough(started.value.port, 'GET /1')).toBe('old got GET /1');
+    expect(tried).toEqual(['new', 'old']);
     listening.add('new');
-    expect(await ask('GET /2')).toBe('new got GET /2');
+    expect(await askThrough(started.value.port, 'GET /2')).toBe('new got GET /2');
+    forwarder.stop();
+  });
+
+  it('holds a connection that only a starting pod could take until it listens', async () => {
+    const client = new FakeKubeClient();
+    let listening = false;
+    client.forwardAnswer = async ({ socket, pod: target }) => {
+      if (!listening) {
+        socket.destroy();
+        return { reason: 'kube-api-error', status: 0, message: 'port-forward: pod sandbox not found' };
+      }
+      socket.end(target);
+      return undefined;
+    };
+    client.put(pod({ name: 'first' }));
+    const errors: string[] = [];
+    const forwarder = new PortForwarder({
+      client,
+      namespace: 'dev',
+      labelSelector: 'app=web',
+      local: 0,
+      remote: 80,
+      onConnectionError: ({ error }) => errors.push(error.message),
+    });
+    const started = await forwarder.start();
+    if (!started.ok) throw new Error(started.error.message);
+    await until(() => forwarder.target() === 'first');
+    const answer = new Promise<string>((resolve) => {
+      const s = connect(started.value.port, '127.0.0.1');
+      let text = '';
+      s.on('data', (d) => (text += d));
+      s.on('close', () => resolve(text));
+    });
+    setTimeout(() => {
+      listening = true;
+    }, 300);
+    expect(await answer).toBe('first');
+    expect(errors).toEqual([]);
     forwarder.stop();
   });
 });

@@ -1,8 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { err, ok, type Result } from '../core/result.ts';
+import { type ForwardTarget, forwardTargets } from './forward-targets.ts';
 import type { KubeClient, KubeError, WatchHandle } from './kube-client.ts';
-import { isPodReady, type Pod } from './kube-types.ts';
+import type { Pod } from './kube-types.ts';
 
 export interface PortForwarderOptions {
   readonly client: KubeClient;
@@ -22,18 +23,24 @@ export type PortForwardError = { readonly reason: 'port-in-use'; readonly port: 
 
 /**
  * One local TCP server per configured forward. Each accepted connection is
- * carried to the resource's newest pod whose containers all run — ready or
- * not yet, as `kubectl port-forward` to a pod would: a new version is served
- * as soon as it listens, without waiting for its readiness probe's next
- * period. When that pod refuses the connection (not listening yet, or
- * crashing) before answering a byte, the connection goes to the newest ready
- * pod instead, with the bytes the client already sent. The local port stays
- * the same across rollouts: the server is never closed, only re-targeted as
- * the pod watch sees pods come and go.
+ * carried first to the resource's newest pod that may be listening — on a
+ * node, ready or not, even before the API reports its containers running, as
+ * `kubectl port-forward` to that pod would: a new version is served the moment
+ * it listens, without waiting for the kubelet's next status report or the
+ * readiness probe's next period. When that pod refuses the connection (no
+ * container yet, not listening yet, or crashing) before answering a byte, the
+ * connection goes to the newest running pod, then the newest ready one, with
+ * the bytes the client already sent. A connection that only a starting pod
+ * could take waits for it. The local port stays the same across rollouts: the
+ * server is never closed, only re-targeted as the pod watch sees pods come
+ * and go.
  */
 export class PortForwarder {
   #options: PortForwarderOptions;
   #pods = new Map<string, Pod>();
+  /** When each pod was first seen: orders pods created within the same second. */
+  #seen = new Map<string, number>();
+  #sequence = 0;
   #server: Server | undefined;
   #watch: WatchHandle | undefined;
   #sockets = new Set<Socket>();
@@ -50,7 +57,9 @@ export class PortForwarder {
       if (event.type === 'sync') this.#pods = new Map(event.objects.map((o) => [o.metadata.name, o as Pod]));
       else if (event.type === 'added' || event.type === 'modified') this.#pods.set(event.object.metadata.name, event.object as Pod);
       else if (event.type === 'deleted') this.#pods.delete(event.object.metadata.name);
-      if (this.target()) for (const wake of this.#waiters.splice(0)) wake();
+      for (const name of this.#pods.keys()) if (!this.#seen.has(name)) this.#seen.set(name, ++this.#sequence);
+      for (const name of this.#seen.keys()) if (!this.#pods.has(name)) this.#seen.delete(name);
+      for (const wake of this.#waiters.splice(0)) wake();
     });
     const server = createServer((socket) => void this.#carry(socket));
     this.#server = server;
@@ -67,18 +76,24 @@ export class PortForwarder {
     return listening;
   }
 
-  /** The pod new connections go to first: the newest running pod (see the class comment), else the newest ready one. */
+  /** The pod new connections go to first (see the class comment). */
   target(): string | undefined {
-    return this.#targets()[0];
+    return this.#targets()[0]?.pod;
   }
 
-  /** The newest running pod, then the newest ready pod when that is another one; none being deleted. */
-  #targets(): string[] {
-    const live = [...this.#pods.values()].filter((p) => !p.metadata.deletionTimestamp);
-    live.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
-    const running = live.find((p) => isPodRunning(p))?.metadata.name;
-    const ready = live.find((p) => isPodReady(p))?.metadata.name;
-    return [...new Set([running, ready].filter((name): name is string => name !== undefined))];
+  #targets(): ForwardTarget[] {
+    return forwardTargets(this.#pods.values(), this.#seen);
+  }
+
+  /** Resolves on the next pod event, or after `ms`. */
+  #nextPodEvent(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Closes the server and every open connection. */
@@ -94,27 +109,9 @@ export class PortForwarder {
     socket.on('close', () => this.#sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.pause();
-    let targets = this.#targets();
-    if (targets.length === 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.#options.waitForPodMs ?? 30_000);
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      targets = this.#targets();
-    }
-    if (targets.length === 0) {
-      this.#options.onConnectionError?.({
-        pod: undefined,
-        error: { reason: 'no-ready-pod', message: `no ready pod matches ${this.#options.labelSelector}` },
-      });
-      socket.destroy();
-      return;
-    }
+    const deadline = Date.now() + (this.#options.waitForPodMs ?? 30_000);
     const { client, namespace, remote } = this.#options;
-    // What the client sent before the pod answered: replayed when the next pod takes over.
+    // What the client sent before a pod answered: replayed when the next pod takes over.
     const sent: Buffer[] = [];
     let answered = false;
     let attempt: Duplex | undefined;
@@ -128,41 +125,51 @@ export class PortForwarder {
       attempt?.push(null);
     });
     socket.on('close', () => attempt?.destroy());
-    for (const [i, pod] of targets.entries()) {
-      attempt = new Duplex({
-        read() {},
-        write(chunk: Buffer, _encoding, done) {
-          // The data channel's first frame (the port number) arrives empty.
-          if (chunk.length === 0) return done();
-          answered = true;
-          socket.write(chunk, done);
-        },
-        final(done) {
-          socket.end();
-          done();
-        },
+    let last: { pod: string; error: KubeError } | undefined;
+    while (!socket.destroyed) {
+      const targets = this.#targets();
+      if (targets.length === 0) {
+        if (Date.now() >= deadline) break;
+        await this.#nextPodEvent(deadline - Date.now());
+        continue;
+      }
+      let carried = false;
+      for (const { pod } of targets) {
+        attempt = new Duplex({
+          read() {},
+          write(chunk: Buffer, _encoding, done) {
+            // The data channel's first frame (the port number) arrives empty.
+            if (chunk.length === 0) return done();
+            answered = true;
+            socket.write(chunk, done);
+          },
+          final(done) {
+            socket.end();
+            done();
+          },
+        });
+        for (const chunk of sent) attempt.push(chunk);
+        if (ended) attempt.push(null);
+        socket.resume();
+        const result = await client.forwardConnection({ namespace, pod, port: remote, socket: attempt });
+        if (result.ok || answered || socket.destroyed) {
+          carried = true;
+          last = result.ok ? undefined : { pod, error: result.error };
+          break;
+        }
+        last = { pod, error: result.error };
+      }
+      // Only a pod still starting could take it: wait for the pods to move on, as a first deploy does.
+      if (carried || targets.some((t) => t.stage !== 'starting') || Date.now() >= deadline) break;
+      await this.#nextPodEvent(Math.min(250, deadline - Date.now()));
+    }
+    if (last) this.#options.onConnectionError?.(last);
+    else if (!answered && !socket.destroyed) {
+      this.#options.onConnectionError?.({
+        pod: undefined,
+        error: { reason: 'no-ready-pod', message: `no ready pod matches ${this.#options.labelSelector}` },
       });
-      for (const chunk of sent) attempt.push(chunk);
-      if (ended) attempt.push(null);
-      socket.resume();
-      const result = await client.forwardConnection({ namespace, pod, port: remote, socket: attempt });
-      if (result.ok) break;
-      if (!answered && i < targets.length - 1 && !socket.destroyed) continue;
-      this.#options.onConnectionError?.({ pod, error: result.error });
-      break;
     }
     socket.end();
   }
-}
-
-/** Every container of the pod has started and runs: it may be listening already. */
-function isPodRunning(pod: Pod): boolean {
-  const statuses = pod.status?.containerStatuses ?? [];
-  const containers = pod.spec?.containers?.length ?? statuses.length;
-  return (
-    pod.status?.phase === 'Running' &&
-    statuses.length >= containers &&
-    statuses.length > 0 &&
-    statuses.every((s) => s.started === true && s.state?.running !== undefined)
-  );
 }
