@@ -96,6 +96,18 @@ export class ClusterDeliverer {
     return plan.ok ? plan.value.images[0]?.pushRef : undefined;
   }
 
+  /**
+   * Where the cluster will pull `image` from once its push to the registry
+   * ends, known before the push starts; undefined when it goes by import
+   * (the nodes have it only when the import ends) or before `preflight`.
+   */
+  announce(image: BuiltReference): { readonly deployRef: string; readonly imagePullPolicy: string } | undefined {
+    if (!this.#cluster) return undefined;
+    const plan = this.#choose(this.#cluster, [image]);
+    const planned = plan.ok && plan.value.route.mode === 'registry' ? plan.value.images[0] : undefined;
+    return planned?.mode === 'registry' ? { deployRef: planned.deployRef, imagePullPolicy: planned.imagePullPolicy } : undefined;
+  }
+
   async deliver(
     images: readonly BuiltReference[],
     options: { signal: AbortSignal; onLine: (image: string, line: string) => void },

@@ -33,6 +33,8 @@ export function rig(options: {
   /** Local commands and their runner, when the test is about them. */
   locals?: LoopLocal[];
   localRunner?: LocalRunner;
+  /** Pushes announce their reference and the deployer allows patching during them (a Deployment keeping its old pods). */
+  whilePushing?: boolean;
 }) {
   const tags = { ...options.tags };
   const built: string[] = [];
@@ -49,6 +51,9 @@ export function rig(options: {
   const exceptions: { plan?: Error; build: Map<string, Error> } = { build: new Map() };
   const buildSignals = new Map<string, AbortSignal>();
   let buildGate: Promise<void> = Promise.resolve();
+  let pushGate: Promise<void> = Promise.resolve();
+  /** The references each waitReady was told were still travelling. */
+  const arrivals: string[][] = [];
   let planCalls = 0;
   /** Plans asked to look at every file again (after local commands ran). */
   let rescans = 0;
@@ -106,6 +111,7 @@ export function rig(options: {
     deliverer: {
       preflight: async () => ok(undefined),
       deliver: async (images) => {
+        await pushGate;
         const failure = images.map((i) => deliveryFailures.get(i.image)).find(Boolean);
         if (failure) return err(failure);
         return ok(
@@ -116,10 +122,14 @@ export function rig(options: {
               deployRef: `reg:5000/${i.ref}`,
               imagePullPolicy: 'IfNotPresent',
               stage: 'registry-push',
+              durationMs: 100,
             }),
           ),
         );
       },
+      ...(options.whilePushing
+        ? { announce: (i: BuiltImage) => ({ deployRef: `reg:5000/${i.ref}`, imagePullPolicy: 'IfNotPresent' }) }
+        : {}),
     },
     deployer: {
       apply: async (resources, images) => {
@@ -134,10 +144,20 @@ export function rig(options: {
         deployed.push({ resource, mode: 'patch', refs: [...images.values()].map((i) => i.deployRef) });
         return ok(undefined);
       },
-      waitReady: async (resource) => {
+      waitReady: async (resource, { signal, arriving }) => {
+        if (arriving) {
+          arrivals.push([...arriving.keys()]);
+          // The new pods cannot run before their images are in the registry.
+          const landed = await Promise.race([
+            Promise.all(arriving.values()).then((all) => all.every(Boolean)),
+            new Promise<false>((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true })),
+          ]);
+          if (!landed) return err({ stage: 'rollout', reason: 'rollout-cancelled', message: 'cancelled' });
+        }
         const failure = rolloutFailures.get(resource);
         return failure ? err(failure) : ok<RolloutProgress>({ message: 'ready', podsReady: 1, podsWanted: 1 });
       },
+      ...(options.whilePushing ? { patchableWhilePushing: () => true } : {}),
       watchLive: (resource, onChange) => {
         live.set(resource, onChange);
         return { stop: () => live.delete(resource) };
@@ -181,6 +201,11 @@ export function rig(options: {
     gate(promise: Promise<void>) {
       buildGate = promise;
     },
+    /** Holds every push until `promise` settles. */
+    gatePushes(promise: Promise<void>) {
+      pushGate = promise;
+    },
+    arrivals,
     /** How many times the loop asked for a plan. */
     get plans() {
       return planCalls;

@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import type { SeenFileChange } from '../core/file-change.ts';
 import type { Problem } from '../core/problem.ts';
+import type { Result } from '../core/result.ts';
 import { unreachable } from '../core/unreachable.ts';
 import type { Timers } from '../watch/batcher.ts';
 import type { Action } from './actions.ts';
+import { type ArrivingImage, announceImage, deployableWhilePushing } from './deploy-while-pushing.ts';
 import { HeldWork } from './held-work.ts';
 import { buildStep, deliverStep, type StepContext } from './image-steps.ts';
 import { iterationKind, LiveUpdates, type SyncWork } from './live-updates.ts';
@@ -99,6 +101,8 @@ export class DevLoop {
   readonly #steps: StepContext;
   /** The project's local commands: which a batch makes due, running them, the `serve` ones between iterations. */
   readonly #locals: LocalCommands;
+  /** The images each resource was last applied or patched with: what a patch made during a failed push goes back to. */
+  readonly #deployedImages = new Map<string, ReadonlyMap<string, DeliveredImage>>();
 
   constructor(options: DevLoopOptions) {
     this.#o = options;
@@ -423,6 +427,15 @@ export class DevLoop {
     const built = new Map<string, BuiltImage>();
     const delivered = new Map<string, DeliveredImage>();
     const byName = new Map(affected.map((r) => [r.name, r]));
+    const arriving = new Map<string, ArrivingImage>();
+    const deployWhilePushing = deployableWhilePushing({
+      resources: affected,
+      state: this.#o.store.getState(),
+      deployer: this.#o.deployer,
+      deliverer: this.#o.deliverer,
+      previous: this.#deployedImages,
+    });
+    const pushedEarly = new Set(affected.filter((r) => deployWhilePushing.has(r.name)).flatMap((r) => r.images));
     const work: IterationWork = {
       resources: affected,
       syncs: new Set(syncs.keys()),
@@ -430,14 +443,25 @@ export class DevLoop {
       rebuilds: new Set([...plans.values()].filter((p) => p.rebuild).map((p) => p.image)),
       buildConcurrency: model.buildConcurrency,
       locals,
+      deployWhilePushing,
     };
     const runners: StepRunners = {
-      run: async (step) => {
+      run: async (step, announce) => {
         switch (step.kind) {
           case 'build':
             return buildStep(this.#steps, plans.get(step.image), signal, built);
-          case 'deliver':
-            return deliverStep(this.#steps, built.get(step.image), signal, delivered);
+          case 'deliver': {
+            const image = built.get(step.image);
+            // Where a resource deploys during the push, say where the image will be pulled from before it lands.
+            const early = image && pushedEarly.has(step.image) ? announceImage(this.#o.deliverer, image) : undefined;
+            if (early) {
+              arriving.set(step.image, early.arriving);
+              announce();
+            }
+            const result = await deliverStep(this.#steps, image, signal, delivered);
+            early?.settle(result === 'done');
+            return result;
+          }
           case 'sync': {
             const synced = await this.#liveUpdates.run(step.resource, syncs.get(step.resource) as SyncWork, this.#stopping.signal);
             if (signal.aborted) return 'cancelled';
@@ -449,7 +473,7 @@ export class DevLoop {
           case 'deploy': {
             const resource = byName.get(step.resource);
             if (!resource) return 'failed';
-            return this.#deployResource(resource, delivered, signal);
+            return this.#deployResource(resource, delivered, signal, arriving);
           }
           case 'local':
             return this.#locals.run(step.local, signal);
@@ -463,22 +487,46 @@ export class DevLoop {
     return runSteps({ work, runners, readyOutside: (name) => this.#readyOutside(name), abort });
   }
 
-  async #deployResource(resource: LoopResource, delivered: ReadonlyMap<string, DeliveredImage>, signal: AbortSignal): Promise<StepResult> {
-    const imageMap = new Map(
-      resource.images.flatMap((image) => {
-        const d = delivered.get(image);
-        return d ? [[image, d] as const] : [];
-      }),
-    );
+  async #deployResource(
+    resource: LoopResource,
+    delivered: ReadonlyMap<string, DeliveredImage>,
+    signal: AbortSignal,
+    arriving: ReadonlyMap<string, ArrivingImage> = new Map(),
+  ): Promise<StepResult> {
+    const imageMap = new Map<string, DeliveredImage>();
+    // References patched in before their push ended, with the promise of each landing.
+    const travelling = new Map<string, Promise<boolean>>();
+    for (const image of resource.images) {
+      const done = delivered.get(image);
+      const coming = done ? undefined : arriving.get(image);
+      if (done) imageMap.set(image, done);
+      else if (coming) {
+        imageMap.set(image, coming.delivered);
+        travelling.set(coming.delivered.deployRef, coming.landed);
+      }
+    }
     const mode = this.#o.store.getState().resources[resource.name]?.applied ? 'patch' : 'apply';
+    const previous = this.#deployedImages.get(resource.name);
     this.#dispatch({ type: 'deploy-started', at: this.#now(), resource: resource.name, mode });
     const options = { rerun: this.#triggered.has(resource.name) };
     const deployed =
       mode === 'apply'
         ? await this.#o.deployer.apply([resource.name], imageMap, signal, options)
         : await this.#o.deployer.patch(resource.name, imageMap, signal, options);
+    if (travelling.size > 0) return this.#followWhilePushing(resource, imageMap, travelling, previous, deployed, signal);
     if (signal.aborted) return 'cancelled';
     if (!deployed.ok) return this.#fail(resource.name, deployed.error);
+    this.#deployedImages.set(resource.name, imageMap);
+    return this.#followRollout(resource, imageMap, signal);
+  }
+
+  /** After the apply or patch: follows the rollout to ready or a diagnosed failure. */
+  async #followRollout(
+    resource: LoopResource,
+    imageMap: ReadonlyMap<string, DeliveredImage>,
+    signal: AbortSignal,
+    arriving?: ReadonlyMap<string, Promise<boolean>>,
+  ): Promise<StepResult> {
     this.#liveUpdates.current(resource.name, true);
     const tags = Object.fromEntries([...imageMap.values()].map((i) => [i.image, i.tag]));
     this.#dispatch({ type: 'deploy-completed', at: this.#now(), resource: resource.name, tags });
@@ -486,12 +534,61 @@ export class DevLoop {
     const rollout = await this.#o.deployer.waitReady(resource.name, {
       signal,
       onProgress: (progress) => this.#dispatch({ type: 'rollout-progress', at: this.#now(), resource: resource.name, progress }),
+      ...(arriving ? { arriving } : {}),
     });
     if (signal.aborted) return 'cancelled';
     if (!rollout.ok) return this.#fail(resource.name, rollout.error);
     this.#dispatch({ type: 'resource-ready', at: this.#now(), resource: resource.name, progress: rollout.value, unchanged: false });
     this.#live.watch(resource.name, rollout.value);
     return 'done';
+  }
+
+  /**
+   * A patch made while images were still being pushed: the rollout is
+   * followed meanwhile. When a push fails or is cancelled, the rollout stops
+   * and the workload gets its previous images back (its old pods were kept:
+   * see `patchableWhilePushing`); the delivery's failure is the resource's.
+   */
+  async #followWhilePushing(
+    resource: LoopResource,
+    imageMap: ReadonlyMap<string, DeliveredImage>,
+    travelling: ReadonlyMap<string, Promise<boolean>>,
+    previous: ReadonlyMap<string, DeliveredImage> | undefined,
+    deployed: Result<void, Problem>,
+    signal: AbortSignal,
+  ): Promise<StepResult> {
+    const allLanded = Promise.all(travelling.values()).then((landed) => landed.every(Boolean));
+    if (!deployed.ok) {
+      // Nothing changed in the cluster; a failed delivery is already the resource's failure.
+      if (signal.aborted) return 'cancelled';
+      return (await allLanded) ? this.#fail(resource.name, deployed.error) : 'failed';
+    }
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void allLanded.then((ok) => ok || stop.abort());
+    try {
+      const failedMeanwhile = this.#o.store.getState().resources[resource.name]?.phase === 'failed';
+      const followed =
+        stop.signal.aborted || failedMeanwhile ? 'cancelled' : await this.#followRollout(resource, imageMap, stop.signal, travelling);
+      if (await allLanded) {
+        this.#deployedImages.set(resource.name, imageMap);
+        return signal.aborted ? 'cancelled' : followed;
+      }
+      if (previous) {
+        const back = await this.#o.deployer.patch(resource.name, previous, new AbortController().signal);
+        if (!back.ok) {
+          const refs = [...travelling.keys()].join(', ');
+          this.#fail(resource.name, {
+            ...back.error,
+            message: `its workload still names ${refs}, whose push did not finish, and putting the previous image back failed: ${back.error.message}`,
+          });
+        }
+      }
+      return signal.aborted ? 'cancelled' : 'failed';
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
   /**

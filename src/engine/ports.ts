@@ -53,6 +53,8 @@ export interface ImageDeliverer {
     images: readonly BuiltImage[],
     options: { signal: AbortSignal; onLine: (image: string, line: string) => void },
   ): Promise<Result<DeliveredImage[], Problem>>;
+  /** The reference and pull policy `image` will have once its push to a registry ends; undefined when it is not pushed. */
+  announce?(image: BuiltImage): { readonly deployRef: string; readonly imagePullPolicy: string } | undefined;
 }
 
 export interface DeployOptions {
@@ -75,10 +77,24 @@ export interface Deployer {
     signal: AbortSignal,
     options?: DeployOptions,
   ): Promise<Result<void, Problem>>;
-  /** Follows the rollout with watches until Ready, or a diagnosed failure. */
+  /**
+   * Whether the resource's workload may be patched to images still being
+   * pushed without stopping a running pod first (a Deployment whose rolling
+   * update keeps old pods until new ones are ready).
+   */
+  patchableWhilePushing?(resource: string): boolean;
+  /**
+   * Follows the rollout with watches until Ready, or a diagnosed failure.
+   * `arriving`: references patched in before their push ended, with the
+   * promise of each landing (true when it is in the registry).
+   */
   waitReady(
     resource: string,
-    options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
+    options: {
+      signal: AbortSignal;
+      onProgress: (p: RolloutProgress) => void;
+      arriving?: ReadonlyMap<string, Promise<boolean>> | undefined;
+    },
   ): Promise<Result<RolloutProgress, Problem>>;
   /** After ready: reports what is done to the workload outside devloop until stopped. */
   watchLive?(resource: string, onChange: (change: LiveChange) => void): { stop(): void } | undefined;

@@ -36,6 +36,40 @@ describe('runSteps', () => {
     expect(result).toEqual({ ready: new Set(), cancelled: false });
   });
 
+  it('starts what waited on a delivery as soon as it announces, while the delivery still runs', async () => {
+    let land = () => {};
+    const ran: string[] = [];
+    await runSteps({
+      work: { ...work, resources: [{ name: 'db', images: ['db'], dependsOn: [], trigger: 'auto' }], deployWhilePushing: new Set(['db']) },
+      abort: new AbortController(),
+      readyOutside: () => false,
+      runners: {
+        run: async (step, announce) => {
+          ran.push(`${label(step)} started`);
+          if (step.kind === 'deliver') {
+            announce();
+            await new Promise<void>((resolve) => {
+              land = resolve;
+            });
+          }
+          if (step.kind === 'deploy') land();
+          ran.push(`${label(step)} ended`);
+          return 'done';
+        },
+        waiting: () => undefined,
+        ended: () => undefined,
+      },
+    });
+    expect(ran).toEqual([
+      'build db started',
+      'build db ended',
+      'deliver db started',
+      'deploy db started',
+      'deploy db ended',
+      'deliver db ended',
+    ]);
+  });
+
   it('cancelled, it starts nothing more and waits for the running steps to stop', async () => {
     const abort = new AbortController();
     let stopped = false;

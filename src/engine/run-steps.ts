@@ -1,11 +1,21 @@
-import { type EndReason, type IterationWork, nextSteps, type Step, type StepKey, stepKey, type WaitReason } from './scheduler.ts';
+import {
+  type EndReason,
+  type IterationWork,
+  nextSteps,
+  type Step,
+  type StepKey,
+  type StepStatus,
+  stepKey,
+  type WaitReason,
+} from './scheduler.ts';
 
 /** How a step ended; `cancelled` when the iteration was cancelled under it. */
 export type StepResult = 'done' | 'failed' | 'cancelled';
 
 /** What runs each kind of step, and hears why resources wait or end. */
 export interface StepRunners {
-  run(step: Step): Promise<StepResult>;
+  /** `announce`: a running delivery says where its image will be pulled from (see `Progress`); others may start on it. */
+  run(step: Step, announce: () => void): Promise<StepResult>;
   waiting(resource: string, reason: WaitReason): void;
   ended(resource: string, reason: EndReason): void;
 }
@@ -25,8 +35,11 @@ export async function runSteps(options: {
   readonly abort: AbortController;
 }): Promise<{ readonly ready: ReadonlySet<string>; readonly cancelled: boolean }> {
   const { work, runners, abort } = options;
-  const progress = new Map<StepKey, 'running' | 'done' | 'failed' | 'skipped'>();
+  const progress = new Map<StepKey, StepStatus>();
   const running = new Set<Promise<void>>();
+  // Wakes the loop when a running step announces, so what waited on it starts (also when it announced before the loop waits).
+  let wake = () => {};
+  let announced = false;
   const told = new Map<string, string>();
   let fault: { error: unknown } | undefined;
   for (;;) {
@@ -38,8 +51,14 @@ export async function runSteps(options: {
       for (const step of schedule.start) {
         const key = stepKey(step);
         progress.set(key, 'running');
+        const announce = () => {
+          if (progress.get(key) !== 'running') return;
+          progress.set(key, 'announced');
+          announced = true;
+          wake();
+        };
         const done: Promise<void> = runners
-          .run(step)
+          .run(step, announce)
           .then(
             (result) => {
               progress.set(key, result === 'done' ? 'done' : 'failed');
@@ -56,7 +75,8 @@ export async function runSteps(options: {
     }
     if (fault) throw fault.error;
     if (running.size === 0) break;
-    await Promise.race(running);
+    if (!announced) await Promise.race([...running, new Promise<void>((resolve) => (wake = resolve))]);
+    announced = false;
   }
   const ready = new Set([
     ...work.resources

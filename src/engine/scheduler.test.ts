@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LoopLocal, LoopResource } from './loop-model.ts';
-import { chooseResources, type IterationWork, nextSteps, type Progress, type StepKey } from './scheduler.ts';
+import { chooseResources, type IterationWork, nextSteps, type Progress, type StepKey, type StepStatus } from './scheduler.ts';
 import { type EngineState, initialState, type ResourceState } from './state.ts';
 
 const resource = (name: string, images: string[], dependsOn: string[] = []): LoopResource => ({
@@ -19,12 +19,20 @@ const work = (over: Partial<IterationWork> = {}): IterationWork => ({
   ...over,
 });
 
-const progress = (entries: Record<string, 'running' | 'done' | 'failed' | 'skipped'>): Progress =>
-  new Map(Object.entries(entries) as [StepKey, 'running' | 'done' | 'failed' | 'skipped'][]);
+const progress = (entries: Record<string, StepStatus>): Progress => new Map(Object.entries(entries) as [StepKey, StepStatus][]);
 
 const never = () => false;
 
 describe('nextSteps', () => {
+  it('deploys a resource allowed to while its push is announced, and not the others', () => {
+    const w = work({ resources: [resource('db', ['db']), resource('web', ['web'])], deployWhilePushing: new Set(['db']) });
+    const announced = progress({ 'build:db': 'done', 'build:web': 'done', 'deliver:db': 'announced', 'deliver:web': 'announced' });
+    const s = nextSteps(w, announced, never);
+    expect(s.start).toEqual([{ kind: 'deploy', resource: 'db' }]);
+    expect(Object.fromEntries(s.waiting)).toEqual({ web: { kind: 'images', images: ['web'] } });
+    expect(s.settled).toBe(false);
+  });
+
   it('starts the builds without pending dependencies, within the build slots', () => {
     const s = nextSteps(work(), progress({}), never);
     expect(s.start).toEqual([

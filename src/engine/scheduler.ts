@@ -20,6 +20,12 @@ export interface IterationWork {
   readonly buildConcurrency: number;
   /** Local commands the iteration runs, each once what it depends on is ready (a local command: succeeded). */
   readonly locals?: readonly LoopLocal[];
+  /**
+   * Resources that may deploy while their images are still being pushed
+   * (their deliveries `announced` where the cluster will pull them from):
+   * the cluster starts making the new pods during the push.
+   */
+  readonly deployWhilePushing?: ReadonlySet<string>;
 }
 
 /** One unit of work the loop runs. */
@@ -39,8 +45,12 @@ export function stepKey(step: Step): StepKey {
   return step.kind === 'build' || step.kind === 'deliver' ? `${step.kind}:${step.image}` : `${step.kind}:${step.resource}`;
 }
 
-/** Where each step of the iteration stands; absent = not started. */
-export type Progress = ReadonlyMap<StepKey, 'running' | StepOutcome>;
+/**
+ * Where each step of the iteration stands; absent = not started.
+ * `announced`: a delivery still running whose reference is known (a push).
+ */
+export type Progress = ReadonlyMap<StepKey, StepStatus>;
+export type StepStatus = 'running' | 'announced' | StepOutcome;
 
 /** Why a resource (or local command) is not moving yet. */
 export type WaitReason =
@@ -97,7 +107,7 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
   const buildProgress = new Map<string, 'running' | StepOutcome>();
   for (const image of images) {
     const s = status(`build:${image}`);
-    if (s) buildProgress.set(image, s);
+    if (s) buildProgress.set(image, s === 'announced' ? 'running' : s);
   }
   const builds = nextImages({
     dependencies: work.imageDependencies,
@@ -154,7 +164,11 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
       end(r.name, { kind: 'image-failed', image: failedImage });
       continue;
     }
-    const undelivered = r.images.filter((i) => status(`deliver:${i}`) !== 'done');
+    const early = work.deployWhilePushing?.has(r.name) ?? false;
+    const undelivered = r.images.filter((i) => {
+      const delivery = status(`deliver:${i}`);
+      return delivery !== 'done' && !(early && delivery === 'announced');
+    });
     if (undelivered.length > 0) {
       waiting.set(r.name, { kind: 'images', images: undelivered });
       continue;
@@ -172,12 +186,12 @@ export function nextSteps(work: IterationWork, progress: Progress, readyOutside:
     skip.push(key);
   }
 
-  const running = [...progress.values()].includes('running');
+  const running = [...progress.values()].some((s) => s === 'running' || s === 'announced');
   return { start, skip, waiting, ended, settled: !running && start.length === 0 };
 }
 
 /** A local command's step as an outcome: done is ready, failed or skipped is failed. */
-function stepOutcome(step: 'running' | StepOutcome | undefined): 'ready' | 'failed' | 'pending' {
+function stepOutcome(step: StepStatus | undefined): 'ready' | 'failed' | 'pending' {
   if (step === 'done') return 'ready';
   return step === 'failed' || step === 'skipped' ? 'failed' : 'pending';
 }

@@ -56,6 +56,8 @@ export interface DiagnoseOptions {
   readonly importedImages?: ReadonlySet<string>;
   /** Readiness failures (summed event counts) tolerated before failing; default: the probe's failureThreshold, at least 3. */
   readonly probeFailures?: number;
+  /** A failed pull that is no failure yet: the image was still being pushed when the pod tried (see `ArrivingImages`). */
+  readonly excusedPull?: (pod: Pod, image: string) => boolean;
 }
 
 const pullWaitingReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull']);
@@ -73,6 +75,8 @@ export function diagnosePod(pod: Pod, events: readonly KubeEvent[], options: Dia
   if (exited) return exited;
   for (const status of statuses) {
     const spec = specs.find((s) => s.name === status.name);
+    const waiting = status.state?.waiting?.reason;
+    if (waiting && pullWaitingReasons.has(waiting) && options.excusedPull?.(pod, spec?.image ?? status.image ?? '')) continue;
     const failure = diagnoseContainer({ pod: podName, status, spec, events: podEvents, options });
     if (failure) return failure;
   }

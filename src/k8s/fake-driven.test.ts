@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { ArrivingImages } from './arriving-images.ts';
 import { FakeKubeClient } from './fake-kube-client.ts';
 import { applyObjects, MANAGED_BY_LABEL, PROJECT_LABEL, projectId, teardown } from './inventory.ts';
 import type { Pod } from './kube-types.ts';
@@ -77,6 +78,35 @@ describe('followRollout', () => {
     client.put(deployment());
     expect(await done).toEqual({ state: 'ready', pods: ['web-7d4b9c-x2x9z'] });
     expect(statuses.at(-1)).toBe('ready');
+  });
+
+  it('excuses a pull of an image still being pushed, and replaces the pod that tried too early once it landed', async () => {
+    const client = new FakeKubeClient();
+    const ref = 'k3d-registry.localhost:5000/web:devloop-1';
+    client.put(deployment({ observed: 1, updated: 0, available: 0 }));
+    client.put(replicaSet('web-7d4b9c', '2'));
+    const early = pod({ name: 'web-7d4b9c-early', status: { state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } } });
+    client.put({ ...early, metadata: { ...early.metadata, creationTimestamp: new Date(Date.now() - 1000).toISOString() } });
+    const images = new ArrivingImages([ref]);
+    let changed = () => {};
+    let outcome: unknown;
+    const done = followRollout({
+      client,
+      namespace: 'dev',
+      name: 'web',
+      arriving: { images, onLanded: (c) => (changed = c) },
+    });
+    void done.then((o) => {
+      outcome = o;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(outcome).toBeUndefined(); // not "image not found": it is on its way
+    images.landed(ref);
+    changed();
+    await until(() => !client.objects().some((o) => o.metadata.name === 'web-7d4b9c-early'));
+    client.put(pod({ name: 'web-7d4b9c-again', ready: true, status: { ready: true, state: { running: {} } } }));
+    client.put(deployment());
+    expect(await done).toEqual({ state: 'ready', pods: ['web-7d4b9c-again'] });
   });
 
   it('with a readiness probe, Ready is the answer at once', async () => {

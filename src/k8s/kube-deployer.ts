@@ -1,5 +1,6 @@
 import type { Problem } from '../core/problem.ts';
 import { err, ok, type Result } from '../core/result.ts';
+import { ArrivingImages } from './arriving-images.ts';
 import type { CrdWaitOptions } from './crd-wait.ts';
 import { jobFromCronJob, runName } from './cronjob-run.ts';
 import { kubeProblem, missingWorkloadProblem } from './deploy-problems.ts';
@@ -11,10 +12,11 @@ import type { KubeObject } from './kube-types.ts';
 import { applyManifests } from './manifest-apply.ts';
 import { defaultNamespace, type ImageInjection, type Injected, injectImages } from './manifests.ts';
 import { objectsToApply } from './objects-to-apply.ts';
+import { patchableWhilePushing } from './patch-while-pushing.ts';
 import { clearForRecreate, isRecreatedKind, replaceStalePods, withSpecHash } from './replace-workload.ts';
 import { findWorkload, labelSelector, type WorkloadSettings } from './resource-workload.ts';
 import { type RolloutProgress, rolloutProblem } from './rollout-problem.ts';
-import { followRollout, type RolloutOutcome } from './rollout-watcher.ts';
+import { type FollowRolloutOptions, followRollout, type RolloutOutcome } from './rollout-watcher.ts';
 import { type LiveChange, watchWorkload } from './workload-drift.ts';
 
 /** A delivered image as the deployer needs it: the reference manifests get and its pull policy. */
@@ -314,10 +316,23 @@ export class KubeDeployer {
     }
   }
 
-  /** Follows the rollout with watches until ready, or a diagnosed failure. */
+  /** Whether the resource may be patched to images still being pushed (see `patchableWhilePushing`). */
+  patchableWhilePushing(resource: string): boolean {
+    return patchableWhilePushing(this.#workloadOf(resource));
+  }
+
+  /**
+   * Follows the rollout with watches until ready, or a diagnosed failure.
+   * `arriving`: references the workload was patched to whose push has not
+   * ended, each with the promise of its landing.
+   */
   async waitReady(
     resource: string,
-    options: { signal: AbortSignal; onProgress: (p: RolloutProgress) => void },
+    options: {
+      signal: AbortSignal;
+      onProgress: (p: RolloutProgress) => void;
+      arriving?: ReadonlyMap<string, Promise<boolean>> | undefined;
+    },
   ): Promise<Result<RolloutProgress, Problem>> {
     const workload = this.#workloadOf(resource);
     if (!workload) return err({ stage: 'rollout', reason: 'workload-not-in-manifests', message: `no workload for ${resource}` });
@@ -336,6 +351,7 @@ export class KubeDeployer {
       namespace: workload.metadata.namespace ?? this.#namespace(),
       name: followed.name,
       importedImages: this.#o.importedImages,
+      ...(options.arriving?.size ? { arriving: arrivingImages(options.arriving) } : {}),
       signal: options.signal,
       onStatus: (status) => {
         if (status.state === 'waiting') {
@@ -346,4 +362,21 @@ export class KubeDeployer {
     });
     return this.#settle(resource, outcome);
   }
+}
+
+/** The references still travelling, as the rollout follower takes them: landed ones are marked and re-evaluated. */
+function arrivingImages(arriving: ReadonlyMap<string, Promise<boolean>>): NonNullable<FollowRolloutOptions['arriving']> {
+  const images = new ArrivingImages(arriving.keys());
+  return {
+    images,
+    onLanded: (changed) => {
+      for (const [ref, landed] of arriving) {
+        void landed.then((ok) => {
+          if (!ok) return;
+          images.landed(ref);
+          changed();
+        });
+      }
+    },
+  };
 }

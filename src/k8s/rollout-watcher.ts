@@ -1,3 +1,4 @@
+import type { ArrivingImages } from './arriving-images.ts';
 import type { DiagnoseOptions, RolloutFailure } from './diagnosis.ts';
 import { evaluateWorkload, type FollowedKind } from './evaluate-workload.ts';
 import type { KubeClient, KubeError, WatchEvent, WatchHandle, WatchKind } from './kube-client.ts';
@@ -30,6 +31,12 @@ export interface FollowRolloutOptions extends DiagnoseOptions {
    * Default 2500 ms.
    */
   readonly settleMs?: number;
+  /**
+   * Images the workload was patched to before their push ended: their failed
+   * pulls are excused while they travel, and a pod that failed one is deleted
+   * once it landed (see `ArrivingImages`). `changed` re-evaluates after a landing.
+   */
+  readonly arriving?: { readonly images: ArrivingImages; readonly onLanded: (changed: () => void) => void };
 }
 
 /** The final answer of `followRollout`. */
@@ -76,8 +83,16 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
     if (options.signal?.aborted) return finish({ state: 'cancelled' });
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
+    const arriving = options.arriving?.images;
+    const diagnose: DiagnoseOptions = arriving
+      ? { ...options, excusedPull: (pod, image) => arriving.excuses(pod, image) || (options.excusedPull?.(pod, image) ?? false) }
+      : options;
     const evaluate = () => {
       if (settled || synced.size < handleCount) return;
+      // Pods that failed to pull an image that has landed since: their replacements pull it now, without the back-off.
+      for (const pod of arriving?.toRetry(pods.values()) ?? []) {
+        void client.delete({ apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, namespace });
+      }
       const custom = options.custom;
       const status = custom
         ? evaluateCustom(
@@ -87,7 +102,7 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
               pods: [...pods.values()],
               events: [...events.values()],
             },
-            options,
+            diagnose,
           )
         : evaluateWorkload(
             kind,
@@ -97,7 +112,7 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
               pods: [...pods.values()],
               events: [...events.values()],
             },
-            options,
+            diagnose,
           );
       const key = status.state === 'waiting' ? `waiting:${status.reason}` : status.state;
       if (key !== last) {
@@ -172,6 +187,7 @@ export function followRollout(options: FollowRolloutOptions): Promise<RolloutOut
     );
     handleCount = pending.length;
     for (const start of pending) handles.push(start());
+    options.arriving?.onLanded(evaluate);
   });
 }
 

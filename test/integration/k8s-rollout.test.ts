@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { ArrivingImages } from '../../src/k8s/arriving-images.ts';
 import type { RolloutFailureReason } from '../../src/k8s/diagnosis.ts';
 import { applyObjects } from '../../src/k8s/inventory.ts';
 import type { KubeObject } from '../../src/k8s/kube-types.ts';
@@ -9,6 +10,7 @@ import { PortForwarder } from '../../src/k8s/port-forwarder.ts';
 import { followRollout, type RolloutOutcome } from '../../src/k8s/rollout-watcher.ts';
 import {
   buildAndPush,
+  buildImage,
   clusterClient,
   createNamespace,
   deleteNamespace,
@@ -180,6 +182,46 @@ describeWithCluster('k8s: rollouts, diagnoses, logs and port forwards on the tes
     expect(newPod?.status && JSON.stringify(newPod.status)).toContain('"ready":false');
   });
 
+  it('a pod that pulled an image still being pushed is not a failure, and is replaced once the image landed', async () => {
+    const namespace = await createNamespace(client, 'devloop-it-k8s');
+    namespaces.push(namespace);
+    const first = deploymentManifest({ name: 'web', namespace, image: v1 });
+    expect((await applyObjects(client, { rootDir: `/it/${namespace}`, namespace, objects: [first] })).ok).toBe(true);
+    expect((await followRollout({ client, namespace, name: 'web' })).state).toBe('ready');
+    const late = await buildImage(env, {
+      repository: 'devloop-it-k8s-web',
+      tag: `late-${Date.now().toString(36)}`,
+      dockerfile: webDockerfile('late'),
+    });
+    const patched = await client.patchImages({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace }, [
+      { container: 'app', image: late.pullRef, imagePullPolicy: 'IfNotPresent' },
+    ]);
+    expect(patched.ok, JSON.stringify(patched)).toBe(true);
+    const images = new ArrivingImages([late.pullRef]);
+    let landed = () => {};
+    const rollout = followRollout({ client, namespace, name: 'web', arriving: { images, onLanded: (changed) => (landed = changed) } });
+    let settled: RolloutOutcome | undefined;
+    void rollout.then((o) => {
+      settled = o;
+    });
+    // The kubelet tries before the push: its pull fails, which is no failure yet.
+    const pullFailed = async () => {
+      const pods = await client.list({ apiVersion: 'v1', kind: 'Pod', namespace, labelSelector: 'app=web' });
+      return pods.ok ? pods.value.find((p) => JSON.stringify(p.status).match(/ErrImagePull|ImagePullBackOff/))?.metadata.name : undefined;
+    };
+    await until(async () => (await pullFailed()) !== undefined, 60_000);
+    const tooEarly = await pullFailed();
+    expect(settled).toBeUndefined();
+    await late.push();
+    images.landed(late.pullRef);
+    landed();
+    const outcome = await rollout;
+    expect(outcome.state, JSON.stringify(outcome)).toBe('ready');
+    expect(outcome.state === 'ready' && outcome.pods).not.toContain(tooEarly);
+    const gone = await client.get({ apiVersion: 'v1', kind: 'Pod', name: tooEarly ?? '', namespace });
+    expect(gone.ok && (gone.value === undefined || gone.value.metadata.deletionTimestamp !== undefined)).toBe(true);
+  });
+
   it('reports a missing tag as image-pull-not-found within seconds', async ({ annotate }) => {
     const { outcome, ms } = await deploy((namespace) =>
       deploymentManifest({ name: 'missing-tag', namespace, image: `${v1.split(':').slice(0, -1).join(':')}:no-such-tag` }),
@@ -238,9 +280,9 @@ describeWithCluster('k8s: rollouts, diagnoses, logs and port forwards on the tes
   });
 });
 
-async function until(check: () => boolean, ms: number): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
