@@ -3,8 +3,11 @@ import { imageName, parseImageRef } from '../core/image-ref.ts';
 import { redactText, secretValues } from '../core/redact.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import type { DockerfileModel } from '../graph/dockerfile-model.ts';
+import type { FileSystem } from '../system/file-system.ts';
 import type { ProcessRunner, RunResult } from '../system/process-runner.ts';
 import { type BuildProgress, buildkitProgressParser, classicProgressParser, type ProgressParser } from './build-output.ts';
+import { contextArchive } from './context-archive.ts';
+import { engineBuild } from './engine-build.ts';
 
 /** One `docker build`. */
 export interface BuildRequest {
@@ -31,6 +34,12 @@ export interface BuildRequest {
   readonly signal?: AbortSignal;
   readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   readonly onProgress?: (progress: BuildProgress) => void;
+}
+
+/** Where builds can go straight to the Docker engine: its socket, and the files to archive contexts from. */
+export interface EngineBuilds {
+  readonly socketPath: string;
+  readonly fs: FileSystem;
 }
 
 /** A finished build. */
@@ -87,18 +96,23 @@ export class DockerBuilder {
   /** The buildx plugin's path, run directly for builds; `docker buildx` when there is none. */
   #buildx: Promise<string | undefined> | undefined;
   readonly #findBuildx: () => Promise<string | undefined>;
+  readonly #engine: EngineBuilds | undefined;
 
   constructor({
     runner,
     kind,
     findBuildx,
+    engine,
   }: {
     runner: ProcessRunner;
     kind?: BuilderKind;
     /** Finds the buildx plugin's executable (see `findBuildxPlugin`). */
     findBuildx?: () => Promise<string | undefined>;
+    /** Where BuildKit builds of small contexts go straight to the engine (see `engineBuild`); without it every build runs docker. */
+    engine?: EngineBuilds;
   }) {
     this.#runner = runner;
+    this.#engine = engine;
     if (kind) this.#kind = Promise.resolve(kind);
     this.#findBuildx = findBuildx ?? (async () => undefined);
   }
@@ -191,6 +205,16 @@ export class DockerBuilder {
   async build(request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure>> {
     const machine = await this.builderKind();
     const kind: BuilderKind = machine === 'classic' && Object.keys(request.secrets ?? {}).length > 0 ? 'buildkit' : machine;
+    // Secrets and secret-looking build args stay with buildx: the engine's endpoint takes build args in its URL, which a daemon logging at debug level writes down.
+    if (
+      kind === 'buildx' &&
+      this.#engine &&
+      Object.keys(request.secrets ?? {}).length === 0 &&
+      secretValues(request.buildArgs).length === 0
+    ) {
+      const built = await this.#buildByEngine(this.#engine, request);
+      if (built) return built;
+    }
     const command = await this.#process(kind, buildArguments(request, kind));
     const known = secretValues(request.buildArgs);
     const parser: ProgressParser =
@@ -248,6 +272,69 @@ export class DockerBuilder {
       digest: request.digest,
       builder: kind,
       durationMs: result.durationMs,
+      cachedSteps: cached,
+      executedSteps: executed,
+    });
+  }
+
+  /**
+   * The build by the engine's own BuildKit, the context in the request
+   * (`engineBuild`); undefined when this one must go through buildx: a
+   * context `contextArchive` does not take, an engine that does not answer
+   * on the socket, or a base image that needs credentials only the docker
+   * CLI has.
+   */
+  async #buildByEngine(engine: EngineBuilds, request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure> | undefined> {
+    const archive = await contextArchive(engine.fs, request).catch(() => undefined);
+    if (!archive) return undefined;
+    const parser = buildkitProgressParser(stepMapper(request.model, request.target));
+    const cached: number[] = [];
+    const executed: number[] = [];
+    const tail: string[] = [];
+    const known = secretValues(request.buildArgs);
+    const started = performance.now();
+    const result = await engineBuild({
+      socketPath: engine.socketPath,
+      archive: archive.archive,
+      dockerfile: archive.dockerfile,
+      tags: [request.reference, ...(request.alsoTag ?? [])],
+      labels: { 'devloop.digest': request.digest },
+      buildArgs: request.buildArgs,
+      target: request.target,
+      network: request.network,
+      signal: request.signal,
+      onLine: (raw) => {
+        const line = redactText(raw, known);
+        tail.push(line);
+        if (tail.length > tailLength) tail.shift();
+        request.onLine?.(line, 'stderr');
+        for (const e of parser.push(line)) {
+          if (e.kind === 'cached') cached.push(e.index);
+          if (e.kind === 'executed') executed.push(e.index);
+          request.onProgress?.(e);
+        }
+      },
+    });
+    if (!result.ok) {
+      if (result.error.reason === 'cancelled' || request.signal?.aborted) return err({ reason: 'build-cancelled' });
+      if (result.error.reason === 'unreachable') return undefined;
+      if (/unauthorized|authentication required|denied|no basic auth/i.test(result.error.message)) return undefined;
+      return err({
+        reason: 'build-failed',
+        step: parser.currentStep,
+        exitCode: 1,
+        message: redactText(result.error.message, known).trim(),
+        outputTail: tail,
+      });
+    }
+    for (const e of parser.finish()) request.onProgress?.(e);
+    this.#known.add(request.reference);
+    for (const reference of request.alsoTag ?? []) this.#known.add(reference);
+    return ok({
+      reference: request.reference,
+      digest: request.digest,
+      builder: 'buildx',
+      durationMs: performance.now() - started,
       cachedSteps: cached,
       executedSteps: executed,
     });

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { loadBuildContext } from '../build/build-context-files.ts';
 import { BuildRecordStore } from '../build/build-record.ts';
-import { findBuildxPlugin } from '../build/buildx-plugin.ts';
-import { DockerBuilder } from '../build/docker-builder.ts';
+import type { DockerBuilder } from '../build/docker-builder.ts';
 import { DockerImages } from '../build/docker-images.ts';
 import { cacheDirectory, HashIndex, hashIndexFile } from '../build/hash-index.ts';
 import { contextSecretWarnings } from '../build/lints/context-secrets.ts';
+import { machineBuilder } from '../build/machine-builder.ts';
 import { LiveUpdatePlanner } from '../build/sync-planner.ts';
 import type { ResolvedConfig } from '../config/resolved-config.ts';
 import type { WorkloadKind } from '../config/types.ts';
@@ -97,7 +97,7 @@ export async function openSession(
   if (unknown.length) return usage(unknown);
   const cacheDir = cacheDirectory({ projectRoot: config.rootDir, env: ctx.env });
   const index = await HashIndex.open({ fs: ctx.fs, file: hashIndexFile(cacheDir), hasher: ctx.fileHasher?.() });
-  const docker = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
+  const docker = await machineBuilder({ runner: ctx.runner, fs: ctx.fs, env: ctx.env });
   docker.prefetch(Object.values(config.images).map((image) => image.repository));
   const images = new DockerImages({
     config,

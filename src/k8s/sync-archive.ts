@@ -1,6 +1,6 @@
 import type { SyncFile } from '../core/sync-file.ts';
 import type { FileSystem } from '../system/file-system.ts';
-import { type TarEntry, tarArchive } from './tar-archive.ts';
+import { type TarEntry, tarArchive } from '../system/tar-archive.ts';
 
 /**
  * What a sync sends into a container: the files to write as one tar archive

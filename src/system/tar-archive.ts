@@ -1,9 +1,10 @@
-/** One regular file of an archive: its path in the container (absolute), content and permission bits. */
+/** One regular file of an archive (or, `directory`, an empty-content directory entry): its path, content and permission bits. */
 export interface TarEntry {
   readonly path: string;
   readonly content: Uint8Array;
   /** Permission bits, e.g. `0o644`. */
   readonly mode: number;
+  readonly directory?: boolean;
 }
 
 const block = 512;
@@ -18,13 +19,17 @@ export function tarArchive(entries: readonly TarEntry[], mtime: Date = new Date(
   const parts: Uint8Array[] = [];
   const seconds = Math.floor(mtime.getTime() / 1000);
   for (const entry of entries) {
-    const name = entry.path.replace(/^\/+/, '');
+    const name = entry.path.replace(/^\/+/, '') + (entry.directory ? '/' : '');
     const fits = splitName(name);
     if (!fits) {
       const record = paxRecord('path', name);
       parts.push(header({ name: 'PaxHeader', size: record.length, mode: 0o644, mtime: seconds, type: 'x' }), padded(record));
     }
     const { prefix, base } = fits ?? { prefix: '', base: name.slice(-100) };
+    if (entry.directory) {
+      parts.push(header({ name: base, prefix, size: 0, mode: entry.mode & 0o7777, mtime: seconds, type: '5' }));
+      continue;
+    }
     parts.push(header({ name: base, prefix, size: entry.content.length, mode: entry.mode & 0o7777, mtime: seconds, type: '0' }));
     parts.push(padded(entry.content));
   }

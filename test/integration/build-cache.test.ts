@@ -77,13 +77,17 @@ interface Case {
   readonly steps: readonly [Mutation, number | null][];
 }
 
-/** Both builders devloop uses: BuildKit (through buildx) must agree with the plan as the classic builder does. */
-const builders = ['classic', 'buildx'] as const;
+/**
+ * Every way devloop builds: BuildKit through buildx, BuildKit by the engine
+ * with the context in the request (`engine`, small contexts), and the classic
+ * builder — each must agree with the plan.
+ */
+const builders = ['classic', 'buildx', 'engine'] as const;
 
 const cases: Case[] = [
   {
     fixture: 'bind-mount',
-    builders: ['buildx'],
+    builders: ['buildx', 'engine'],
     steps: [
       [write('req.txt'), 5],
       [write('app.txt'), 4],
@@ -152,7 +156,7 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
   for (const [n, testCase] of cases.entries())
     for (const kind of testCase.builders ?? builders) {
       it(`${kind}: ${testCase.fixture}${testCase.target ? ` --target ${testCase.target}` : ''}: ${testCase.steps.map(([m]) => m.label).join(', ')}`, async () => {
-        if (kind === 'buildx') expect(buildkitDocker(), 'this test needs docker buildx').toEqual({ buildx: true });
+        if (kind !== 'classic') expect(buildkitDocker(), 'this test needs docker buildx').toEqual({ buildx: true });
         const dir = mkdtempSync(path.join(tmpdir(), 'devloop-cache-'));
         workDirs.push(dir);
         cpSync(path.join(fixtures, testCase.fixture), dir, { recursive: true });
@@ -174,7 +178,11 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
         const indexFile = path.join(cacheDir, 'hash-index.json');
         let index = await HashIndex.open({ fs, file: indexFile });
         let runner = new CountingRunner();
-        let builder = new DockerBuilder({ runner, kind });
+        const builderOf = (runner: CountingRunner) =>
+          kind === 'engine'
+            ? new DockerBuilder({ runner, kind: 'buildx', engine: { socketPath: '/var/run/docker.sock', fs } })
+            : new DockerBuilder({ runner, kind });
+        let builder = builderOf(runner);
         const build = async (plans: BuildPlan[]) => {
           const executed: number[] = [];
           const outcomes = await buildImages({
@@ -199,6 +207,8 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
 
         const first = await plan();
         expect((await build([first])).outcome?.kind).toBe('built');
+        // The engine's BuildKit built it, not a docker process.
+        if (kind === 'engine') expect(runner.calls.filter((c) => c.includes('build'))).toEqual([]);
         const model = parseDockerfile({ text: first.inputs.dockerfileText, file: 'Dockerfile', buildArgs: image.buildArgs });
         const stageOf = (index: number) => model.instructions[index - 1]?.stage;
 
@@ -230,7 +240,7 @@ describeWithDocker('plan agrees with the Docker engine cache', () => {
         await index.save();
         index = await HashIndex.open({ fs, file: indexFile });
         runner = new CountingRunner();
-        builder = new DockerBuilder({ runner, kind });
+        builder = builderOf(runner);
         const again = await plan();
         expect(again.decision).toEqual({ kind: 'fresh', reason: 'image-exists' });
         await build([again]);

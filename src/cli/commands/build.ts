@@ -1,6 +1,5 @@
 import { type BuildOutcome, buildImages } from '../../build/build-images.ts';
-import { findBuildxPlugin } from '../../build/buildx-plugin.ts';
-import { DockerBuilder } from '../../build/docker-builder.ts';
+import { machineBuilder } from '../../build/machine-builder.ts';
 import { describeOutcome, outcomeJson } from '../../build/outcome-description.ts';
 import { describePlan } from '../../build/plan-description.ts';
 import { planImages } from '../../build/plan-images.ts';
@@ -39,7 +38,7 @@ export async function runBuild(ctx: CliContext, options: BuildOptions): Promise<
     return ExitCode.usage;
   }
   const { index, records } = await openCaches(ctx, selection.projectRoot);
-  const builder = new DockerBuilder({ runner: ctx.runner, findBuildx: () => findBuildxPlugin({ fs: ctx.fs, env: ctx.env }) });
+  const builder = await machineBuilder({ runner: ctx.runner, fs: ctx.fs, env: ctx.env });
   const result = await planImages({ images: selection.images, fs: ctx.fs, env: ctx.env, index, records, builder });
   await index.save();
   await index.close();
