@@ -71,6 +71,8 @@ export interface DoctorProbes {
   readonly kubeContexts: () => Promise<Result<KubeContexts, string>>;
   readonly connect: KubeConnect;
   readonly lint: DockerfileLinter | undefined;
+  /** The engine's Unix socket small contexts are built through (see `engineSocket`); undefined when builds go through the CLI. */
+  readonly engineSocket?: () => Promise<string | undefined>;
 }
 
 /** What doctor knows from devloop.config.ts (or the defaults when there is none). */

@@ -96,6 +96,7 @@ function healthyProbes(): DoctorProbes {
     kubeContexts: () => readKubeContexts(fs, { KUBECONFIG: file }),
     connect: async () => ok(healthyKube()),
     lint: async () => [],
+    engineSocket: async () => '/var/run/docker.sock',
   };
 }
 
@@ -119,7 +120,7 @@ describe('devloop doctor', () => {
     const detail = Object.fromEntries(checks.map((c) => [c.id, c.detail]));
     expect(detail).toMatchObject({
       docker: 'Docker 27.3.1 (API 1.47)',
-      builder: 'BuildKit through buildx v0.17.1',
+      builder: "BuildKit through buildx v0.17.1; small contexts by the engine's own BuildKit over /var/run/docker.sock",
       k3d: 'k3d v5.8.3',
       'kube-context': 'k3d-dev → https://127.0.0.1:6443 (local)',
       'registry-host': 'http://localhost:5000/v2/ answers',

@@ -58,7 +58,12 @@ async function checkDocker(probes: DoctorProbes): Promise<DoctorCheck> {
 
 async function checkBuilder(probes: DoctorProbes): Promise<DoctorCheck> {
   const buildx = await probes.runner.run('docker', ['buildx', 'version'], { timeoutMs: 15_000 });
-  if (succeeded(buildx)) return pass('builder', `BuildKit through buildx ${/v?\d+\.\d+\.\d+\S*/.exec(buildx.stdout)?.[0] ?? ''}`.trim());
+  if (succeeded(buildx)) {
+    const version = /v?\d+\.\d+\.\d+\S*/.exec(buildx.stdout)?.[0] ?? '';
+    const socket = await probes.engineSocket?.().catch(() => undefined);
+    const engine = socket ? `; small contexts by the engine's own BuildKit over ${socket}` : '';
+    return pass('builder', `BuildKit through buildx ${version}`.trim() + engine);
+  }
   return pass(
     'builder',
     'classic builder (no buildx): builds work; BuildKit-only Dockerfile features (RUN --mount, heredocs) do not',

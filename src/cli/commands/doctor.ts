@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { engineSocket } from '../../build/engine-socket.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ResolvedConfig } from '../../config/resolved-config.ts';
 import { ExitCode } from '../../core/exit-code.ts';
@@ -37,6 +38,7 @@ export async function runDoctor(ctx: CliContext, options: DoctorOptions, probes?
       kubeContexts: () => readKubeContexts(ctx.fs, ctx.env),
       connect: kubeConnector(ctx.fs, ctx.env, { allowContexts: target.allowContexts, lookup }),
       lint: buildModuleLinter(ctx.fs, (file) => path.relative(ctx.cwd, file) || file),
+      engineSocket: () => engineSocket({ fs: ctx.fs, env: ctx.env }),
       ...probes,
     },
     target,
