@@ -47,6 +47,8 @@ export interface BuildSuccess {
   readonly reference: string;
   readonly digest: string;
   readonly builder: BuilderKind;
+  /** Built by the engine's own BuildKit endpoint, no process run (see `engineBuild`). */
+  readonly viaEngine?: boolean;
   readonly durationMs: number;
   /** Step indices Docker took from its cache, and those it ran. */
   readonly cachedSteps: readonly number[];
@@ -334,6 +336,7 @@ export class DockerBuilder {
       reference: request.reference,
       digest: request.digest,
       builder: 'buildx',
+      viaEngine: true,
       durationMs: performance.now() - started,
       cachedSteps: cached,
       executedSteps: executed,

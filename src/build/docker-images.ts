@@ -111,6 +111,7 @@ export class DockerImages {
       tag: full.tag,
       cached: false,
       builder: result.value.builder === 'classic' ? 'classic' : 'BuildKit',
+      ...(result.value.viaEngine ? { via: 'engine' as const } : result.value.builder === 'classic' ? {} : { via: 'buildx' as const }),
     });
   }
 }

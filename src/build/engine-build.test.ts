@@ -84,7 +84,7 @@ describe('DockerBuilder through the engine’s own BuildKit', () => {
     const lines: string[] = [];
     const builder = new DockerBuilder({ runner, kind: 'buildx', engine: { socketPath: engine.socketPath, fs: new NodeFileSystem() } });
     const built = await builder.build({ ...request(dir), onLine: (l) => lines.push(l) });
-    expect(built.ok && built.value).toMatchObject({ builder: 'buildx', executedSteps: [] });
+    expect(built.ok && built.value).toMatchObject({ builder: 'buildx', viaEngine: true, executedSteps: [] });
     expect(lines).toEqual(['#1 [2/2] COPY . /app', '#1 DONE 0.1s']);
     expect(runner.calls).toEqual([]);
     const [{ query, body } = { query: new URLSearchParams(), body: Buffer.alloc(0) }] = engine.asked;

@@ -24,6 +24,8 @@ export interface BuiltImage {
   readonly cached: boolean;
   /** Which builder made it: `BuildKit` (buildx, or the engine's own) or `classic`. */
   readonly builder?: 'BuildKit' | 'classic';
+  /** How BuildKit got the build: the engine's own endpoint (no process ran) or the buildx plugin. */
+  readonly via?: 'engine' | 'buildx';
 }
 
 /**

@@ -48,6 +48,8 @@ export type Action =
       readonly cached: boolean;
       readonly durationMs: number;
       readonly builder?: 'BuildKit' | 'classic';
+      /** BuildKit's way in: the engine's endpoint or the buildx plugin (see `BuiltImage.via`). */
+      readonly via?: 'engine' | 'buildx';
     }
   | { readonly type: 'build-failed'; readonly at: number; readonly image: string; readonly problem: Problem }
   | { readonly type: 'build-cancelled'; readonly at: number; readonly image: string }

@@ -65,6 +65,7 @@ export async function buildStep(
     cached: result.value.cached,
     durationMs: ctx.now() - startedAt,
     ...(result.value.builder ? { builder: result.value.builder } : {}),
+    ...(result.value.via ? { via: result.value.via } : {}),
   });
   built.set(image, result.value);
   return 'done';

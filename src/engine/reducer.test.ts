@@ -46,7 +46,7 @@ describe('reduce', () => {
       { type: 'plan-completed', at: 11, startedAt: 10, plans: [plan('db', true), plan('web', false)] },
       { type: 'build-started', at: 12, image: 'db' },
       { type: 'build-output', at: 13, image: 'db', line: '#5 [2/3] COPY . .' },
-      { type: 'build-completed', at: 20, image: 'db', ref: 'db:db-1', cached: false, durationMs: 8, builder: 'BuildKit' },
+      { type: 'build-completed', at: 20, image: 'db', ref: 'db:db-1', cached: false, durationMs: 8, builder: 'BuildKit', via: 'engine' },
       { type: 'delivery-started', at: 21, images: ['db'] },
       {
         type: 'delivery-completed',
@@ -61,7 +61,7 @@ describe('reduce', () => {
     expect(db).toMatchObject({ phase: 'ready', applied: true, deployedTags: { db: 'db-1' }, lastEditToReadyMs: 35 });
     expect(db?.timeline?.phases.map((p) => [p.name, p.startedAt, p.endedAt, p.process])).toEqual([
       ['plan', 10, 11, undefined],
-      ['build', 12, 20, 'BuildKit'],
+      ['build', 12, 20, 'BuildKit (engine API)'],
       ['deliver', 21, 25, 'docker push'],
       ['apply', 26, 27, 'API server'],
       ['rollout', 27, 40, 'kubelet'],

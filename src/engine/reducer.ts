@@ -97,7 +97,7 @@ export function reduce(state: EngineState, action: Action): EngineState {
       return forImage(
         updateImage(state, action.image, { status: 'built', buildMs: action.durationMs, step: undefined }),
         action.image,
-        (r) => endPhase(r, 'build', action.at, action.builder === 'classic' ? 'docker build' : action.builder ? 'BuildKit' : undefined),
+        (r) => endPhase(r, 'build', action.at, buildProcess(action)),
       );
     case 'build-failed':
       return forImage(updateImage(state, action.image, { status: 'failed' }), action.image, (r) =>
@@ -333,4 +333,11 @@ export function dependencyOrder(resources: readonly { name: string; dependsOn: r
   };
   for (const r of resources) visit(r.name);
   return out;
+}
+
+/** What ran a build, for the timeline: `docker build`, BuildKit by the engine's endpoint, or the buildx plugin. */
+function buildProcess(action: Extract<Action, { type: 'build-completed' }>): string | undefined {
+  if (action.builder === 'classic') return 'docker build';
+  if (!action.builder) return undefined;
+  return action.via === 'engine' ? 'BuildKit (engine API)' : action.via === 'buildx' ? 'BuildKit (buildx)' : 'BuildKit';
 }

@@ -140,7 +140,7 @@ export class PlainReporter implements Reporter {
       case 'build-completed':
         this.#line(
           action.image,
-          `built ${action.ref} in ${formatDuration(action.durationMs)}${action.builder ? ` with ${action.builder === 'classic' ? 'the classic builder' : 'BuildKit'}` : ''}${action.cached ? ' (cached)' : ''}`,
+          `built ${action.ref} in ${formatDuration(action.durationMs)}${action.builder ? ` with ${action.builder === 'classic' ? 'the classic builder' : action.via === 'engine' ? 'BuildKit (engine API)' : 'BuildKit'}` : ''}${action.cached ? ' (cached)' : ''}`,
         );
         return;
       case 'build-failed':
