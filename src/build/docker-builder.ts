@@ -218,30 +218,16 @@ export class DockerBuilder {
       if (built) return built;
     }
     const command = await this.#process(kind, buildArguments(request, kind));
-    const known = secretValues(request.buildArgs);
-    const parser: ProgressParser =
-      kind === 'classic' ? classicProgressParser() : buildkitProgressParser(stepMapper(request.model, request.target));
-    const cached: number[] = [];
-    const executed: number[] = [];
-    const tail: string[] = [];
-    const emit = (events: BuildProgress[]): void => {
-      for (const e of events) {
-        if (e.kind === 'cached') cached.push(e.index);
-        if (e.kind === 'executed') executed.push(e.index);
-        request.onProgress?.(e);
-      }
-    };
+    const progress = buildProgress(
+      request,
+      kind === 'classic' ? classicProgressParser() : buildkitProgressParser(stepMapper(request.model, request.target)),
+    );
+    const { parser, known, tail, cached, executed } = progress;
     const result = await this.#runner.run(command.command, command.args, {
       cwd: request.context,
       env: { ...buildArgEnvironment(request.buildArgs), ...builderEnvironment[kind] },
       signal: request.signal,
-      onLine: (raw, stream) => {
-        const line = redactText(raw, known);
-        tail.push(line);
-        if (tail.length > tailLength) tail.shift();
-        request.onLine?.(line, stream);
-        emit(parser.push(line));
-      },
+      onLine: progress.onLine,
     });
     if (result.cancelled || request.signal?.aborted) return err({ reason: 'build-cancelled' });
     if (unavailable(result)) return err({ reason: 'docker-unavailable', message: unavailableMessage(result) });
@@ -266,7 +252,7 @@ export class DockerBuilder {
         outputTail: lines,
       });
     }
-    emit(parser.finish());
+    progress.finish();
     this.#known.add(request.reference);
     for (const reference of request.alsoTag ?? []) this.#known.add(reference);
     return ok({
@@ -289,11 +275,8 @@ export class DockerBuilder {
   async #buildByEngine(engine: EngineBuilds, request: BuildRequest): Promise<Result<BuildSuccess, BuildFailure> | undefined> {
     const archive = await contextArchive(engine.fs, request).catch(() => undefined);
     if (!archive) return undefined;
-    const parser = buildkitProgressParser(stepMapper(request.model, request.target));
-    const cached: number[] = [];
-    const executed: number[] = [];
-    const tail: string[] = [];
-    const known = secretValues(request.buildArgs);
+    const progress = buildProgress(request, buildkitProgressParser(stepMapper(request.model, request.target)));
+    const { parser, known, tail, cached, executed } = progress;
     const started = performance.now();
     const result = await engineBuild({
       socketPath: engine.socketPath,
@@ -305,17 +288,7 @@ export class DockerBuilder {
       target: request.target,
       network: request.network,
       signal: request.signal,
-      onLine: (raw) => {
-        const line = redactText(raw, known);
-        tail.push(line);
-        if (tail.length > tailLength) tail.shift();
-        request.onLine?.(line, 'stderr');
-        for (const e of parser.push(line)) {
-          if (e.kind === 'cached') cached.push(e.index);
-          if (e.kind === 'executed') executed.push(e.index);
-          request.onProgress?.(e);
-        }
-      },
+      onLine: (line) => progress.onLine(line, 'stderr'),
     });
     if (!result.ok) {
       if (result.error.reason === 'cancelled' || request.signal?.aborted) return err({ reason: 'build-cancelled' });
@@ -329,7 +302,7 @@ export class DockerBuilder {
         outputTail: tail,
       });
     }
-    for (const e of parser.finish()) request.onProgress?.(e);
+    progress.finish();
     this.#known.add(request.reference);
     for (const reference of request.alsoTag ?? []) this.#known.add(reference);
     return ok({
@@ -342,6 +315,40 @@ export class DockerBuilder {
       executedSteps: executed,
     });
   }
+}
+
+/**
+ * What a build's lines become, however the build runs: each line masked of
+ * secret build-arg values, kept in the tail a failure shows, passed on, and
+ * parsed into step progress (cached and executed steps counted).
+ */
+function buildProgress(request: BuildRequest, parser: ProgressParser) {
+  const known = secretValues(request.buildArgs);
+  const tail: string[] = [];
+  const cached: number[] = [];
+  const executed: number[] = [];
+  const emit = (events: BuildProgress[]): void => {
+    for (const e of events) {
+      if (e.kind === 'cached') cached.push(e.index);
+      if (e.kind === 'executed') executed.push(e.index);
+      request.onProgress?.(e);
+    }
+  };
+  return {
+    parser,
+    known,
+    tail,
+    cached,
+    executed,
+    onLine: (raw: string, stream: 'stdout' | 'stderr'): void => {
+      const line = redactText(raw, known);
+      tail.push(line);
+      if (tail.length > tailLength) tail.shift();
+      request.onLine?.(line, stream);
+      emit(parser.push(line));
+    },
+    finish: (): void => emit(parser.finish()),
+  };
 }
 
 /** A repository's tags; undefined when `docker image ls` failed for another reason than an unreachable daemon. */

@@ -5,6 +5,7 @@ import { type TempProject, tempProject } from '../../test/support/temp-project.t
 import type { ResolvedLocalCommand } from '../config/resolved-config.ts';
 import { ExecaRunner } from '../system/execa-runner.ts';
 import { NodeFileSystem } from '../system/node-file-system.ts';
+import { exists } from '../system/pid-exists.test-support.ts';
 import { HostLocalRunner } from './host-local-runner.ts';
 
 let project: TempProject;
@@ -19,15 +20,6 @@ function runnerFor(commands: Record<string, Partial<ResolvedLocalCommand> & { co
     ]),
   );
   return new HostLocalRunner({ commands: resolved, runner: new ExecaRunner(), fs: new NodeFileSystem() });
-}
-
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('HostLocalRunner', () => {

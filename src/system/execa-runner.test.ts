@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TempProject, tempProject } from '../../test/support/temp-project.ts';
 import { ExecaRunner } from './execa-runner.ts';
+import { exists } from './pid-exists.test-support.ts';
 import { succeeded } from './process-runner.ts';
 
 const runner = new ExecaRunner();
@@ -9,16 +10,6 @@ const sh = (script: string, options: Parameters<ExecaRunner['run']>[2] = {}) => 
 
 let project: TempProject;
 afterEach(() => project?.remove());
-
-/** True while a process with this pid exists. */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('ExecaRunner', () => {
   it('answers the exit code and both outputs, without their final newline', async () => {
